@@ -1,0 +1,41 @@
+# sojourn — every target first runs `install`, so on a fresh machine
+# `make demo` and `make test` are the only two commands a user types.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+UV_VERSION := 0.13.8
+
+.PHONY: install demo test bench lint lock clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+demo: install
+	$(BIN)/sojourn demo
+
+test: install
+	$(BIN)/pytest -n 2 -q
+
+bench: install
+	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/ingest.py
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+
+# Re-resolve the locked dependencies after editing pyproject.toml.
+lock:
+	@test -x $(BIN)/uv || (test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); $(BIN)/python -m pip install -q "uv==$(UV_VERSION)")
+	$(BIN)/uv pip compile -q pyproject.toml --extra dev --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .sojourn .pytest_cache .mypy_cache .ruff_cache
