@@ -1,1 +1,135 @@
-def main() -> None: ...
+"""The ``sojourn`` command: thin commands over the Python API (Typer + Rich)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sojourn import records as rec
+from sojourn.cli_output import (
+    batch_table,
+    counts_table,
+    ingest_progress,
+    quarantine_table,
+    stage_progress,
+)
+from sojourn.settings import get_settings
+from sojourn.store import connect, upgrade
+
+app = typer.Typer(
+    help="sojourn: an open, accountable immigration case-lifecycle platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+quarantine_app = typer.Typer(help="Rows that could not be ingested, and why.")
+db_app = typer.Typer(help="Database schema.")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(db_app, name="db")
+console = Console()
+
+
+@app.command()
+def generate(
+    persons: Annotated[int, typer.Option(help="How many people to simulate.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 1,
+    as_of: Annotated[str, typer.Option(help="Truth as of this date (YYYY-MM-DD).")] = "2026-10-01",
+    out: Annotated[Path, typer.Option(help="Directory to write.")] = Path("out/synth"),
+) -> None:
+    """Write a synthetic population: one extract per source kind plus ground truth."""
+    from sojourn.synth import generate as run_generate
+
+    with stage_progress(console) as progress:
+        result = run_generate(persons, seed, dt.date.fromisoformat(as_of), out, progress)
+    console.print(
+        f"wrote {sum(f.rows for f in result.files):,} rows in {len(result.files)} files for "
+        f"{result.persons:,} persons to {result.out} in {result.seconds:.1f} s"
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files, or directories with a manifest.")],
+    mapping: Annotated[
+        str | None, typer.Option(help="Mapping YAML file or built-in name (for single files).")
+    ] = None,
+) -> None:
+    """Ingest source files; each file is one atomic batch, and re-ingesting is a no-op."""
+    planned = rec.plan(paths, mapping)
+    engine = connect()
+    upgrade(engine)
+    results = []
+    with ingest_progress(console) as progress:
+        for item in planned:
+            results.append(rec.ingest_file(engine, item.path, item.mapping, progress))
+    console.print(batch_table(results))
+
+
+@app.command()
+def sources() -> None:
+    """Stored records and quarantined rows per source."""
+    engine = connect()
+    upgrade(engine)
+    console.print(counts_table(rec.source_counts(engine)))
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0 = all).")] = 50,
+) -> None:
+    """List quarantined rows with file, row, field and reason."""
+    engine = connect()
+    upgrade(engine)
+    rows = rec.quarantined(engine, source, limit or None)
+    console.print(quarantine_table(rows))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    settings = get_settings()
+    upgrade(connect(settings))
+    console.print(f"database at {settings.resolved_database_url()} is up to date")
+
+
+@app.command()
+def demo(
+    persons: Annotated[int, typer.Option(help="How many people to simulate.")] = 20_000,
+) -> None:
+    """Generate a synthetic population, ingest it, and show what was ingested."""
+    out = get_settings().data_dir / "demo" / f"synth-{persons}"
+    console.rule("1. generate")
+    generate(persons=persons, seed=1, as_of="2026-10-01", out=out)
+    console.rule("2. ingest")
+    ingest(paths=[out], mapping=None)
+    console.rule("3. quarantined rows (first 10)")
+    quarantine_list(source=None, limit=10)
+    console.print("Try: sojourn sources · sojourn quarantine list · sojourn ingest --help")
+
+
+def main() -> None:
+    """Entry point: errors are one clear line (set SOJOURN_DEBUG=1 for a traceback)."""
+    try:
+        app()
+    except (rec.MappingError, rec.ManifestError, rec.SourceFileError, ValueError) as exc:
+        _fail(str(exc), 2)
+    except Exception as exc:  # the top of the CLI: one line, never a traceback
+        if os.environ.get("SOJOURN_DEBUG"):
+            raise
+        _fail(f"{type(exc).__name__}: {exc}".splitlines()[0], 1)
+
+
+def _fail(message: str, code: int) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

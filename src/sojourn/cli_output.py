@@ -1,0 +1,90 @@
+"""Rich tables and progress bars for the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from sojourn.records import BatchResult, QuarantinedRow
+from sojourn.records.queries import SourceCount
+
+
+@contextmanager
+def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per named stage, fed by ``progress(stage, done, total)``."""
+    tasks: dict[str, TaskID] = {}
+    columns = (TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, transient=False) as bar:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield update
+
+
+@contextmanager
+def ingest_progress(console: Console) -> Iterator[Callable[[Path, int, int], None]]:
+    """A progress bar per file, in bytes read."""
+    tasks: dict[Path, TaskID] = {}
+    columns = (TextColumn("{task.description:<28}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=console) as bar:
+
+        def update(path: Path, done: int, total: int) -> None:
+            if path not in tasks:
+                tasks[path] = bar.add_task(path.name, total=max(total, 1))
+            bar.update(tasks[path], completed=done)
+
+        yield update
+
+
+def batch_table(results: list[BatchResult]) -> Table:
+    """One line per ingested file, with totals."""
+    table = Table(title="ingest summary")
+    for name in ("file", "source", "kind", "rows", "new records", "already stored", "quarantined", "batch"):  # fmt: skip
+        table.add_column(name, justify="right" if name in _NUMERIC else "left")
+    for r in results:
+        note = "skipped (ingested before)" if r.skipped else r.batch_id
+        table.add_row(r.file.name, r.source, r.kind, f"{r.rows:,}", f"{r.records_new:,}", f"{r.records_existing:,}", f"{r.quarantined:,}", note)  # fmt: skip
+    table.add_section()
+    total = lambda attr: f"{sum(getattr(r, attr) for r in results):,}"  # noqa: E731
+    table.add_row("total", "", "", total("rows"), total("records_new"), total("records_existing"), total("quarantined"), "")  # fmt: skip
+    return table
+
+
+_NUMERIC = {"rows", "new records", "already stored", "quarantined", "records", "batches", "row"}
+
+
+def counts_table(counts: list[SourceCount]) -> Table:
+    """Records and quarantined rows per source."""
+    table = Table(title="records per source")
+    for name in ("source", "kind", "records", "quarantined", "batches"):
+        table.add_column(name, justify="right" if name in _NUMERIC else "left")
+    for c in counts:
+        table.add_row(c.source, c.kind, f"{c.records:,}", f"{c.quarantined:,}", f"{c.batches:,}")
+    return table
+
+
+def quarantine_table(rows: list[QuarantinedRow]) -> Table:
+    """Quarantined rows: file, row, field, reason."""
+    table = Table(title=f"quarantined rows ({len(rows)} shown)")
+    for name in ("file", "row", "field", "reason"):
+        table.add_column(name, justify="right" if name in _NUMERIC else "left", overflow="fold")
+    for r in rows:
+        table.add_row(Path(r.file).name, str(r.row), escape(r.field), escape(r.reason))
+    return table

@@ -1,0 +1,165 @@
+"""Ingest one source file as one atomic batch.
+
+A batch is identified by the checksums of the file and of its mapping, so re-ingesting the
+same file is a no-op. Everything a batch writes (the batch row, its records, its quarantined
+rows) happens in one transaction: a crash leaves nothing behind and a rerun completes it.
+Record ids are content hashes, so a row already stored (by any batch) is not stored twice,
+and a changed row becomes a new record, never an overwrite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from sojourn.records.mapping import Mapping
+from sojourn.records.readers import RowError, read_chunks
+from sojourn.records.tables import batches, quarantine
+from sojourn.records.transform import Transformer
+from sojourn.settings import Settings, get_settings
+from sojourn.store.bulk import insert_new, lock_for_writing
+
+#: progress(file, bytes done, bytes total)
+Progress = Callable[[Path, int, int], None]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What ingesting one file did."""
+
+    batch_id: str
+    file: Path
+    source: str
+    kind: str
+    rows: int
+    records_new: int
+    records_existing: int
+    quarantined: int
+    skipped: bool
+
+    @property
+    def accepted(self) -> int:
+        """Rows that passed validation (new records plus rows already stored)."""
+        return self.records_new + self.records_existing
+
+
+def file_checksum(path: Path) -> tuple[str, int]:
+    """SHA-256 hex digest and size of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest(), path.stat().st_size
+
+
+def batch_id_for(file_sha256: str, mapping: Mapping) -> str:
+    """The batch id: a hash of the file's and the mapping's checksums."""
+    return hashlib.sha256(f"{file_sha256}:{mapping.sha256}".encode()).hexdigest()[:24]
+
+
+def ingest_file(
+    engine: Engine,
+    path: Path,
+    mapping: Mapping,
+    progress: Progress | None = None,
+    settings: Settings | None = None,
+) -> BatchResult:
+    """Ingest ``path`` with ``mapping`` (a no-op if this file was ingested before)."""
+    sha, size = file_checksum(path)
+    batch_id = batch_id_for(sha, mapping)
+    with engine.begin() as conn:
+        lock_for_writing(conn, "sojourn.ingest")
+        done = _completed(conn, batch_id, path)
+        if done is not None:
+            return done
+        _start_batch(conn, batch_id, path, mapping, (sha, size))
+        run = _Run(conn, batch_id, path, settings or get_settings())
+        tell = (lambda n: progress(path, n, size)) if progress else (lambda n: None)
+        transform = Transformer(mapping)
+        for chunk in read_chunks(path, mapping, run.settings.ingest_chunk_rows, tell):
+            mapped = transform(chunk)
+            run.write(mapped.records, mapped.errors)
+        return run.finish(mapping)
+
+
+def _completed(conn: Connection, batch_id: str, path: Path) -> BatchResult | None:
+    row = conn.execute(select(batches).where(batches.c.id == batch_id)).mappings().first()
+    if row is None:
+        return None
+    return BatchResult(
+        batch_id=batch_id, file=path, source=row["source"], kind=row["kind"],
+        rows=row["row_count"], records_new=0, records_existing=row["records_new"]
+        + row["records_existing"], quarantined=row["quarantined"], skipped=True,
+    )  # fmt: skip
+
+
+def _start_batch(
+    conn: Connection, batch_id: str, path: Path, mapping: Mapping, checksum: tuple[str, int]
+) -> None:
+    conn.execute(
+        insert(batches).values(
+            id=batch_id, source=mapping.source, kind=mapping.kind, mapping=mapping.name,
+            mapping_sha256=mapping.sha256, file=str(path), file_sha256=checksum[0],
+            file_bytes=checksum[1], row_count=0, records_new=0, records_existing=0,
+            quarantined=0, state="loading", started_at=dt.datetime.now(dt.UTC),
+        )
+    )  # fmt: skip
+
+
+class _Run:
+    """Counts and writes of one batch in progress."""
+
+    def __init__(self, conn: Connection, batch_id: str, path: Path, settings: Settings) -> None:
+        self.conn, self.batch_id, self.path, self.settings = conn, batch_id, path, settings
+        self.rows = self.new = self.existing = self.quarantined = 0
+
+    def write(self, frame: pl.DataFrame, errors: list[RowError]) -> None:
+        records = frame.with_columns(
+            pl.lit(self.batch_id).alias("batch_id"), pl.lit(str(self.path)).alias("file")
+        ).unique(subset="id", keep="first", maintain_order=True)
+        inserted = insert_new(self.conn, "records", records, "id")
+        self.new += inserted
+        self.existing += frame.height - inserted
+        self.rows += frame.height + len(errors)
+        self._quarantine(errors)
+        self._maybe_crash()
+
+    def _quarantine(self, errors: list[RowError]) -> None:
+        if not errors:
+            return
+        self.quarantined += len(errors)
+        self.conn.execute(
+            insert(quarantine),
+            [
+                {"batch_id": self.batch_id, "row": e.row, "file": str(self.path),
+                 "field": e.field, "reason": e.reason, "raw": e.raw}
+                for e in errors
+            ],
+        )  # fmt: skip
+
+    def _maybe_crash(self) -> None:
+        limit = self.settings.ingest_crash_after_rows
+        if limit is not None and self.rows >= limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def finish(self, mapping: Mapping) -> BatchResult:
+        self.conn.execute(
+            update(batches).where(batches.c.id == self.batch_id).values(
+                row_count=self.rows, records_new=self.new, records_existing=self.existing,
+                quarantined=self.quarantined, state="complete",
+                completed_at=dt.datetime.now(dt.UTC),
+            )
+        )  # fmt: skip
+        return BatchResult(
+            batch_id=self.batch_id, file=self.path, source=mapping.source, kind=mapping.kind,
+            rows=self.rows, records_new=self.new, records_existing=self.existing,
+            quarantined=self.quarantined, skipped=False,
+        )  # fmt: skip

@@ -1,0 +1,178 @@
+"""Source mappings: a YAML file per source that says how its columns become Record fields.
+
+The format is documented in docs/mapping.md. Loading validates everything up front, so a
+mapping error is reported once, with the file and key, before any row is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sojourn.records.kinds import KINDS, FieldSpec, FieldType, target_fields
+
+BUILTIN_DIR = Path(__file__).with_name("mappings")
+FORMATS = ("csv", "jsonl", "parquet")
+SPLITS = ("family_comma_given", "given_family")
+DEFAULT_NULLS = ("", "NULL", "N/A", "NA", "NONE")
+_FIELD_KEYS = {"column", "join", "sep", "format", "codes", "true", "false", "null_values",
+               "required", "split"}  # fmt: skip
+
+
+class MappingError(ValueError):
+    """A mapping file is invalid; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """How one target field is read from the source."""
+
+    target: str
+    spec: FieldSpec
+    columns: tuple[str, ...]
+    sep: str = " "
+    formats: tuple[str, ...] = ()
+    codes: dict[str, str | None] = field(default_factory=dict)
+    true_values: tuple[str, ...] = ()
+    false_values: tuple[str, ...] = ()
+    null_values: tuple[str, ...] = DEFAULT_NULLS
+    required: bool = False
+    split: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The source column(s) as a user sees them in the file."""
+        return "+".join(self.columns)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A validated source mapping."""
+
+    name: str
+    path: Path
+    sha256: str
+    source: str
+    kind: str
+    format: str
+    encoding: str
+    delimiter: str
+    record_id: str
+    fields: tuple[FieldMap, ...]
+
+    def columns(self) -> list[str]:
+        """Every source column the mapping reads, record id first, without repeats."""
+        cols = [self.record_id]
+        for fm in self.fields:
+            cols.extend(c for c in fm.columns if c not in cols)
+        return cols
+
+
+def builtin_mapping(name: str) -> Mapping:
+    """A mapping shipped with sojourn (``records/mappings/<name>.yaml``)."""
+    path = BUILTIN_DIR / f"{name}.yaml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml")))
+        raise MappingError(f"no built-in mapping {name!r} (known: {known})")
+    return load_mapping(path)
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and validate a mapping file."""
+    try:
+        data = yaml.safe_load(path.read_bytes())
+    except (OSError, yaml.YAMLError) as exc:
+        raise MappingError(f"{path}: cannot read mapping: {exc}") from exc
+    if not isinstance(data, dict):
+        raise MappingError(f"{path}: a mapping must be a YAML object")
+    return _parse(path, data, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _parse(path: Path, data: dict[str, Any], sha256: str) -> Mapping:
+    def need(key: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            raise MappingError(f"{path}: '{key}' is required and must be a string")
+        return value
+
+    kind, fmt = need("kind"), data.get("format", "csv")
+    if kind not in KINDS:
+        raise MappingError(f"{path}: unknown kind {kind!r} (one of: {', '.join(KINDS)})")
+    if fmt not in FORMATS:
+        raise MappingError(f"{path}: unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    fields_data = data.get("fields")
+    if not isinstance(fields_data, dict) or not fields_data:
+        raise MappingError(f"{path}: 'fields' must map Record fields to source columns")
+    default_fmt = data.get("date_format", "%Y-%m-%d")
+    nulls = tuple(str(v) for v in data.get("null_values", DEFAULT_NULLS))
+    targets = target_fields(kind)
+    fields = tuple(
+        _field(path, name, raw, targets, default_fmt, nulls) for name, raw in fields_data.items()
+    )
+    _check_required(path, kind, fields, targets)
+    return Mapping(
+        name=path.stem, path=path, sha256=sha256, source=need("source"), kind=kind, format=fmt,
+        encoding=str(data.get("encoding", "utf-8")), delimiter=str(data.get("delimiter", ",")),
+        record_id=need("record_id"), fields=fields,
+    )  # fmt: skip
+
+
+def _field(
+    path: Path, name: str, raw: Any, targets: dict[str, FieldSpec], default_fmt: Any,
+    nulls: tuple[str, ...],
+) -> FieldMap:  # fmt: skip
+    where = f"{path}: fields.{name}"
+    if name not in targets:
+        raise MappingError(f"{where}: not a Record field for this kind (see docs/mapping.md)")
+    opts: dict[str, Any] = {"column": raw} if isinstance(raw, str) else _keys(raw)
+    if not isinstance(opts, dict) or set(opts) - _FIELD_KEYS:
+        raise MappingError(f"{where}: unknown keys {sorted(set(opts) - _FIELD_KEYS)}")
+    columns = tuple(opts["join"]) if "join" in opts else (opts.get("column"),)
+    if not columns or not all(isinstance(c, str) and c for c in columns):
+        raise MappingError(f"{where}: needs 'column' (a column name) or 'join' (a list)")
+    spec = targets[name]
+    formats = opts.get("format", default_fmt)
+    split = opts.get("split")
+    if split is not None and (name != "full_name" or split not in SPLITS):
+        raise MappingError(f"{where}: 'split' applies to full_name only, one of {SPLITS}")
+    return FieldMap(
+        target=name, spec=spec, columns=columns, sep=str(opts.get("sep", " ")),
+        formats=tuple(formats) if isinstance(formats, list) else (str(formats),),
+        codes=_codes(where, opts.get("codes", {})),
+        true_values=tuple(str(v) for v in opts.get("true", ())),
+        false_values=tuple(str(v) for v in opts.get("false", ())),
+        null_values=tuple(str(v) for v in opts.get("null_values", nulls)),
+        required=bool(opts.get("required", spec.required)), split=split,
+    )  # fmt: skip
+
+
+def _keys(raw: Any) -> Any:
+    """YAML 1.1 reads the keys ``true:``/``false:`` as booleans; give them their names back."""
+    if not isinstance(raw, dict):
+        return raw
+    return {({True: "true", False: "false"}.get(k, k) if isinstance(k, bool) else k): v
+            for k, v in raw.items()}  # fmt: skip
+
+
+def _codes(where: str, codes: Any) -> dict[str, str | None]:
+    if not isinstance(codes, dict):
+        raise MappingError(f"{where}: 'codes' must map source codes to canonical codes")
+    return {str(k).strip().upper(): (None if v is None else str(v)) for k, v in codes.items()}
+
+
+def _check_required(
+    path: Path, kind: str, fields: tuple[FieldMap, ...], targets: dict[str, FieldSpec]
+) -> None:
+    mapped = {f.target for f in fields}
+    missing = [n for n, s in targets.items() if s.required and n not in mapped]
+    if missing:
+        raise MappingError(f"{path}: kind {kind!r} requires fields {missing}")
+    if not mapped & {"family_name", "full_name"}:
+        raise MappingError(f"{path}: map at least one of family_name, full_name")
+    for fm in fields:
+        if fm.spec.type is FieldType.BOOL and not (fm.true_values or fm.false_values):
+            raise MappingError(f"{path}: fields.{fm.target}: a yes/no field needs 'true' values")

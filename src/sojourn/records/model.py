@@ -1,0 +1,98 @@
+"""The canonical Record: identity part, event part, raw row and provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, RowMapping, select
+
+from sojourn.records.tables import batches, records
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a record is about, as the source wrote it (only mapped, validated values)."""
+
+    given_name: str | None = None
+    middle_name: str | None = None
+    family_name: str | None = None
+    full_name: str | None = None
+    name_original: str | None = None
+    birth_date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    sex: str | None = None
+    nationality: str | None = None  # ISO 3166-1 alpha-3
+    birth_place: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    passport_number: str | None = None
+    passport_country: str | None = None
+    a_number: str | None = None
+    sevis_id: str | None = None
+    fbi_number: str | None = None
+    ssn: str | None = None
+    receipt_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a record came from."""
+
+    source: str
+    source_record_id: str
+    file: str
+    row: int
+    batch_id: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One source row, validated and mapped; never updated (a changed row is a new record)."""
+
+    id: str
+    kind: str
+    event_date: dt.date
+    identity: Identity
+    event: dict[str, Any]
+    raw: dict[str, Any]
+    provenance: Provenance
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Record:
+        """Build from a ``records`` table row."""
+        identity = Identity(**{f.name: row[f.name] for f in fields(Identity)})
+        event_date = row["event_date"]
+        if isinstance(event_date, str):
+            event_date = dt.date.fromisoformat(event_date)
+        return cls(
+            id=row["id"],
+            kind=row["kind"],
+            event_date=event_date,
+            identity=identity,
+            event=orjson.loads(row["event"]),
+            raw=orjson.loads(row["raw"]),
+            provenance=Provenance(
+                row["source"], row["source_record_id"], row["file"], row["row"], row["batch_id"]
+            ),
+        )
+
+
+def get_record(engine: Engine, record_id: str) -> Record | None:
+    """The record with this id, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(records).where(records.c.id == record_id)).mappings().first()
+    return Record.from_row(row) if row else None
+
+
+def versions(engine: Engine, source: str, source_record_id: str) -> list[Record]:
+    """Every stored version of one source record, oldest batch first."""
+    query = (
+        select(records)
+        .join(batches, batches.c.id == records.c.batch_id)
+        .where(records.c.source == source, records.c.source_record_id == source_record_id)
+        .order_by(batches.c.started_at, records.c.row)
+    )
+    with engine.connect() as conn:
+        return [Record.from_row(r) for r in conn.execute(query).mappings()]

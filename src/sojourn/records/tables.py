@@ -1,0 +1,87 @@
+"""The records package's tables: batches, records (append-only) and quarantined rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
+
+from sojourn.records.kinds import IDENTITY_FIELDS
+from sojourn.store.metadata import metadata
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", String(24), primary_key=True, comment="hash of (file checksum, mapping checksum)"),
+    Column("source", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("mapping", String(128), nullable=False),
+    Column("mapping_sha256", String(64), nullable=False),
+    Column("file", Text, nullable=False, comment="path as given to ingest"),
+    Column("file_sha256", String(64), nullable=False),
+    Column("file_bytes", Integer, nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("records_new", Integer, nullable=False),
+    Column("records_existing", Integer, nullable=False),
+    Column("quarantined", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True)),
+)
+
+#: Identity columns, in Record order; all text (birth_date is a possibly partial ISO date).
+IDENTITY_COLUMNS: tuple[str, ...] = tuple(IDENTITY_FIELDS)
+
+#: The column order the bulk writer uses.
+RECORD_COLUMNS: tuple[str, ...] = (
+    "id",
+    "batch_id",
+    "source",
+    "source_record_id",
+    "kind",
+    "file",
+    "row",
+    "event_date",
+    *IDENTITY_COLUMNS,
+    "event",
+    "raw",
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(32), primary_key=True, comment="content hash"),
+    Column("batch_id", String(24), ForeignKey("batches.id"), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("source_record_id", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("file", Text, nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("event_date", Date, nullable=False),
+    *(Column(name, Text) for name in IDENTITY_COLUMNS),
+    Column("event", Text, nullable=False, comment="JSON object: the kind's event fields"),
+    Column("raw", Text, nullable=False, comment="JSON: the source row as read"),
+    Index("ix_records_source_record", "source", "source_record_id"),
+    Index("ix_records_kind_date", "kind", "event_date"),
+    Index("ix_records_batch", "batch_id"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("batch_id", String(24), ForeignKey("batches.id"), primary_key=True),
+    Column("row", Integer, primary_key=True, comment="line (CSV/JSONL) or 1-based row (Parquet)"),
+    Column("file", Text, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+)

@@ -1,0 +1,165 @@
+"""Maps a chunk of source rows to canonical records, vectorized.
+
+For every mapped field a converter gives canonical values and per-row error reasons; the
+first error of a row sends it to quarantine. Good rows get their identity columns, the
+kind's event part as JSON, and a content-hash id over (source, source record id, content).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import polars as pl
+
+from sojourn.records.convert import Converter, dtype_of
+from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, IDENTITY_FIELDS
+from sojourn.records.mapping import FieldMap, Mapping
+from sojourn.records.readers import LINE, RAW, ROW, Chunk, RowError
+
+SEP = "\x1f"
+_ERR_FIELD, _ERR_REASON = "__err_field", "__err_reason"
+
+
+@dataclass
+class Mapped:
+    """A chunk after mapping: records ready to write, and the rows sent to quarantine."""
+
+    records: pl.DataFrame
+    errors: list[RowError]
+
+
+class Transformer:
+    """Maps chunks read with one mapping (keeps converter caches across chunks)."""
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self._converters = [(fm, Converter(fm)) for fm in mapping.fields]
+
+    def __call__(self, chunk: Chunk) -> Mapped:
+        """Canonical records and quarantined rows for one chunk."""
+        frame = chunk.frame
+        values, checks = self._convert(frame)
+        combined = pl.concat([frame.select(ROW, RAW, LINE), values], how="horizontal")
+        combined = combined.with_columns(_split_names(self.mapping, values)).with_columns(
+            pl.coalesce([c[0] for c in checks]).alias(_ERR_FIELD),
+            pl.coalesce([c[1] for c in checks]).alias(_ERR_REASON),
+        )
+        bad = combined[_ERR_REASON].is_not_null()
+        errors = _row_errors(combined.filter(bad), self.mapping.encoding)
+        return Mapped(self._records(combined.filter(~bad)), chunk.errors + errors)
+
+    def _convert(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[pl.Expr, pl.Expr]]]:
+        columns: dict[str, pl.Series] = {}
+        checks: list[tuple[pl.Expr, pl.Expr]] = []
+        record_id = frame[self.mapping.record_id].cast(pl.Utf8).str.strip_chars()
+        columns["source_record_id"] = record_id
+        errors: dict[str, pl.Series] = {
+            "__e_id": record_id.is_null() | (record_id == ""),
+        }
+        checks.append(_check(self.mapping.record_id, "__e_id", "the source record id is empty"))
+        for fm, convert in self._converters:
+            value, error = convert(_source(frame, fm))
+            columns[fm.target] = value
+            errors[f"__e_{fm.target}"] = error
+            checks.append(_field_check(fm, f"__e_{fm.target}", f"__v_{fm.target}"))
+            errors[f"__v_{fm.target}"] = value.is_null()
+        values = pl.DataFrame(columns)
+        names = [c for c in ("family_name", "full_name") if c in columns]
+        errors["__e_name"] = pl.DataFrame(columns).select(
+            pl.all_horizontal(pl.col(n).is_null() for n in names)
+        ).to_series()
+        checks.append(_check("/".join(names), "__e_name", "the row has no name"))
+        return pl.concat([values, pl.DataFrame(errors)], how="horizontal"), checks
+
+    def _records(self, good: pl.DataFrame) -> pl.DataFrame:
+        kind = self.mapping.kind
+        event_fields = EVENT_FIELDS[kind]
+        identity = [_column(good, n, dtype_of(s.type)) for n, s in IDENTITY_FIELDS.items()]
+        event = [_column(good, n, dtype_of(s.type)) for n, s in event_fields.items()]
+        out = good.select(
+            pl.lit(self.mapping.source).alias("source"),
+            pl.col("source_record_id"),
+            pl.lit(kind).alias("kind"),
+            pl.col(ROW).alias("row"),
+            pl.col(EVENT_DATE_FIELD[kind]).alias("event_date"),
+            *identity,
+            pl.struct(event).struct.json_encode().alias("event"),
+            pl.col(RAW).alias("raw"),
+        )
+        return out.with_columns(pl.Series("id", _hashes(out), dtype=pl.Utf8)).select(
+            "id", pl.exclude("id")
+        )
+
+
+def _source(frame: pl.DataFrame, fm: FieldMap) -> pl.Series:
+    if len(fm.columns) == 1:
+        return frame[fm.columns[0]]
+    parts = [pl.col(c).cast(pl.Utf8).str.strip_chars() for c in fm.columns]
+    joined = frame.select(pl.concat_str(parts, separator=fm.sep, ignore_nulls=True).alias("j"))
+    return joined.to_series().replace("", None)
+
+
+def _check(field: str, flag: str, reason: str) -> tuple[pl.Expr, pl.Expr]:
+    hit = pl.col(flag)
+    return (
+        pl.when(hit).then(pl.lit(field)),
+        pl.when(hit).then(pl.lit(reason)),
+    )
+
+
+def _field_check(fm: FieldMap, error: str, is_null: str) -> tuple[pl.Expr, pl.Expr]:
+    reason = pl.col(error)
+    if fm.required:
+        missing = "required but the value is empty"
+        reason = pl.coalesce(reason, pl.when(pl.col(is_null)).then(pl.lit(missing)))
+    prefixed = pl.when(reason.is_not_null()).then(pl.lit(f"{fm.target}: ") + reason)
+    return pl.when(reason.is_not_null()).then(pl.lit(fm.label)), prefixed
+
+
+def _split_names(mapping: Mapping, values: pl.DataFrame) -> list[pl.Expr]:
+    split = next((fm.split for fm in mapping.fields if fm.target == "full_name"), None)
+    if split is None:
+        return []
+    full = pl.col("full_name")
+    if split == "family_comma_given":
+        family = full.str.split_exact(",", 1).struct.field("field_0").str.strip_chars()
+        rest = full.str.split_exact(",", 1).struct.field("field_1").str.strip_chars()
+    else:
+        tokens = full.str.split(" ")
+        family = pl.when(tokens.list.len() > 1).then(tokens.list.last()).otherwise(full)
+        rest = tokens.list.slice(0, tokens.list.len() - 1).list.join(" ")
+    parts = rest.str.split(" ")
+    given = parts.list.first().replace("", None)
+    middle = parts.list.slice(1).list.join(" ").replace("", None)
+    derived = {"family_name": family, "given_name": given, "middle_name": middle}
+    return [
+        (pl.coalesce(pl.col(n), expr) if n in values.columns else expr).alias(n)
+        for n, expr in derived.items()
+    ]
+
+
+def _column(frame: pl.DataFrame, name: str, dtype: type[pl.DataType]) -> pl.Expr:
+    if name in frame.columns:
+        return pl.col(name)
+    return pl.lit(None, dtype=dtype).alias(name)
+
+
+def _row_errors(bad: pl.DataFrame, encoding: str) -> list[RowError]:
+    rows = bad.select(ROW, _ERR_FIELD, _ERR_REASON, LINE).iter_rows()
+    return [
+        RowError(row, field, reason, line.encode(encoding, errors="replace"))
+        for row, field, reason, line in rows
+    ]
+
+
+def _hashes(records: pl.DataFrame) -> list[str]:
+    """Content hash of (source, source record id, identity and event content)."""
+    identity = pl.struct(list(IDENTITY_FIELDS)).struct.json_encode()
+    keys = records.select(
+        pl.concat_str(
+            [pl.col("source"), pl.col("source_record_id"), identity, pl.col("event")],
+            separator=SEP,
+        )
+    ).to_series()
+    return [hashlib.sha256(k.encode()).hexdigest()[:32] for k in keys.to_list()]

@@ -1,0 +1,52 @@
+"""The one settings module: every option comes from a ``SOJOURN_*`` environment variable.
+
+See docs/configuration.md for the list. Code reads settings through :func:`get_settings`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from the environment (prefix ``SOJOURN_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="SOJOURN_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path(".sojourn"),
+        description="Where the embedded database and generated data live.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default sqlite:///<data_dir>/sojourn.db. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/db",
+    )
+    database_schema: str | None = Field(
+        default=None,
+        description="PostgreSQL schema to use (search_path); default: the server's default.",
+    )
+    ingest_chunk_rows: int = Field(
+        default=100_000, ge=1_000, description="Rows read, mapped and written per chunk."
+    )
+    ingest_crash_after_rows: int | None = Field(
+        default=None,
+        description="Testing only: kill the ingest process (SIGKILL) after writing this many "
+        "rows of a batch, to prove a crash leaves nothing half-written.",
+    )
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the embedded SQLite file under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'sojourn.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; call ``get_settings.cache_clear()`` in tests)."""
+    return Settings()
