@@ -1,0 +1,46 @@
+"""Test factories: small source files written in a source's own format."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+import polars as pl
+
+I94_HEADER = ["ADMNUM", "LAST_NAME", "FIRST_NAME", "MIDDLE_NAME", "DOB", "SEX", "CTZ",
+              "PASSPORT_NO", "PASSPORT_CNTRY", "ARR_DT", "PORT", "MODE", "COA", "ADMIT_UNTIL"]  # fmt: skip
+
+
+def i94_row(admnum: str, family: str = "Haddad", **overrides: str) -> list[str]:
+    """One I-94 arrival row; keyword overrides by column name."""
+    row = dict(zip(I94_HEADER, [admnum, family, "Omar", "", "19850312", "M", "JOR", "P123",
+                                "JOR", "20240105", "JFK", "A", "B2", "20240705"], strict=True))  # fmt: skip
+    row.update(overrides)
+    return [row[c] for c in I94_HEADER]
+
+
+def write_csv(
+    path: Path, header: Sequence[str], rows: Sequence[Sequence[str]], delimiter: str = ",",
+    encoding: str = "utf-8",
+) -> Path:  # fmt: skip
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def write_i94(path: Path, rows: Sequence[Sequence[str]]) -> Path:
+    return write_csv(path, I94_HEADER, rows)
+
+
+def write_jsonl(path: Path, objects: Sequence[dict[str, object]]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(o) + b"\n" for o in objects))
+    return path
+
+
+def write_parquet(path: Path, columns: dict[str, list[object]]) -> Path:
+    pl.DataFrame(columns).write_parquet(path)
+    return path

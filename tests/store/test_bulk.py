@@ -1,0 +1,70 @@
+"""The bulk-write path skips keys already present, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine, text
+
+from sojourn.store.bulk import insert_new, lock_for_writing
+
+
+def _batch(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO batches (id, source, kind, mapping, mapping_sha256, file, "
+                "file_sha256, file_bytes, row_count, records_new, records_existing, quarantined,"
+                " state, started_at) VALUES ('b1', 's', 'arrival', 'm', 'x', 'f', 'y', 0, 0, 0,"
+                " 0, 0, 'complete', CURRENT_TIMESTAMP)"
+            )
+        )
+
+
+def _quarantine_rows(rows: list[int]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"batch_id": ["b1"] * len(rows), "row": rows, "file": ["f, \"quoted\"\nline"] * len(rows),
+         "field": ["F"] * len(rows), "reason": ["r"] * len(rows), "raw": [b"\x00\xff"] * len(rows)}
+    )  # fmt: skip
+
+
+def test_insert_new_skips_existing_keys(engine: Engine) -> None:
+    _batch(engine)
+    frame = pl.DataFrame({"id": ["a", "b"], "batch_id": ["b1", "b1"]})
+    records = frame.with_columns(
+        source=pl.lit("s"), source_record_id=pl.col("id"), kind=pl.lit("arrival"),
+        file=pl.lit("f"), row=pl.lit(2), event_date=pl.lit("2024-01-01").str.to_date(),
+        event=pl.lit("{}"), raw=pl.lit('{"x": "a,\\"b\\"\\nc"}'),
+    )  # fmt: skip
+    with engine.begin() as conn:
+        lock_for_writing(conn, "test")
+        assert insert_new(conn, "records", records, "id") == 2
+    more = pl.concat([records, records.with_columns(id=pl.lit("c"))]).unique("id", keep="last")
+    with engine.begin() as conn:
+        assert insert_new(conn, "records", more.sort("id"), "id") == 1
+    with engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM records ORDER BY id"))]
+        raw = conn.execute(text("SELECT raw FROM records WHERE id = 'a'")).scalar()
+        day = conn.execute(text("SELECT event_date FROM records WHERE id = 'a'")).scalar()
+    assert ids == ["a", "b", "c"]
+    assert raw == '{"x": "a,\\"b\\"\\nc"}'
+    assert str(day) == "2024-01-01"
+
+
+def test_insert_new_is_rolled_back_with_its_transaction(engine: Engine) -> None:
+    _batch(engine)
+    frame = pl.DataFrame({"id": ["z"]}).with_columns(
+        batch_id=pl.lit("b1"), source=pl.lit("s"), source_record_id=pl.lit("1"),
+        kind=pl.lit("arrival"), file=pl.lit("f"), row=pl.lit(2),
+        event_date=pl.lit("2024-01-01").str.to_date(), event=pl.lit("{}"), raw=pl.lit("{}"),
+    )  # fmt: skip
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        insert_new(conn, "records", frame, "id")
+        raise RuntimeError("crash before commit")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM records")).scalar() == 0
+
+
+def test_empty_frame_writes_nothing(engine: Engine) -> None:
+    with engine.begin() as conn:
+        assert insert_new(conn, "records", pl.DataFrame({"id": []}), "id") == 0
