@@ -38,7 +38,11 @@ def drop_pg_schema(schema: str) -> None:
 def _fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test gets its own data dir and freshly read settings."""
     monkeypatch.setenv("SOJOURN_DATA_DIR", str(tmp_path / "data"))
-    for name in ("SOJOURN_DATABASE_URL", "SOJOURN_DATABASE_SCHEMA", "SOJOURN_INGEST_CRASH_AFTER_ROWS"):  # fmt: skip
+    for name in (
+        "SOJOURN_DATABASE_URL",
+        "SOJOURN_DATABASE_SCHEMA",
+        "SOJOURN_INGEST_CRASH_AFTER_ROWS",
+    ):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     yield

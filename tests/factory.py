@@ -9,22 +9,59 @@ from pathlib import Path
 import orjson
 import polars as pl
 
-I94_HEADER = ["ADMNUM", "LAST_NAME", "FIRST_NAME", "MIDDLE_NAME", "DOB", "SEX", "CTZ",
-              "PASSPORT_NO", "PASSPORT_CNTRY", "ARR_DT", "PORT", "MODE", "COA", "ADMIT_UNTIL"]  # fmt: skip
+I94_HEADER = [
+    "ADMNUM",
+    "LAST_NAME",
+    "FIRST_NAME",
+    "MIDDLE_NAME",
+    "DOB",
+    "SEX",
+    "CTZ",
+    "PASSPORT_NO",
+    "PASSPORT_CNTRY",
+    "ARR_DT",
+    "PORT",
+    "MODE",
+    "COA",
+    "ADMIT_UNTIL",
+]
 
 
 def i94_row(admnum: str, family: str = "Haddad", **overrides: str) -> list[str]:
     """One I-94 arrival row; keyword overrides by column name."""
-    row = dict(zip(I94_HEADER, [admnum, family, "Omar", "", "19850312", "M", "JOR", "P123",
-                                "JOR", "20240105", "JFK", "A", "B2", "20240705"], strict=True))  # fmt: skip
+    row = dict(
+        zip(
+            I94_HEADER,
+            [
+                admnum,
+                family,
+                "Omar",
+                "",
+                "19850312",
+                "M",
+                "JOR",
+                "P123",
+                "JOR",
+                "20240105",
+                "JFK",
+                "A",
+                "B2",
+                "20240705",
+            ],
+            strict=True,
+        )
+    )
     row.update(overrides)
     return [row[c] for c in I94_HEADER]
 
 
 def write_csv(
-    path: Path, header: Sequence[str], rows: Sequence[Sequence[str]], delimiter: str = ",",
+    path: Path,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    delimiter: str = ",",
     encoding: str = "utf-8",
-) -> Path:  # fmt: skip
+) -> Path:
     with path.open("w", newline="", encoding=encoding) as handle:
         writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(header)

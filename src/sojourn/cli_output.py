@@ -12,6 +12,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
@@ -27,7 +28,12 @@ from sojourn.records.queries import SourceCount
 def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
     """A progress bar per named stage, fed by ``progress(stage, done, total)``."""
     tasks: dict[str, TaskID] = {}
-    columns = (TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())  # fmt: skip
+    columns: tuple[ProgressColumn, ...] = (
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as bar:
 
         def update(stage: str, done: int, total: int) -> None:
@@ -42,7 +48,12 @@ def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]
 def ingest_progress(console: Console) -> Iterator[Callable[[Path, int, int], None]]:
     """A progress bar per file, in bytes read."""
     tasks: dict[Path, TaskID] = {}
-    columns = (TextColumn("{task.description:<28}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())  # fmt: skip
+    columns: tuple[ProgressColumn, ...] = (
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console) as bar:
 
         def update(path: Path, done: int, total: int) -> None:
@@ -56,15 +67,20 @@ def ingest_progress(console: Console) -> Iterator[Callable[[Path, int, int], Non
 def batch_table(results: list[BatchResult]) -> Table:
     """One line per ingested file, with totals."""
     table = Table(title="ingest summary")
-    for name in ("file", "source", "kind", "rows", "new records", "already stored", "quarantined", "batch"):  # fmt: skip
+    for name in ("file", "source", "rows", "new records", "already stored", "quarantined"):
         table.add_column(name, justify="right" if name in _NUMERIC else "left")
+    table.add_column("batch")
     for r in results:
-        note = "skipped (ingested before)" if r.skipped else r.batch_id
-        table.add_row(r.file.name, r.source, r.kind, f"{r.rows:,}", f"{r.records_new:,}", f"{r.records_existing:,}", f"{r.quarantined:,}", note)  # fmt: skip
+        note = "skipped: ingested before" if r.skipped else "ingested"
+        table.add_row(r.file.name, r.source, *_figures([r]), note)
     table.add_section()
-    total = lambda attr: f"{sum(getattr(r, attr) for r in results):,}"  # noqa: E731
-    table.add_row("total", "", "", total("rows"), total("records_new"), total("records_existing"), total("quarantined"), "")  # fmt: skip
+    table.add_row("total", "", *_figures(results), f"{len(results)} files")
     return table
+
+
+def _figures(results: list[BatchResult]) -> list[str]:
+    attrs = ("rows", "records_new", "records_existing", "quarantined")
+    return [f"{sum(getattr(r, a) for r in results):,}" for a in attrs]
 
 
 _NUMERIC = {"rows", "new records", "already stored", "quarantined", "records", "batches", "row"}

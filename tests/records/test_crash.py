@@ -45,7 +45,9 @@ def _source(tmp_path: Path) -> Path:
     return write_i94(tmp_path / "arrivals.csv", rows)
 
 
-def _crash_then_rerun(db: tuple[str, str | None], path: Path) -> dict[str, list[tuple[object, ...]]]:
+def _crash_then_rerun(
+    db: tuple[str, str | None], path: Path
+) -> dict[str, list[tuple[object, ...]]]:
     engine = make_engine(*db)
     upgrade(engine)
     assert _ingest(db, path, crash_after=2_000) == -signal.SIGKILL

@@ -34,27 +34,67 @@ fields:
 def test_custom_csv_mapping(engine: Engine, tmp_path: Path) -> None:
     mapping_path = tmp_path / "jail.yaml"
     mapping_path.write_text(CSV_MAPPING, encoding="utf-8")
-    header = ["BOOKING", "INMATE", "BORN", "GENDER", "CITIZENSHIP", "ANUM", "STREET", "CITY",
-              "BOOKED", "RELEASED", "FACILITY"]  # fmt: skip
+    header = [
+        "BOOKING",
+        "INMATE",
+        "BORN",
+        "GENDER",
+        "CITIZENSHIP",
+        "ANUM",
+        "STREET",
+        "CITY",
+        "BOOKED",
+        "RELEASED",
+        "FACILITY",
+    ]
     rows = [
-        ["J-1", "NGUYEN, Van  Thanh", "01/02/1980", "MALE", "Viet Nam", "A-012-345-678",
-         "1 Main St", "Houston", "03/04/2025", "", "Harris  County"],
-        ["J-2", "Müller, Jürgen", "1975", "unknown", "DE", "12345678", "", "", "05/06/2025",
-         "07/06/2025", "Harris"],
+        [
+            "J-1",
+            "NGUYEN, Van  Thanh",
+            "01/02/1980",
+            "MALE",
+            "Viet Nam",
+            "A-012-345-678",
+            "1 Main St",
+            "Houston",
+            "03/04/2025",
+            "",
+            "Harris  County",
+        ],
+        [
+            "J-2",
+            "Müller, Jürgen",
+            "1975",
+            "unknown",
+            "DE",
+            "12345678",
+            "",
+            "",
+            "05/06/2025",
+            "07/06/2025",
+            "Harris",
+        ],
         ["J-3", "Doe, Jane", "01/01/1990", "F", "XX", "", "", "", "05/06/2025", "", "H"],
-    ]  # fmt: skip
+    ]
     path = write_csv(tmp_path / "jail.csv", header, rows, delimiter="|", encoding="latin-1")
     result = ingest_file(engine, path, load_mapping(mapping_path))
     assert (result.records_new, result.quarantined) == (2, 1)
     [first] = versions(engine, "county-jail", "J-1")
     identity = first.identity
     assert (identity.family_name, identity.given_name, identity.middle_name) == (
-        "NGUYEN", "Van", "Thanh")  # fmt: skip
+        "NGUYEN",
+        "Van",
+        "Thanh",
+    )
     assert identity.full_name == "NGUYEN, Van Thanh"
     assert (identity.sex, identity.nationality, identity.a_number) == ("M", "VNM", "A012345678")
     assert identity.address == "1 Main St, Houston"
-    assert first.event == {"book_in_on": "2025-04-03", "release_on": None,
-                           "removed_on": None, "facility": "Harris County"}  # fmt: skip
+    assert first.event == {
+        "book_in_on": "2025-04-03",
+        "release_on": None,
+        "removed_on": None,
+        "facility": "Harris County",
+    }
     assert first.event_date == dt.date(2025, 4, 3)
     [second] = versions(engine, "county-jail", "J-2")
     assert (second.identity.family_name, second.identity.given_name) == ("Müller", "Jürgen")
@@ -81,11 +121,19 @@ fields:
 def test_custom_jsonl_mapping_with_nested_fields(engine: Engine, tmp_path: Path) -> None:
     mapping_path = tmp_path / "exit.yaml"
     mapping_path.write_text(JSONL_MAPPING, encoding="utf-8")
-    path = write_jsonl(tmp_path / "exit.jsonl", [
-        {"id": 17, "person": {"name": "Ana María García López", "dob": "1990-05-06"},
-         "intent": "2025-06-01", "verified": "2025-06-20", "how": "GPS"},
-        {"id": 18, "person": {"name": "Li Wei"}, "intent": None},
-    ])  # fmt: skip
+    path = write_jsonl(
+        tmp_path / "exit.jsonl",
+        [
+            {
+                "id": 17,
+                "person": {"name": "Ana María García López", "dob": "1990-05-06"},
+                "intent": "2025-06-01",
+                "verified": "2025-06-20",
+                "how": "GPS",
+            },
+            {"id": 18, "person": {"name": "Li Wei"}, "intent": None},
+        ],
+    )
     with path.open("a", encoding="utf-8") as handle:
         handle.write("{not json\n\n[1, 2]\n")
     result = ingest_file(engine, path, load_mapping(mapping_path))
@@ -120,12 +168,17 @@ fields:
 def test_custom_parquet_mapping_with_typed_columns(engine: Engine, tmp_path: Path) -> None:
     mapping_path = tmp_path / "school.yaml"
     mapping_path.write_text(PARQUET_MAPPING, encoding="utf-8")
-    path = write_parquet(tmp_path / "school.parquet", {
-        "sid": ["N0000000001", "N0000000002"], "last": ["Kim", "Park"],
-        "dob": [dt.date(2001, 2, 3), None],
-        "start": [dt.datetime(2024, 8, 20, 9, 0), dt.datetime(2024, 8, 21)],
-        "end": [dt.date(2028, 5, 1), None], "state": ["ACTIVE", "EXPELLED"],
-    })  # fmt: skip
+    path = write_parquet(
+        tmp_path / "school.parquet",
+        {
+            "sid": ["N0000000001", "N0000000002"],
+            "last": ["Kim", "Park"],
+            "dob": [dt.date(2001, 2, 3), None],
+            "start": [dt.datetime(2024, 8, 20, 9, 0), dt.datetime(2024, 8, 21)],
+            "end": [dt.date(2028, 5, 1), None],
+            "state": ["ACTIVE", "EXPELLED"],
+        },
+    )
     result = ingest_file(engine, path, load_mapping(mapping_path))
     assert (result.records_new, result.quarantined) == (1, 1)
     [record] = versions(engine, "school-feed", "N0000000001")

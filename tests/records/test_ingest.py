@@ -75,7 +75,9 @@ def test_wrong_column_count_and_undecodable_bytes(engine: Engine, tmp_path: Path
     path = write_i94(tmp_path / "a.csv", [i94_row("1")])
     with path.open("ab") as handle:
         handle.write(b"2,Short,row\n")
-        handle.write(",".join(i94_row("3", family="Bad\udcff")).encode("utf-8", "surrogateescape") + b"\n")  # fmt: skip
+        handle.write(
+            ",".join(i94_row("3", family="Bad\udcff")).encode("utf-8", "surrogateescape") + b"\n"
+        )
         handle.write(",".join(i94_row("4")).encode() + b"\n")
     result = ingest_file(engine, path, I94)
     assert (result.rows, result.records_new, result.quarantined) == (4, 2, 2)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sojourn.records.mapping import BUILTIN_DIR, MappingError, builtin_mapping, load_mapping
 from sojourn.records.kinds import KINDS
+from sojourn.records.mapping import BUILTIN_DIR, MappingError, builtin_mapping, load_mapping
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -51,13 +51,17 @@ def test_a_minimal_mapping_loads(tmp_path: Path) -> None:
         (("record_id: ID", "record_id: 7"), "'record_id' is required"),
         (("  family_name: SURNAME", "  race: RACE"), "fields.race: not a Record field"),
         (("  family_name: SURNAME", "  given_name: G"), "map at least one of family_name"),
-        (("  naturalized_on: {column: OATH, format: \"%d/%m/%Y\"}", "  office: X"),
-         r"requires fields \['naturalized_on'\]"),
+        (
+            ('  naturalized_on: {column: OATH, format: "%d/%m/%Y"}', "  office: X"),
+            r"requires fields \['naturalized_on'\]",
+        ),
         (("  family_name: SURNAME", "  family_name: {colum: SURNAME}"), "unknown keys"),
-        (("  family_name: SURNAME", "  family_name: {column: S, split: given_family}"),
-         "'split' applies to full_name only"),
+        (
+            ("  family_name: SURNAME", "  family_name: {column: S, split: given_family}"),
+            "'split' applies to full_name only",
+        ),
     ],
-)  # fmt: skip
+)
 def test_invalid_mappings_name_the_problem(
     tmp_path: Path, change: tuple[str, str], message: str
 ) -> None:

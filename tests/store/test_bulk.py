@@ -23,19 +23,30 @@ def _batch(engine: Engine) -> None:
 
 def _quarantine_rows(rows: list[int]) -> pl.DataFrame:
     return pl.DataFrame(
-        {"batch_id": ["b1"] * len(rows), "row": rows, "file": ["f, \"quoted\"\nline"] * len(rows),
-         "field": ["F"] * len(rows), "reason": ["r"] * len(rows), "raw": [b"\x00\xff"] * len(rows)}
-    )  # fmt: skip
+        {
+            "batch_id": ["b1"] * len(rows),
+            "row": rows,
+            "file": ['f, "quoted"\nline'] * len(rows),
+            "field": ["F"] * len(rows),
+            "reason": ["r"] * len(rows),
+            "raw": [b"\x00\xff"] * len(rows),
+        }
+    )
 
 
 def test_insert_new_skips_existing_keys(engine: Engine) -> None:
     _batch(engine)
     frame = pl.DataFrame({"id": ["a", "b"], "batch_id": ["b1", "b1"]})
     records = frame.with_columns(
-        source=pl.lit("s"), source_record_id=pl.col("id"), kind=pl.lit("arrival"),
-        file=pl.lit("f"), row=pl.lit(2), event_date=pl.lit("2024-01-01").str.to_date(),
-        event=pl.lit("{}"), raw=pl.lit('{"x": "a,\\"b\\"\\nc"}'),
-    )  # fmt: skip
+        source=pl.lit("s"),
+        source_record_id=pl.col("id"),
+        kind=pl.lit("arrival"),
+        file=pl.lit("f"),
+        row=pl.lit(2),
+        event_date=pl.lit("2024-01-01").str.to_date(),
+        event=pl.lit("{}"),
+        raw=pl.lit('{"x": "a,\\"b\\"\\nc"}'),
+    )
     with engine.begin() as conn:
         lock_for_writing(conn, "test")
         assert insert_new(conn, "records", records, "id") == 2
@@ -54,10 +65,16 @@ def test_insert_new_skips_existing_keys(engine: Engine) -> None:
 def test_insert_new_is_rolled_back_with_its_transaction(engine: Engine) -> None:
     _batch(engine)
     frame = pl.DataFrame({"id": ["z"]}).with_columns(
-        batch_id=pl.lit("b1"), source=pl.lit("s"), source_record_id=pl.lit("1"),
-        kind=pl.lit("arrival"), file=pl.lit("f"), row=pl.lit(2),
-        event_date=pl.lit("2024-01-01").str.to_date(), event=pl.lit("{}"), raw=pl.lit("{}"),
-    )  # fmt: skip
+        batch_id=pl.lit("b1"),
+        source=pl.lit("s"),
+        source_record_id=pl.lit("1"),
+        kind=pl.lit("arrival"),
+        file=pl.lit("f"),
+        row=pl.lit(2),
+        event_date=pl.lit("2024-01-01").str.to_date(),
+        event=pl.lit("{}"),
+        raw=pl.lit("{}"),
+    )
     with pytest.raises(RuntimeError), engine.begin() as conn:
         insert_new(conn, "records", frame, "id")
         raise RuntimeError("crash before commit")

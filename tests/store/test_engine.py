@@ -39,8 +39,10 @@ def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
     upgrade(engine)
     with pytest.raises(Exception, match="FOREIGN KEY"), engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO quarantine (batch_id, row, file, field, reason, raw) "
-                 "VALUES ('nope', 1, 'f', 'x', 'y', x'00')")  # fmt: skip
+            text(
+                "INSERT INTO quarantine (batch_id, row, file, field, reason, raw) "
+                "VALUES ('nope', 1, 'f', 'x', 'y', x'00')"
+            )
         )
 
 

@@ -120,8 +120,9 @@ def _integer(text: pl.Series) -> Converted:
     values = text.str.replace_all(",", "").cast(pl.Int64, strict=False)
     frame = pl.DataFrame({"t": text, "v": values})
     errors = frame.select(
-        pl.when(pl.col("t").is_not_null() & pl.col("v").is_null())
-        .then(pl.format("{} is not a whole number", pl.col("t")))
+        pl.when(pl.col("t").is_not_null() & pl.col("v").is_null()).then(
+            pl.format("{} is not a whole number", pl.col("t"))
+        )
     ).to_series()
     return values, errors
 

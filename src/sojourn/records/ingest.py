@@ -95,10 +95,16 @@ def _completed(conn: Connection, batch_id: str, path: Path) -> BatchResult | Non
     if row is None:
         return None
     return BatchResult(
-        batch_id=batch_id, file=path, source=row["source"], kind=row["kind"],
-        rows=row["row_count"], records_new=0, records_existing=row["records_new"]
-        + row["records_existing"], quarantined=row["quarantined"], skipped=True,
-    )  # fmt: skip
+        batch_id=batch_id,
+        file=path,
+        source=row["source"],
+        kind=row["kind"],
+        rows=row["row_count"],
+        records_new=0,
+        records_existing=row["records_new"] + row["records_existing"],
+        quarantined=row["quarantined"],
+        skipped=True,
+    )
 
 
 def _start_batch(
@@ -106,12 +112,22 @@ def _start_batch(
 ) -> None:
     conn.execute(
         insert(batches).values(
-            id=batch_id, source=mapping.source, kind=mapping.kind, mapping=mapping.name,
-            mapping_sha256=mapping.sha256, file=str(path), file_sha256=checksum[0],
-            file_bytes=checksum[1], row_count=0, records_new=0, records_existing=0,
-            quarantined=0, state="loading", started_at=dt.datetime.now(dt.UTC),
+            id=batch_id,
+            source=mapping.source,
+            kind=mapping.kind,
+            mapping=mapping.name,
+            mapping_sha256=mapping.sha256,
+            file=str(path),
+            file_sha256=checksum[0],
+            file_bytes=checksum[1],
+            row_count=0,
+            records_new=0,
+            records_existing=0,
+            quarantined=0,
+            state="loading",
+            started_at=dt.datetime.now(dt.UTC),
         )
-    )  # fmt: skip
+    )
 
 
 class _Run:
@@ -139,11 +155,17 @@ class _Run:
         self.conn.execute(
             insert(quarantine),
             [
-                {"batch_id": self.batch_id, "row": e.row, "file": str(self.path),
-                 "field": e.field, "reason": e.reason, "raw": e.raw}
+                {
+                    "batch_id": self.batch_id,
+                    "row": e.row,
+                    "file": str(self.path),
+                    "field": e.field,
+                    "reason": e.reason,
+                    "raw": e.raw,
+                }
                 for e in errors
             ],
-        )  # fmt: skip
+        )
 
     def _maybe_crash(self) -> None:
         limit = self.settings.ingest_crash_after_rows
@@ -152,14 +174,25 @@ class _Run:
 
     def finish(self, mapping: Mapping) -> BatchResult:
         self.conn.execute(
-            update(batches).where(batches.c.id == self.batch_id).values(
-                row_count=self.rows, records_new=self.new, records_existing=self.existing,
-                quarantined=self.quarantined, state="complete",
+            update(batches)
+            .where(batches.c.id == self.batch_id)
+            .values(
+                row_count=self.rows,
+                records_new=self.new,
+                records_existing=self.existing,
+                quarantined=self.quarantined,
+                state="complete",
                 completed_at=dt.datetime.now(dt.UTC),
             )
-        )  # fmt: skip
+        )
         return BatchResult(
-            batch_id=self.batch_id, file=self.path, source=mapping.source, kind=mapping.kind,
-            rows=self.rows, records_new=self.new, records_existing=self.existing,
-            quarantined=self.quarantined, skipped=False,
-        )  # fmt: skip
+            batch_id=self.batch_id,
+            file=self.path,
+            source=mapping.source,
+            kind=mapping.kind,
+            rows=self.rows,
+            records_new=self.new,
+            records_existing=self.existing,
+            quarantined=self.quarantined,
+            skipped=False,
+        )

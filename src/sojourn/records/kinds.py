@@ -135,14 +135,16 @@ EVENT_FIELDS: dict[str, dict[str, FieldSpec]] = {
 KINDS: tuple[str, ...] = tuple(EVENT_FIELDS)
 
 #: The event field that dates each record (promoted to ``records.event_date``).
-EVENT_DATE_FIELD: dict[str, str] = {kind: next(iter(fields)) for kind, fields in EVENT_FIELDS.items()}
+EVENT_DATE_FIELD: dict[str, str] = {
+    kind: next(iter(fields)) for kind, fields in EVENT_FIELDS.items()
+}
 
 #: A record must carry at least one of these.
 NAME_FIELDS: tuple[str, ...] = ("family_name", "full_name")
 
 
 def target_fields(kind: str) -> dict[str, FieldSpec]:
-    """Every field a mapping for ``kind`` may fill: identity fields, then the kind's event fields."""
+    """Every field a mapping for ``kind`` may fill: identity, then the kind's event fields."""
     if kind not in EVENT_FIELDS:
         raise KeyError(kind)
     return {**IDENTITY_FIELDS, **EVENT_FIELDS[kind]}

@@ -19,8 +19,18 @@ BUILTIN_DIR = Path(__file__).with_name("mappings")
 FORMATS = ("csv", "jsonl", "parquet")
 SPLITS = ("family_comma_given", "given_family")
 DEFAULT_NULLS = ("", "NULL", "N/A", "NA", "NONE")
-_FIELD_KEYS = {"column", "join", "sep", "format", "codes", "true", "false", "null_values",
-               "required", "split"}  # fmt: skip
+_FIELD_KEYS = {
+    "column",
+    "join",
+    "sep",
+    "format",
+    "codes",
+    "true",
+    "false",
+    "null_values",
+    "required",
+    "split",
+}
 
 
 class MappingError(ValueError):
@@ -115,16 +125,27 @@ def _parse(path: Path, data: dict[str, Any], sha256: str) -> Mapping:
     )
     _check_required(path, kind, fields, targets)
     return Mapping(
-        name=path.stem, path=path, sha256=sha256, source=need("source"), kind=kind, format=fmt,
-        encoding=str(data.get("encoding", "utf-8")), delimiter=str(data.get("delimiter", ",")),
-        record_id=need("record_id"), fields=fields,
-    )  # fmt: skip
+        name=path.stem,
+        path=path,
+        sha256=sha256,
+        source=need("source"),
+        kind=kind,
+        format=fmt,
+        encoding=str(data.get("encoding", "utf-8")),
+        delimiter=str(data.get("delimiter", ",")),
+        record_id=need("record_id"),
+        fields=fields,
+    )
 
 
 def _field(
-    path: Path, name: str, raw: Any, targets: dict[str, FieldSpec], default_fmt: Any,
+    path: Path,
+    name: str,
+    raw: Any,
+    targets: dict[str, FieldSpec],
+    default_fmt: Any,
     nulls: tuple[str, ...],
-) -> FieldMap:  # fmt: skip
+) -> FieldMap:
     where = f"{path}: fields.{name}"
     if name not in targets:
         raise MappingError(f"{where}: not a Record field for this kind (see docs/mapping.md)")
@@ -140,22 +161,28 @@ def _field(
     if split is not None and (name != "full_name" or split not in SPLITS):
         raise MappingError(f"{where}: 'split' applies to full_name only, one of {SPLITS}")
     return FieldMap(
-        target=name, spec=spec, columns=columns, sep=str(opts.get("sep", " ")),
+        target=name,
+        spec=spec,
+        columns=columns,
+        sep=str(opts.get("sep", " ")),
         formats=tuple(formats) if isinstance(formats, list) else (str(formats),),
         codes=_codes(where, opts.get("codes", {})),
         true_values=tuple(str(v) for v in opts.get("true", ())),
         false_values=tuple(str(v) for v in opts.get("false", ())),
         null_values=tuple(str(v) for v in opts.get("null_values", nulls)),
-        required=bool(opts.get("required", spec.required)), split=split,
-    )  # fmt: skip
+        required=bool(opts.get("required", spec.required)),
+        split=split,
+    )
 
 
 def _keys(raw: Any) -> Any:
     """YAML 1.1 reads the keys ``true:``/``false:`` as booleans; give them their names back."""
     if not isinstance(raw, dict):
         return raw
-    return {({True: "true", False: "false"}.get(k, k) if isinstance(k, bool) else k): v
-            for k, v in raw.items()}  # fmt: skip
+    return {
+        ({True: "true", False: "false"}.get(k, k) if isinstance(k, bool) else k): v
+        for k, v in raw.items()
+    }
 
 
 def _codes(where: str, codes: Any) -> dict[str, str | None]:

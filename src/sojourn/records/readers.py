@@ -1,9 +1,10 @@
 """Chunked readers for CSV, JSONL and Parquet source files.
 
 Each chunk is a Polars frame with the mapped source columns, ``__row`` (the line number for
-CSV/JSONL, header = line 1; the 1-based row for Parquet) and ``__raw`` (the row as read, as
-JSON) and ``__line`` (the row's original text), plus the rows that could not be read at all (undecodable bytes, wrong column count,
-broken JSON), each with a plain-language reason and the row's original bytes.
+CSV/JSONL, header = line 1; the 1-based row for Parquet), ``__raw`` (the row as read, as
+JSON) and ``__line`` (the row's original text), plus the rows that could not be read at all
+(undecodable bytes, wrong column count, broken JSON), each with a plain-language reason and
+the row's original bytes.
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ class _Lines:
     """Feeds lines to ``csv.reader`` and remembers the lines of the row being read."""
 
     def __init__(self, text: io.TextIOWrapper) -> None:
-        self._text, self.lineno, self.pending = text, 0, []  # type: list[str]
+        self._text = text
+        self.lineno = 0
+        self.pending: list[str] = []
 
     def __iter__(self) -> _Lines:
         return self
@@ -179,7 +182,9 @@ def _jsonl_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -
                 continue
             obj, problem = _json_object(line)
             if problem or obj is None:
-                errors.append(RowError(lineno, "(row)", str(problem), _bytes(line, mapping.encoding)))
+                errors.append(
+                    RowError(lineno, "(row)", str(problem), _bytes(line, mapping.encoding))
+                )
             else:
                 values.append([_get(obj, p) for p in paths])
                 numbers.append(lineno)
@@ -220,9 +225,12 @@ def _get(obj: dict[str, Any], parts: list[str]) -> str | None:
 
 
 def _jsonl_chunk(
-    cols: list[str], values: list[list[str | None]], numbers: list[int], raws: list[str],
+    cols: list[str],
+    values: list[list[str | None]],
+    numbers: list[int],
+    raws: list[str],
     errors: list[RowError],
-) -> Chunk:  # fmt: skip
+) -> Chunk:
     columns = list(zip(*values, strict=True)) if values else [() for _ in cols]
     data = {c: pl.Series(c, col, dtype=pl.Utf8) for c, col in zip(cols, columns, strict=True)}
     data[ROW] = pl.Series(ROW, numbers, dtype=pl.Int64)
@@ -231,9 +239,7 @@ def _jsonl_chunk(
     return Chunk(pl.DataFrame(data), errors)
 
 
-def _parquet_chunks(
-    path: Path, mapping: Mapping, rows: int, progress: Progress
-) -> Iterator[Chunk]:
+def _parquet_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -> Iterator[Chunk]:
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a bad file

@@ -66,9 +66,11 @@ class Transformer:
             errors[f"__v_{fm.target}"] = value.is_null()
         values = pl.DataFrame(columns)
         names = [c for c in ("family_name", "full_name") if c in columns]
-        errors["__e_name"] = pl.DataFrame(columns).select(
-            pl.all_horizontal(pl.col(n).is_null() for n in names)
-        ).to_series()
+        errors["__e_name"] = (
+            pl.DataFrame(columns)
+            .select(pl.all_horizontal(pl.col(n).is_null() for n in names))
+            .to_series()
+        )
         checks.append(_check("/".join(names), "__e_name", "the row has no name"))
         return pl.concat([values, pl.DataFrame(errors)], how="horizontal"), checks
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
+import psycopg
 from sqlalchemy import Connection, text
 
 
@@ -55,10 +57,10 @@ def _postgres(conn: Connection, table: str, frame: pl.DataFrame, key: str) -> in
     buffer = io.BytesIO()
     frame.write_csv(buffer, include_header=False, quote_style="non_numeric", null_value="")
     columns = ", ".join(_quote(c) for c in frame.columns)
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:  # type: ignore[union-attr]
-        with cur.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(buffer.getbuffer())
+    raw: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
+    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        copy.write(buffer.getbuffer())
     return frame.height
 
 

@@ -25,7 +25,9 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
         return _sqlite_engine(url, parsed.database)
     if parsed.get_backend_name() == "postgresql":
         return _postgres_engine(url, schema)
-    raise ValueError(f"unsupported database URL {parsed.render_as_string()!r}: use sqlite or postgresql")
+    raise ValueError(
+        f"unsupported database URL {parsed.render_as_string()!r}: use sqlite or postgresql"
+    )
 
 
 def connect(settings: Settings | None = None) -> Engine:
