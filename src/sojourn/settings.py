@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     ingest_chunk_rows: int = Field(
         default=100_000, ge=1_000, description="Rows read, mapped and written per chunk."
     )
+    ingest_parallel_min_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=0,
+        description="Files at least this large are read and mapped in a second process "
+        "while the first one writes.",
+    )
     ingest_crash_after_rows: int | None = Field(
         default=None,
         description="Testing only: kill the ingest process (SIGKILL) after writing this many "

@@ -19,7 +19,12 @@ ROWS = 5_000
 
 
 def _ingest(db: tuple[str, str | None], path: Path, crash_after: int | None) -> int:
-    env = {**os.environ, "SOJOURN_DATABASE_URL": db[0], "SOJOURN_INGEST_CHUNK_ROWS": "1000"}
+    env = {
+        **os.environ,
+        "SOJOURN_DATABASE_URL": db[0],
+        "SOJOURN_INGEST_CHUNK_ROWS": "1000",
+        "SOJOURN_INGEST_PARALLEL_MIN_BYTES": "0",
+    }
     if db[1]:
         env["SOJOURN_DATABASE_SCHEMA"] = db[1]
     if crash_after:

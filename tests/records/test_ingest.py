@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from sojourn.records import builtin_mapping, ingest_file, quarantined, versions
-from sojourn.records.readers import SourceFileError
+from sojourn.records.rows import SourceFileError
 from sojourn.records.tables import batches, records
 from tests.factory import I94_HEADER, i94_row, write_csv, write_i94
 
@@ -129,3 +129,27 @@ def test_an_empty_file_is_refused(engine: Engine, tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(SourceFileError, match="empty"):
         ingest_file(engine, path, I94)
+
+
+def test_reading_in_a_child_process_gives_the_same_records(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sojourn.settings import Settings
+
+    rows = [i94_row(str(n), family=f"F{n}") for n in range(2_500)] + [i94_row("x", DOB="bad")]
+    path = write_i94(tmp_path / "a.csv", rows)
+    parallel = Settings(ingest_parallel_min_bytes=0, ingest_chunk_rows=1_000)
+    seen: list[int] = []
+    result = ingest_file(engine, path, I94, lambda _p, done, _t: seen.append(done), parallel)
+    assert (result.records_new, result.quarantined) == (2_500, 1)
+    assert seen and seen[-1] == path.stat().st_size
+    assert [q.row for q in quarantined(engine)] == [2_502]
+
+
+def test_an_error_in_the_child_process_reaches_the_caller(engine: Engine, tmp_path: Path) -> None:
+    from sojourn.settings import Settings
+
+    path = write_csv(tmp_path / "a.csv", ["ADMNUM"], [["1"]])
+    with pytest.raises(SourceFileError, match="LAST_NAME"):
+        ingest_file(engine, path, I94, settings=Settings(ingest_parallel_min_bytes=0))
+    assert _count(engine, batches) == 0

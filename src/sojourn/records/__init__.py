@@ -7,7 +7,7 @@ from sojourn.records.manifest import ManifestError, Planned, plan, resolve_mappi
 from sojourn.records.mapping import Mapping, MappingError, builtin_mapping, load_mapping
 from sojourn.records.model import Identity, Provenance, Record, get_record, versions
 from sojourn.records.queries import QuarantinedRow, quarantined, record_count, source_counts
-from sojourn.records.readers import SourceFileError
+from sojourn.records.rows import SourceFileError
 
 __all__ = [
     "EVENT_FIELDS",

@@ -5,6 +5,9 @@ same file is a no-op. Everything a batch writes (the batch row, its records, its
 rows) happens in one transaction: a crash leaves nothing behind and a rerun completes it.
 Record ids are content hashes, so a row already stored (by any batch) is not stored twice,
 and a changed row becomes a new record, never an overwrite.
+
+Large files are read and mapped in a child process while this process writes, so the two
+cores overlap parsing and database work.
 """
 
 from __future__ import annotations
@@ -13,17 +16,20 @@ import datetime as dt
 import hashlib
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import polars as pl
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from sojourn.records.mapping import Mapping
-from sojourn.records.readers import RowError, read_chunks
+from sojourn.records.pipeline import in_child, inline
+from sojourn.records.readers import read_chunks
+from sojourn.records.rows import RowError
 from sojourn.records.tables import batches, quarantine
-from sojourn.records.transform import Transformer
+from sojourn.records.transform import Mapped, Transformer
 from sojourn.settings import Settings, get_settings
 from sojourn.store.bulk import insert_new, lock_for_writing
 
@@ -75,19 +81,29 @@ def ingest_file(
     """Ingest ``path`` with ``mapping`` (a no-op if this file was ingested before)."""
     sha, size = file_checksum(path)
     batch_id = batch_id_for(sha, mapping)
+    settings = settings or get_settings()
     with engine.begin() as conn:
         lock_for_writing(conn, "sojourn.ingest")
         done = _completed(conn, batch_id, path)
         if done is not None:
             return done
         _start_batch(conn, batch_id, path, mapping, (sha, size))
-        run = _Run(conn, batch_id, path, settings or get_settings())
+        run = _Run(conn, batch_id, path, settings)
         tell = (lambda n: progress(path, n, size)) if progress else (lambda n: None)
-        transform = Transformer(mapping)
-        for chunk in read_chunks(path, mapping, run.settings.ingest_chunk_rows, tell):
-            mapped = transform(chunk)
-            run.write(mapped.records, mapped.errors)
+        runner = in_child if size >= settings.ingest_parallel_min_bytes else inline
+        args = (path, mapping, settings.ingest_chunk_rows)
+        for mapped in runner("sojourn.records.ingest:mapped_chunks", args, tell):
+            run.write(mapped)
         return run.finish(mapping)
+
+
+def mapped_chunks(
+    path: Path, mapping: Mapping, rows: int, tell: Callable[[int], None]
+) -> Iterator[Mapped]:
+    """Read and map ``path`` chunk by chunk."""
+    transform = Transformer(mapping)
+    for chunk in read_chunks(path, mapping, rows, tell):
+        yield transform(chunk)
 
 
 def _completed(conn: Connection, batch_id: str, path: Path) -> BatchResult | None:
@@ -110,6 +126,7 @@ def _completed(conn: Connection, batch_id: str, path: Path) -> BatchResult | Non
 def _start_batch(
     conn: Connection, batch_id: str, path: Path, mapping: Mapping, checksum: tuple[str, int]
 ) -> None:
+    is_csv = mapping.format == "csv"
     conn.execute(
         insert(batches).values(
             id=batch_id,
@@ -117,6 +134,8 @@ def _start_batch(
             kind=mapping.kind,
             mapping=mapping.name,
             mapping_sha256=mapping.sha256,
+            format=mapping.format,
+            delimiter=mapping.delimiter if is_csv else None,
             file=str(path),
             file_sha256=checksum[0],
             file_bytes=checksum[1],
@@ -136,36 +155,31 @@ class _Run:
     def __init__(self, conn: Connection, batch_id: str, path: Path, settings: Settings) -> None:
         self.conn, self.batch_id, self.path, self.settings = conn, batch_id, path, settings
         self.rows = self.new = self.existing = self.quarantined = 0
+        self.header: list[str] | None = None
 
-    def write(self, frame: pl.DataFrame, errors: list[RowError]) -> None:
+    def write(self, mapped: Mapped) -> None:
+        frame = mapped.records
+        self.header = self.header or mapped.header
         records = frame.with_columns(
             pl.lit(self.batch_id).alias("batch_id"), pl.lit(str(self.path)).alias("file")
         ).unique(subset="id", keep="first", maintain_order=True)
         inserted = insert_new(self.conn, "records", records, "id")
         self.new += inserted
         self.existing += frame.height - inserted
-        self.rows += frame.height + len(errors)
-        self._quarantine(errors)
+        self.rows += frame.height + len(mapped.errors)
+        self._quarantine(mapped.errors)
         self._maybe_crash()
 
     def _quarantine(self, errors: list[RowError]) -> None:
         if not errors:
             return
         self.quarantined += len(errors)
-        self.conn.execute(
-            insert(quarantine),
-            [
-                {
-                    "batch_id": self.batch_id,
-                    "row": e.row,
-                    "file": str(self.path),
-                    "field": e.field,
-                    "reason": e.reason,
-                    "raw": e.raw,
-                }
-                for e in errors
-            ],
-        )
+        rows = [
+            {"batch_id": self.batch_id, "row": e.row, "file": str(self.path), "field": e.field,
+             "reason": e.reason, "raw": e.raw}
+            for e in errors
+        ]  # fmt: skip
+        self.conn.execute(insert(quarantine), rows)
 
     def _maybe_crash(self) -> None:
         limit = self.settings.ingest_crash_after_rows
@@ -173,6 +187,7 @@ class _Run:
             os.kill(os.getpid(), signal.SIGKILL)
 
     def finish(self, mapping: Mapping) -> BatchResult:
+        header = orjson.dumps(self.header).decode() if self.header else None
         self.conn.execute(
             update(batches)
             .where(batches.c.id == self.batch_id)
@@ -181,6 +196,7 @@ class _Run:
                 records_new=self.new,
                 records_existing=self.existing,
                 quarantined=self.quarantined,
+                header=header,
                 state="complete",
                 completed_at=dt.datetime.now(dt.UTC),
             )

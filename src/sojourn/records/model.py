@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
@@ -72,27 +73,39 @@ class Record:
             event_date=event_date,
             identity=identity,
             event=orjson.loads(row["event"]),
-            raw=orjson.loads(row["raw"]),
+            raw=raw_fields(row["raw"], row["format"], row["delimiter"], row["header"]),
             provenance=Provenance(
                 row["source"], row["source_record_id"], row["file"], row["row"], row["batch_id"]
             ),
         )
 
 
+def raw_fields(raw: str, fmt: str, delimiter: str | None, header: str | None) -> dict[str, Any]:
+    """The source row as a dict of column → value (CSV lines are split by their header)."""
+    if fmt != "csv":
+        loaded: dict[str, Any] = orjson.loads(raw)
+        return loaded
+    names: list[str] = orjson.loads(header) if header else []
+    values = next(csv.reader([raw], delimiter=delimiter or ","), [])
+    return dict(zip(names, values, strict=False))
+
+
+_WITH_BATCH = select(records, batches.c.format, batches.c.delimiter, batches.c.header).join(
+    batches, batches.c.id == records.c.batch_id
+)
+
+
 def get_record(engine: Engine, record_id: str) -> Record | None:
     """The record with this id, or None."""
     with engine.connect() as conn:
-        row = conn.execute(select(records).where(records.c.id == record_id)).mappings().first()
+        row = conn.execute(_WITH_BATCH.where(records.c.id == record_id)).mappings().first()
     return Record.from_row(row) if row else None
 
 
 def versions(engine: Engine, source: str, source_record_id: str) -> list[Record]:
     """Every stored version of one source record, oldest batch first."""
-    query = (
-        select(records)
-        .join(batches, batches.c.id == records.c.batch_id)
-        .where(records.c.source == source, records.c.source_record_id == source_record_id)
-        .order_by(batches.c.started_at, records.c.row)
-    )
+    query = _WITH_BATCH.where(
+        records.c.source == source, records.c.source_record_id == source_record_id
+    ).order_by(batches.c.started_at, records.c.row)
     with engine.connect() as conn:
         return [Record.from_row(r) for r in conn.execute(query).mappings()]

@@ -26,6 +26,9 @@ batches = Table(
     Column("kind", String(32), nullable=False),
     Column("mapping", String(128), nullable=False),
     Column("mapping_sha256", String(64), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("delimiter", String(4)),
+    Column("header", Text, comment="JSON list of the CSV header's column names"),
     Column("file", Text, nullable=False, comment="path as given to ingest"),
     Column("file_sha256", String(64), nullable=False),
     Column("file_bytes", Integer, nullable=False),
@@ -69,10 +72,8 @@ records = Table(
     Column("event_date", Date, nullable=False),
     *(Column(name, Text) for name in IDENTITY_COLUMNS),
     Column("event", Text, nullable=False, comment="JSON object: the kind's event fields"),
-    Column("raw", Text, nullable=False, comment="JSON: the source row as read"),
+    Column("raw", Text, nullable=False, comment="the row as read: CSV/JSONL line, or JSON"),
     Index("ix_records_source_record", "source", "source_record_id"),
-    Index("ix_records_kind_date", "kind", "event_date"),
-    Index("ix_records_batch", "batch_id"),
 )
 
 quarantine = Table(

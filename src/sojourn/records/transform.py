@@ -15,7 +15,7 @@ import polars as pl
 from sojourn.records.convert import Converter, dtype_of
 from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, IDENTITY_FIELDS
 from sojourn.records.mapping import FieldMap, Mapping
-from sojourn.records.readers import LINE, RAW, ROW, Chunk, RowError
+from sojourn.records.rows import RAW, ROW, Chunk, RowError
 
 SEP = "\x1f"
 _ERR_FIELD, _ERR_REASON = "__err_field", "__err_reason"
@@ -27,6 +27,7 @@ class Mapped:
 
     records: pl.DataFrame
     errors: list[RowError]
+    header: list[str] | None = None
 
 
 class Transformer:
@@ -40,14 +41,15 @@ class Transformer:
         """Canonical records and quarantined rows for one chunk."""
         frame = chunk.frame
         values, checks = self._convert(frame)
-        combined = pl.concat([frame.select(ROW, RAW, LINE), values], how="horizontal")
+        combined = pl.concat([frame.select(ROW, RAW), values], how="horizontal")
         combined = combined.with_columns(_split_names(self.mapping, values)).with_columns(
             pl.coalesce([c[0] for c in checks]).alias(_ERR_FIELD),
             pl.coalesce([c[1] for c in checks]).alias(_ERR_REASON),
         )
         bad = combined[_ERR_REASON].is_not_null()
         errors = _row_errors(combined.filter(bad), self.mapping.encoding)
-        return Mapped(self._records(combined.filter(~bad)), chunk.errors + errors)
+        records = self._records(combined.filter(~bad))
+        return Mapped(records, chunk.errors + errors, chunk.header)
 
     def _convert(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[pl.Expr, pl.Expr]]]:
         columns: dict[str, pl.Series] = {}
@@ -148,10 +150,10 @@ def _column(frame: pl.DataFrame, name: str, dtype: type[pl.DataType]) -> pl.Expr
 
 
 def _row_errors(bad: pl.DataFrame, encoding: str) -> list[RowError]:
-    rows = bad.select(ROW, _ERR_FIELD, _ERR_REASON, LINE).iter_rows()
+    rows = bad.select(ROW, _ERR_FIELD, _ERR_REASON, RAW).iter_rows()
     return [
-        RowError(row, field, reason, line.encode(encoding, errors="replace"))
-        for row, field, reason, line in rows
+        RowError(row, field, reason, raw.encode(encoding, errors="replace"))
+        for row, field, reason, raw in rows
     ]
 
 

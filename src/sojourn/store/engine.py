@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 
 from sojourn.settings import Settings, get_settings
 
+#: SQLite page cache per connection (KiB): bulk inserts into indexed tables need room.
+SQLITE_CACHE_KIB = 512 * 1024
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -48,6 +50,8 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
     return engine

@@ -24,6 +24,9 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("mapping", sa.String(128), nullable=False),
         sa.Column("mapping_sha256", sa.String(64), nullable=False),
+        sa.Column("format", sa.String(16), nullable=False),
+        sa.Column("delimiter", sa.String(4)),
+        sa.Column("header", sa.Text),
         sa.Column("file", sa.Text, nullable=False),
         sa.Column("file_sha256", sa.String(64), nullable=False),
         sa.Column("file_bytes", sa.Integer, nullable=False),
@@ -50,8 +53,6 @@ def upgrade() -> None:
         sa.Column("raw", sa.Text, nullable=False),
     )
     op.create_index("ix_records_source_record", "records", ["source", "source_record_id"])
-    op.create_index("ix_records_kind_date", "records", ["kind", "event_date"])
-    op.create_index("ix_records_batch", "records", ["batch_id"])
     op.create_table(
         "quarantine",
         sa.Column("batch_id", sa.String(24), sa.ForeignKey("batches.id"), primary_key=True),

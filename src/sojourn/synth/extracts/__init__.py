@@ -1,0 +1,1 @@
+"""One module per source extract; each builds rows in exactly its mapping's format."""
