@@ -86,3 +86,12 @@ def test_unknown_builtin_lists_the_known_ones() -> None:
 def test_unreadable_yaml(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match="cannot read mapping"):
         load_mapping(_write(tmp_path, "fields: [unclosed"))
+
+
+def test_every_kind_is_dated_by_a_required_date_field() -> None:
+    from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, FieldType
+
+    assert set(EVENT_DATE_FIELD) == set(KINDS)
+    for kind, name in EVENT_DATE_FIELD.items():
+        spec = EVENT_FIELDS[kind][name]
+        assert spec.type is FieldType.DATE and spec.required, kind

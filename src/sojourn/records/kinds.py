@@ -136,8 +136,18 @@ KINDS: tuple[str, ...] = tuple(EVENT_FIELDS)
 
 #: The event field that dates each record (promoted to ``records.event_date``).
 EVENT_DATE_FIELD: dict[str, str] = {
-    kind: next(iter(fields)) for kind, fields in EVENT_FIELDS.items()
+    "arrival": "arrival_date",
+    "departure": "departure_date",
+    "status": "filed_on",
+    "student": "program_start",
+    "court": "nta_served_on",
+    "conviction": "conviction_date",
+    "address": "effective_on",
+    "self_departure": "intent_on",
+    "naturalization": "naturalized_on",
+    "custody": "book_in_on",
 }
+
 
 #: A record must carry at least one of these.
 NAME_FIELDS: tuple[str, ...] = ("family_name", "full_name")

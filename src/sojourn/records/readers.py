@@ -9,101 +9,22 @@ the row's original bytes.
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import orjson
 import polars as pl
 import pyarrow.parquet as pq
 
 from sojourn.records.csvread import csv_chunks
+from sojourn.records.jsonlread import jsonl_chunks
 from sojourn.records.mapping import Mapping
-from sojourn.records.rows import RAW, ROW, Chunk, Progress, RowError, SourceFileError
-
-_SURROGATE = re.compile("[\udc80-\udcff]")
+from sojourn.records.rows import RAW, ROW, Chunk, Progress, SourceFileError
 
 
 def read_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -> Iterator[Chunk]:
     """Yield chunks of at most ``rows`` rows; ``progress`` gets the bytes read so far."""
-    readers = {"csv": csv_chunks, "jsonl": _jsonl_chunks, "parquet": _parquet_chunks}
+    readers = {"csv": csv_chunks, "jsonl": jsonl_chunks, "parquet": _parquet_chunks}
     yield from readers[mapping.format](path, mapping, rows, progress)
-
-
-def _bytes(raw: str, encoding: str) -> bytes:
-    return raw.rstrip("\r\n").encode(encoding, errors="surrogateescape")
-
-
-def _jsonl_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -> Iterator[Chunk]:
-    cols = mapping.columns()
-    paths = [c.split(".") for c in cols]
-    values: list[list[str | None]] = []
-    numbers: list[int] = []
-    raws: list[str] = []
-    errors: list[RowError] = []
-    with path.open("rb") as binary:
-        text = io.TextIOWrapper(binary, mapping.encoding, errors="surrogateescape", newline="")
-        for lineno, line in enumerate(text, 1):
-            if not line.strip():
-                continue
-            obj, problem = _json_object(line)
-            if problem or obj is None:
-                errors.append(
-                    RowError(lineno, "(row)", str(problem), _bytes(line, mapping.encoding))
-                )
-            else:
-                values.append([_get(obj, p) for p in paths])
-                numbers.append(lineno)
-                raws.append(line.strip())
-            if len(values) + len(errors) >= rows:
-                progress(binary.tell())
-                yield _jsonl_chunk(cols, values, numbers, raws, errors)
-                values, numbers, raws, errors = [], [], [], []
-        progress(binary.tell())
-        yield _jsonl_chunk(cols, values, numbers, raws, errors)
-
-
-def _json_object(line: str) -> tuple[dict[str, Any] | None, str | None]:
-    if _SURROGATE.search(line):
-        return None, "the line has bytes that are not valid in the file's declared encoding"
-    try:
-        obj = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        return None, f"the line is not valid JSON ({exc})"
-    if not isinstance(obj, dict):
-        return None, "the line is JSON but not an object"
-    return obj, None
-
-
-def _get(obj: dict[str, Any], parts: list[str]) -> str | None:
-    value: Any = obj
-    for part in parts:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return orjson.dumps(value).decode()
-
-
-def _jsonl_chunk(
-    cols: list[str],
-    values: list[list[str | None]],
-    numbers: list[int],
-    raws: list[str],
-    errors: list[RowError],
-) -> Chunk:
-    columns = list(zip(*values, strict=True)) if values else [() for _ in cols]
-    data = {c: pl.Series(c, col, dtype=pl.Utf8) for c, col in zip(cols, columns, strict=True)}
-    data[ROW] = pl.Series(ROW, numbers, dtype=pl.Int64)
-    data[RAW] = pl.Series(RAW, raws, dtype=pl.Utf8)
-    return Chunk(pl.DataFrame(data), errors)
 
 
 def _parquet_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -> Iterator[Chunk]:
