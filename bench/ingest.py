@@ -48,16 +48,16 @@ def _run(label: str, engine: Engine, data: Path) -> None:
         seconds = time.perf_counter() - start
         total_rows += result.rows
         total_seconds += seconds
-        print(
-            f"  {item.path.name:<26}{result.rows:>11,}{seconds:>9.2f}{result.rows / seconds:>11,.0f}"
-        )
-    print(
-        f"  {'total':<26}{total_rows:>11,}{total_seconds:>9.2f}{total_rows / total_seconds:>11,.0f}"
-    )
+        _line(item.path.name, result.rows, seconds)
+    _line("total", total_rows, total_seconds)
     start = time.perf_counter()
     for item in plan([data], None):
         assert ingest_file(engine, item.path, item.mapping).skipped
     print(f"  re-ingest (no-op): {time.perf_counter() - start:.2f} s")
+
+
+def _line(name: str, rows: int, seconds: float) -> None:
+    print(f"  {name:<26}{rows:>11,}{seconds:>9.2f}{rows / seconds:>11,.0f}")
 
 
 def _sqlite(data: Path) -> None:

@@ -61,3 +61,14 @@ def test_reingesting_the_directory_is_a_no_op(engine: Engine, extracts: Path) ->
     again = [ingest_file(engine, p.path, p.mapping) for p in plan([extracts], None)]
     assert all(r.skipped for r in again) and not any(r.skipped for r in first)
     assert [r.batch_id for r in again] == [r.batch_id for r in first]
+
+
+def test_every_record_belongs_to_a_complete_batch(engine: Engine, extracts: Path) -> None:
+    for item in plan([extracts], None):
+        ingest_file(engine, item.path, item.mapping)
+    orphans = text(
+        "SELECT count(*) FROM records r LEFT JOIN batches b ON b.id = r.batch_id "
+        "WHERE b.id IS NULL OR b.state <> 'complete'"
+    )
+    with engine.connect() as conn:
+        assert conn.execute(orphans).scalar() == 0

@@ -15,7 +15,8 @@ def _batch(engine: Engine) -> None:
             text(
                 "INSERT INTO batches (id, source, kind, mapping, mapping_sha256, format, file, "
                 "file_sha256, file_bytes, row_count, records_new, records_existing, quarantined,"
-                " state, started_at) VALUES ('b1', 's', 'arrival', 'm', 'x', 'csv', 'f', 'y', 0, 0, 0,"
+                " state, started_at) VALUES ('b1', 's', 'arrival', 'm', 'x', 'csv', 'f', 'y',"
+                " 0, 0, 0,"
                 " 0, 0, 'complete', CURRENT_TIMESTAMP)"
             )
         )

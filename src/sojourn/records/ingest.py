@@ -25,7 +25,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from sojourn.records.mapping import Mapping
-from sojourn.records.pipeline import in_child, inline
+from sojourn.records.pipeline import Runner, in_child, in_thread, inline
 from sojourn.records.readers import read_chunks
 from sojourn.records.rows import RowError
 from sojourn.records.tables import batches, quarantine
@@ -90,11 +90,20 @@ def ingest_file(
         _start_batch(conn, batch_id, path, mapping, (sha, size))
         run = _Run(conn, batch_id, path, settings)
         tell = (lambda n: progress(path, n, size)) if progress else (lambda n: None)
-        runner = in_child if size >= settings.ingest_parallel_min_bytes else inline
+        runner = _runner(conn, size, settings)
         args = (path, mapping, settings.ingest_chunk_rows)
         for mapped in runner("sojourn.records.ingest:mapped_chunks", args, tell):
             run.write(mapped)
         return run.finish(mapping)
+
+
+def _runner(conn: Connection, size: int, settings: Settings) -> Runner:
+    """How to overlap reading with writing: a reader thread for PostgreSQL (the writer waits
+    on the socket, without the GIL), a reader process for SQLite (the writer holds the GIL
+    row by row), nothing for small files."""
+    if size < settings.ingest_parallel_min_bytes:
+        return inline
+    return in_thread if conn.dialect.name == "postgresql" else in_child
 
 
 def mapped_chunks(
@@ -160,9 +169,13 @@ class _Run:
     def write(self, mapped: Mapped) -> None:
         frame = mapped.records
         self.header = self.header or mapped.header
-        records = frame.with_columns(
-            pl.lit(self.batch_id).alias("batch_id"), pl.lit(str(self.path)).alias("file")
-        ).unique(subset="id", keep="first", maintain_order=True)
+        records = (
+            frame.with_columns(
+                pl.lit(self.batch_id).alias("batch_id"), pl.lit(str(self.path)).alias("file")
+            )
+            .unique(subset="id", keep="first", maintain_order=True)
+            .sort("id")
+        )
         inserted = insert_new(self.conn, "records", records, "id")
         self.new += inserted
         self.existing += frame.height - inserted

@@ -65,8 +65,11 @@ def _postgres(conn: Connection, table: str, frame: pl.DataFrame, key: str) -> in
 
 
 def _existing_keys(conn: Connection, table: str, key: str, keys: Sequence[str]) -> set[str]:
-    sql = text(f"SELECT {_quote(key)} FROM {table} WHERE {_quote(key)} = ANY(:keys)")
-    return {row[0] for row in conn.execute(sql, {"keys": list(keys)})}
+    """Keys of ``table`` among ``keys`` (sent as one comma-joined string: keys are hex)."""
+    sql = text(
+        f"SELECT {_quote(key)} FROM {table} WHERE {_quote(key)} = ANY(string_to_array(:keys, ','))"
+    )
+    return {row[0] for row in conn.execute(sql, {"keys": ",".join(keys)})}
 
 
 def _dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:

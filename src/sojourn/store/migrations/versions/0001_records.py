@@ -41,7 +41,7 @@ def upgrade() -> None:
     op.create_table(
         "records",
         sa.Column("id", sa.String(32), primary_key=True),
-        sa.Column("batch_id", sa.String(24), sa.ForeignKey("batches.id"), nullable=False),
+        sa.Column("batch_id", sa.String(24), nullable=False),
         sa.Column("source", sa.String(64), nullable=False),
         sa.Column("source_record_id", sa.Text, nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
