@@ -26,20 +26,18 @@ from sojourn.records.queries import SourceCount
 
 @contextmanager
 def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar per named stage, fed by ``progress(stage, done, total)``."""
-    tasks: dict[str, TaskID] = {}
+    """One progress bar for a job of stages, fed by ``progress(stage, done, total)``."""
     columns: tuple[ProgressColumn, ...] = (
         TextColumn("{task.description:<24}"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("starting", total=1)
 
         def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, 1))
+            bar.update(task, description=stage, completed=done, total=max(total, 1))
 
         yield update
 
