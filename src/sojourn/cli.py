@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy.engine import make_url
 
 from sojourn import records as rec
 from sojourn.cli_output import (
@@ -97,7 +98,8 @@ def db_upgrade() -> None:
     """Create or migrate the database schema to the latest version."""
     settings = get_settings()
     upgrade(connect(settings))
-    console.print(f"database at {settings.resolved_database_url()} is up to date")
+    url = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
+    console.print(f"database at {url} is up to date")
 
 
 @app.command()
@@ -120,7 +122,7 @@ def main() -> None:
     try:
         app()
     except (rec.MappingError, rec.ManifestError, rec.SourceFileError, ValueError) as exc:
-        _fail(str(exc), 2)
+        _fail(" ".join(line.strip() for line in str(exc).splitlines() if line.strip()), 2)
     except Exception as exc:  # the top of the CLI: one line, never a traceback
         if os.environ.get("SOJOURN_DEBUG"):
             raise

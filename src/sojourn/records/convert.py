@@ -111,23 +111,36 @@ def _no_errors(values: pl.Series) -> pl.Series:
 
 
 def _temporal(values: pl.Series, kind: FieldType) -> Converted:
+    """Typed date/timestamp columns (Parquet): the same year range as parsed text."""
     as_date = values.cast(pl.Date)
+    frame = pl.DataFrame({"d": as_date})
+    out = frame.select(
+        pl.when(pl.col("d").dt.year().is_between(MIN_YEAR, MAX_YEAR)).then(pl.col("d")).alias("v"),
+        pl.when(pl.col("d").is_not_null() & ~pl.col("d").dt.year().is_between(MIN_YEAR, MAX_YEAR))
+        .then(pl.format("{} has a year outside {}-{}", pl.col("d"), MIN_YEAR, MAX_YEAR))
+        .alias("e"),
+    )
     if kind is FieldType.DATE:
-        return as_date, _no_errors(values)
-    return as_date.dt.to_string("%Y-%m-%d"), _no_errors(values)
+        return out["v"].alias(values.name), out["e"]
+    return out["v"].dt.to_string("%Y-%m-%d").alias(values.name), out["e"]
 
 
 def _fast_dates(text: pl.Series, fmt: str) -> pl.Series:
-    """Dates Polars can parse exactly as the slow path would; null where it cannot."""
-    if "%y" in fmt or "%z" in fmt:
+    """Dates Polars parses exactly as the slow path would (checked by writing them back in
+    the same format); null where it cannot, so those values take the slow path."""
+    if any(d in fmt for d in ("%y", "%z", "%f", "%B")):
         return pl.Series(text.name, [None] * len(text), dtype=pl.Date)
     if any(d in fmt for d in ("%H", "%M", "%S")):
-        parsed = text.str.to_datetime(fmt, strict=False).dt.date()
+        stamps = text.str.to_datetime(fmt, strict=False)
+        parsed, back = stamps.dt.date(), stamps.dt.strftime(fmt)
     else:
         parsed = text.str.to_date(fmt, strict=False)
+        back = parsed.dt.strftime(fmt)
     years = parsed.dt.year()
-    in_range = (years >= MIN_YEAR) & (years <= MAX_YEAR)
-    return pl.select(pl.when(in_range).then(parsed)).to_series().alias(text.name)
+    exact = (back.str.to_uppercase() == text.str.to_uppercase()) & years.is_between(
+        MIN_YEAR, MAX_YEAR
+    )
+    return pl.select(pl.when(exact).then(parsed)).to_series().alias(text.name)
 
 
 def _a_number(text: pl.Series) -> Converted:

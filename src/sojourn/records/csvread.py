@@ -60,7 +60,7 @@ def csv_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -> I
 def _header(path: Path, mapping: Mapping, first: bytes) -> list[str]:
     if not first.strip():
         raise SourceFileError(f"{path}: the file is empty (no header row)")
-    text = first.decode(mapping.encoding, errors="replace")
+    text = first.decode(mapping.encoding, errors="replace").lstrip("\ufeff")
     cells = next(csv.reader([text], delimiter=mapping.delimiter))
     header = [h.strip().lstrip("\ufeff") for h in cells]
     missing = [c for c in mapping.columns() if c not in header]
@@ -74,46 +74,63 @@ def _header(path: Path, mapping: Mapping, first: bytes) -> list[str]:
     return header
 
 
-def _parse(
-    lines: list[bytes], first: int, width: int, mapping: Mapping, at_eof: bool, fast: bool = True
-) -> _Block:
+@dataclass(frozen=True)
+class _Lines:
+    """A block of lines being parsed, and what is known about it."""
+
+    raw: list[bytes]
+    texts: list[str]
+    first: int
+    width: int
+    mapping: Mapping
+    at_eof: bool
+    bad: set[int]
+
+
+def _parse(lines: list[bytes], first: int, width: int, mapping: Mapping, at_eof: bool) -> _Block:
     texts = [raw.decode(mapping.encoding, errors="surrogateescape") for raw in lines]
-    quick = _fast(texts, first, width, mapping.delimiter) if fast else None
+    quick = _fast(texts, first, width, mapping.delimiter)
     if quick is not None:
         return quick
-    bad = _undecodable(texts)
+    block_lines = _Lines(lines, texts, first, width, mapping, at_eof, _undecodable(texts))
     block = _Block()
-    reader = csv.reader(texts, delimiter=mapping.delimiter, strict=True)
-    done = 0
+    start: int | None = 0
+    while start is not None:
+        start = _scan(block, block_lines, start)
+    return block
+
+
+def _scan(block: _Block, lines: _Lines, start: int) -> int | None:
+    """Parse rows from line ``start``; at a broken row, quarantine its first line and return
+    the line to resume from. None when the block is done (or its tail is carried over)."""
+    reader = csv.reader(
+        islice(lines.texts, start, None), delimiter=lines.mapping.delimiter, strict=True
+    )
+    done = start
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            return block
+            return None
         except csv.Error as exc:
-            if reader.line_num >= len(texts) and not at_eof and len(texts) - done < MAX_ROW_LINES:
-                block.carry = lines[done:]
-                return block
-            return _resume_after_bad_line(block, lines, first, done, width, mapping, at_eof, exc)
-        end = reader.line_num
-        _keep(block, row, texts, (first + done, done, end), width, bad, mapping.encoding)
+            at_end = start + reader.line_num >= len(lines.texts)
+            if at_end and not lines.at_eof and len(lines.texts) - done < MAX_ROW_LINES:
+                block.carry = lines.raw[done:]
+                return None
+            raw = lines.raw[done].rstrip(b"\r\n")
+            block.errors.append(RowError(lines.first + done, "(row)", _csv_reason(exc), raw))
+            return done + 1
+        end = start + reader.line_num
+        where = (lines.first + done, done, end)
+        _keep(block, row, lines.texts, where, lines.width, lines.bad, lines.mapping.encoding)
         done = end
 
 
-def _resume_after_bad_line(
-    block: _Block, lines: list[bytes], first: int, done: int, width: int, mapping: Mapping,
-    at_eof: bool, exc: csv.Error,
-) -> _Block:  # fmt: skip
-    """Quarantine the line where the broken row starts and parse again from the next line."""
-    reason = f"the row is not valid CSV ({exc}); a quote is probably never closed"
-    block.errors.append(RowError(first + done, "(row)", reason, lines[done].rstrip(b"\r\n")))
-    rest = _parse(lines[done + 1 :], first + done + 1, width, mapping, at_eof, fast=False)
-    block.rows += rest.rows
-    block.starts += rest.starts
-    block.texts += rest.texts
-    block.errors += rest.errors
-    block.carry = rest.carry
-    return block
+def _csv_reason(exc: csv.Error) -> str:
+    reason = f"the row is not valid CSV ({exc})"
+    if "end of data" in str(exc) or "EOF" in str(exc):
+        reason += "; a quote is never closed"
+    return reason
 
 
 def _fast(texts: list[str], first: int, width: int, delimiter: str) -> _Block | None:

@@ -38,15 +38,21 @@ class DateFormatError(ValueError):
     """A format string uses a directive sojourn does not support."""
 
 
+_FIXED = {"m": r"(?P<m>\d{2})", "d": r"(?P<d>\d{2})"}
+
+
 @lru_cache(maxsize=256)
 def compile_format(fmt: str) -> re.Pattern[str]:
-    """A regex that fully matches values written in the strptime-style ``fmt``."""
+    """A regex that fully matches values written in the strptime-style ``fmt``. A month or day
+    next to another directive (``%Y%m%d``) must have two digits: ``2024015`` is not a date."""
     out, i = [], 0
     while i < len(fmt):
         if fmt[i] == "%":
             if i + 1 >= len(fmt) or fmt[i + 1] not in _DIRECTIVES:
                 raise DateFormatError(f"unsupported date directive in {fmt!r}")
-            out.append(_DIRECTIVES[fmt[i + 1]])
+            adjacent = fmt[i + 2 : i + 3] == "%" or fmt[i - 2 : i - 1] == "%"
+            out.append(_FIXED.get(fmt[i + 1], "") if adjacent else "")
+            out[-1] = out[-1] or _DIRECTIVES[fmt[i + 1]]
             i += 2
         else:
             out.append(re.escape(fmt[i]))
@@ -80,9 +86,9 @@ def _parts(groups: dict[str, str | None], fmt: str) -> tuple[int, int, int] | st
 
 
 def _two_digit_year(yy: int) -> int:
-    """Two-digit years pivot on this year: never in the future."""
-    this_year = dt.date.today().year
-    return 2000 + yy if 2000 + yy <= this_year else 1900 + yy
+    """Two-digit years pivot as POSIX and Python do: 69-99 are 1900s, 00-68 are 2000s. Fixed,
+    not relative to today, so the same row always gives the same date (and record id)."""
+    return 1900 + yy if yy >= 69 else 2000 + yy
 
 
 def parse_date(value: str, formats: tuple[str, ...]) -> tuple[dt.date | None, str | None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ def jsonl_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) ->
     with path.open("rb") as binary:
         while lines := list(islice(binary, rows)):
             texts = [raw.decode(mapping.encoding, errors="surrogateescape") for raw in lines]
+            if first == 1 and texts[0].startswith("\ufeff"):
+                texts[0] = texts[0][1:]  # a byte-order mark is not part of the first object
             chunk = _fast(texts, first, cols) or _slow(texts, first, cols, mapping.encoding)
             first += len(lines)
             progress(binary.tell())
@@ -39,7 +42,8 @@ def jsonl_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) ->
 def _fast(texts: list[str], first: int, cols: list[str]) -> Chunk | None:
     """Parse the block with Polars when every line is a clean JSON object; else None."""
     stripped = [t.strip() for t in texts]
-    if not all(stripped) or _SURROGATE.search("".join(texts)):
+    joined = "".join(texts)
+    if not all(stripped) or _SURROGATE.search(joined) or _non_text(cols).search(joined):
         return None
     try:
         data = io.BytesIO("\n".join(stripped).encode())
@@ -55,6 +59,19 @@ def _fast(texts: list[str], first: int, cols: list[str]) -> Chunk | None:
             pl.Series(RAW, stripped, dtype=pl.Utf8),
         )
     )
+
+
+@lru_cache(maxsize=64)
+def _non_text_for(leaves: tuple[str, ...]) -> re.Pattern[str]:
+    keys = "|".join(re.escape(k) for k in leaves)
+    return re.compile(f'"(?:{keys})"\\s*:\\s*[^"n\\s]')
+
+
+def _non_text(cols: list[str]) -> re.Pattern[str]:
+    """Finds a mapped key whose value is not a string or null (a number, true/false, an
+    object or a list). Such blocks take the slow path, so that a value is turned into text
+    one way only and a row's id never depends on which path read it."""
+    return _non_text_for(tuple(sorted({c.split(".")[-1] for c in cols})))
 
 
 def _schema(cols: list[str]) -> dict[str, Any]:

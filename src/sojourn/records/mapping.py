@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 from sojourn.records.kinds import KINDS, FieldSpec, FieldType, target_fields
+from sojourn.records.mapcheck import MappingError as MappingError
+from sojourn.records.mapcheck import check_field, check_file_options
 
 BUILTIN_DIR = Path(__file__).with_name("mappings")
 FORMATS = ("csv", "jsonl", "parquet")
@@ -31,10 +33,6 @@ _FIELD_KEYS = {
     "required",
     "split",
 }
-
-
-class MappingError(ValueError):
-    """A mapping file is invalid; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +122,7 @@ def _parse(path: Path, data: dict[str, Any], sha256: str) -> Mapping:
         _field(path, name, raw, targets, default_fmt, nulls) for name, raw in fields_data.items()
     )
     _check_required(path, kind, fields, targets)
+    check_file_options(path, data, need("source"))
     return Mapping(
         name=path.stem,
         path=path,
@@ -150,7 +149,9 @@ def _field(
     if name not in targets:
         raise MappingError(f"{where}: not a Record field for this kind (see docs/mapping.md)")
     opts: dict[str, Any] = {"column": raw} if isinstance(raw, str) else _keys(raw)
-    if not isinstance(opts, dict) or set(opts) - _FIELD_KEYS:
+    if not isinstance(opts, dict):
+        raise MappingError(f"{where}: give a column name or an object of options")
+    if set(opts) - _FIELD_KEYS:
         raise MappingError(f"{where}: unknown keys {sorted(set(opts) - _FIELD_KEYS)}")
     columns = tuple(opts["join"]) if "join" in opts else (opts.get("column"),)
     if not columns or not all(isinstance(c, str) and c for c in columns):
@@ -160,7 +161,7 @@ def _field(
     split = opts.get("split")
     if split is not None and (name != "full_name" or split not in SPLITS):
         raise MappingError(f"{where}: 'split' applies to full_name only, one of {SPLITS}")
-    return FieldMap(
+    field_map = FieldMap(
         target=name,
         spec=spec,
         columns=columns,
@@ -169,10 +170,12 @@ def _field(
         codes=_codes(where, opts.get("codes", {})),
         true_values=tuple(str(v) for v in opts.get("true", ())),
         false_values=tuple(str(v) for v in opts.get("false", ())),
-        null_values=tuple(str(v) for v in opts.get("null_values", nulls)),
-        required=bool(opts.get("required", spec.required)),
+        null_values=nulls + tuple(str(v) for v in opts.get("null_values", ())),
+        required=spec.required or bool(opts.get("required", False)),
         split=split,
     )
+    check_field(where, field_map)
+    return field_map
 
 
 def _keys(raw: Any) -> Any:

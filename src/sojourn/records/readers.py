@@ -27,6 +27,14 @@ def read_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -> 
     yield from readers[mapping.format](path, mapping, rows, progress)
 
 
+def _jsonable(frame: pl.DataFrame) -> list[pl.Expr]:
+    """Columns as JSON can hold them: binary values as hex text."""
+    return [
+        pl.col(name).bin.encode("hex") if dtype == pl.Binary else pl.col(name)
+        for name, dtype in frame.schema.items()
+    ]
+
+
 def _parquet_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -> Iterator[Chunk]:
     try:
         parquet = pq.ParquetFile(path)
@@ -44,7 +52,7 @@ def _parquet_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress)
     for batch in parquet.iter_batches(batch_size=rows):
         frame = pl.DataFrame(pl.from_arrow(batch))
         frame = frame.with_columns(
-            pl.struct(names).struct.json_encode().alias(RAW),
+            pl.struct(_jsonable(frame)).struct.json_encode().alias(RAW),
             pl.int_range(start, start + frame.height, dtype=pl.Int64).alias(ROW),
         )
         start += frame.height

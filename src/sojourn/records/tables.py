@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -31,7 +32,7 @@ batches = Table(
     Column("header", Text, comment="JSON list of the CSV header's column names"),
     Column("file", Text, nullable=False, comment="path as given to ingest"),
     Column("file_sha256", String(64), nullable=False),
-    Column("file_bytes", Integer, nullable=False),
+    Column("file_bytes", BigInteger, nullable=False),
     Column("row_count", Integer, nullable=False),
     Column("records_new", Integer, nullable=False),
     Column("records_existing", Integer, nullable=False),

@@ -19,6 +19,7 @@ from sojourn.records.rows import RAW, ROW, Chunk, RowError
 
 SEP = "\x1f"
 _ERR_FIELD, _ERR_REASON = "__err_field", "__err_reason"
+_NUL = "the row contains a NUL character (\\x00 or \\u0000), which no text column can hold"
 
 
 @dataclass
@@ -57,8 +58,11 @@ class Transformer:
         record_id = frame[self.mapping.record_id].cast(pl.Utf8).str.strip_chars()
         columns["source_record_id"] = record_id
         errors: dict[str, pl.Series] = {
+            "__e_nul": frame[RAW].str.contains("\x00", literal=True)
+            | frame[RAW].str.contains("\\u0000", literal=True),
             "__e_id": record_id.is_null() | (record_id == ""),
         }
+        checks.append(_check("(row)", "__e_nul", _NUL))
         checks.append(_check(self.mapping.record_id, "__e_id", "the source record id is empty"))
         for fm, convert in self._converters:
             value, error = convert(_source(frame, fm))
@@ -99,7 +103,13 @@ class Transformer:
 def _source(frame: pl.DataFrame, fm: FieldMap) -> pl.Series:
     if len(fm.columns) == 1:
         return frame[fm.columns[0]]
-    parts = [pl.col(c).cast(pl.Utf8).str.strip_chars() for c in fm.columns]
+    nulls = [n.upper() for n in fm.null_values]
+    parts = [
+        pl.when(pl.col(c).cast(pl.Utf8).str.strip_chars().str.to_uppercase().is_in(nulls))
+        .then(None)
+        .otherwise(pl.col(c).cast(pl.Utf8).str.strip_chars())
+        for c in fm.columns
+    ]
     joined = frame.select(pl.concat_str(parts, separator=fm.sep, ignore_nulls=True).alias("j"))
     return joined.to_series().replace("", None)
 

@@ -26,10 +26,14 @@ def insert_new(conn: Connection, table: str, frame: pl.DataFrame, key: str) -> i
 
 
 def lock_for_writing(conn: Connection, name: str) -> None:
-    """Serialize writers of one kind (PostgreSQL advisory lock, held to the end of the
-    transaction). SQLite serializes writers by itself."""
+    """Serialize writers of one kind until the transaction ends, so that what they read
+    first (has this batch been ingested?) still holds when they write. PostgreSQL: an
+    advisory lock; SQLite: the database write lock, taken now by a write that changes
+    nothing (other writers wait, up to the busy timeout)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": name})
+    else:
+        conn.execute(text("DELETE FROM batches WHERE 1 = 0"))
 
 
 def _sqlite(conn: Connection, table: str, frame: pl.DataFrame) -> int:
