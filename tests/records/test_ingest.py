@@ -153,3 +153,33 @@ def test_an_error_in_the_child_process_reaches_the_caller(engine: Engine, tmp_pa
     with pytest.raises(SourceFileError, match="LAST_NAME"):
         ingest_file(engine, path, I94, settings=Settings(ingest_parallel_min_bytes=0))
     assert _count(engine, batches) == 0
+
+
+def test_a_row_changed_and_changed_back_ends_on_its_latest_value(
+    engine: Engine, tmp_path: Path
+) -> None:
+    for day, coa in enumerate(["B2", "F1", "B2"], 1):
+        path = write_i94(tmp_path / f"day{day}.csv", [i94_row("1", COA=coa), i94_row(str(day + 1))])
+        ingest_file(engine, path, I94)
+    history = versions(engine, "cbp-i94", "1")
+    assert [r.event["class_of_admission"] for r in history] == ["F1", "B2"]
+
+
+def test_every_accepted_row_leads_to_its_record(engine: Engine, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    ingest_file(engine, write_i94(tmp_path / "a.csv", [i94_row("1"), i94_row("2")]), I94)
+    rows = [i94_row("1"), i94_row("1"), i94_row("3"), i94_row("4", DOB="bad")]
+    result = ingest_file(engine, write_i94(tmp_path / "b.csv", rows), I94)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT row FROM records WHERE batch_id = :b"), {"b": result.batch_id}
+        ).scalars()
+        seen = conn.execute(
+            text("SELECT row, record_id FROM sightings WHERE batch_id = :b ORDER BY row"),
+            {"b": result.batch_id},
+        ).all()
+    assert sorted(stored) == [4]
+    assert [r[0] for r in seen] == [2, 3]
+    assert {r[1] for r in seen} == {versions(engine, "cbp-i94", "1")[0].id}
+    assert result.accepted == 3

@@ -4,7 +4,8 @@ A batch is identified by the checksums of the file and of its mapping, so re-ing
 same file is a no-op. Everything a batch writes (the batch row, its records, its quarantined
 rows) happens in one transaction: a crash leaves nothing behind and a rerun completes it.
 Record ids are content hashes, so a row already stored (by any batch) is not stored twice,
-and a changed row becomes a new record, never an overwrite.
+and a changed row becomes a new record, never an overwrite. Such a row is kept as a sighting
+(batch, row, record), so every accepted row of every batch leads to its record.
 
 Large files are read and mapped in a child process while this process writes, so the two
 cores overlap parsing and database work.
@@ -31,7 +32,7 @@ from sojourn.records.rows import RowError
 from sojourn.records.tables import batches, quarantine
 from sojourn.records.transform import Mapped, Transformer
 from sojourn.settings import Settings, get_settings
-from sojourn.store.bulk import insert_new, lock_for_writing
+from sojourn.store.bulk import existing_keys, insert_rows, lock_for_writing
 
 #: progress(file, bytes done, bytes total)
 Progress = Callable[[Path, int, int], None]
@@ -169,14 +170,15 @@ class _Run:
     def write(self, mapped: Mapped) -> None:
         frame = mapped.records
         self.header = self.header or mapped.header
-        records = (
-            frame.with_columns(
-                pl.lit(self.batch_id).alias("batch_id"), pl.lit(str(self.path)).alias("file")
-            )
-            .unique(subset="id", keep="first", maintain_order=True)
-            .sort("id")
+        frame = frame.with_columns(
+            pl.lit(self.batch_id).alias("batch_id"), pl.lit(str(self.path)).alias("file")
         )
-        inserted = insert_new(self.conn, "records", records, "id")
+        stored = existing_keys(self.conn, "records", "id", frame["id"].unique().to_list())
+        first = pl.col("id").is_first_distinct() & ~pl.col("id").is_in(list(stored))
+        new = frame.filter(first).sort("id")
+        inserted = insert_rows(self.conn, "records", new)
+        seen = frame.filter(~first).select("batch_id", "row", pl.col("id").alias("record_id"))
+        insert_rows(self.conn, "sightings", seen)
         self.new += inserted
         self.existing += frame.height - inserted
         self.rows += frame.height + len(mapped.errors)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, RowMapping, select
+from sqlalchemy import Connection, Engine, RowMapping, func, select
 
-from sojourn.records.tables import batches, records
+from sojourn.records.tables import batches, records, sightings
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,24 @@ def get_record(engine: Engine, record_id: str) -> Record | None:
 
 
 def versions(engine: Engine, source: str, source_record_id: str) -> list[Record]:
-    """Every stored version of one source record, oldest batch first."""
-    query = _WITH_BATCH.where(
+    """Every stored version of one source record, ordered by when a batch last carried it:
+    the last one is what the source says now (a row changed A → B → A ends with A)."""
+    query = _WITH_BATCH.add_columns(batches.c.started_at.label("stored_at")).where(
         records.c.source == source, records.c.source_record_id == source_record_id
-    ).order_by(batches.c.started_at, records.c.row)
+    )
     with engine.connect() as conn:
-        return [Record.from_row(r) for r in conn.execute(query).mappings()]
+        rows = list(conn.execute(query).mappings())
+        seen = _last_sightings(conn, [r["id"] for r in rows])
+    latest = {r["id"]: max(r["stored_at"], seen.get(r["id"], r["stored_at"])) for r in rows}
+    rows.sort(key=lambda r: (latest[r["id"]], r["row"]))
+    return [Record.from_row(r) for r in rows]
+
+
+def _last_sightings(conn: Connection, ids: list[str]) -> dict[str, dt.datetime]:
+    query = (
+        select(sightings.c.record_id, func.max(batches.c.started_at))
+        .join(batches, batches.c.id == sightings.c.batch_id)
+        .where(sightings.c.record_id.in_(ids))
+        .group_by(sightings.c.record_id)
+    )
+    return {record_id: when for record_id, when in conn.execute(query)}

@@ -79,6 +79,16 @@ records = Table(
     Index("ix_records_source_record", "source", "source_record_id"),
 )
 
+sightings = Table(
+    "sightings",
+    metadata,
+    Column("batch_id", String(24), primary_key=True),
+    Column("row", Integer, primary_key=True),
+    Column("record_id", String(32), nullable=False, comment="the record this row repeats"),
+    Index("ix_sightings_record", "record_id"),
+    comment="accepted rows whose record was already stored (by this or an earlier batch)",
+)
+
 quarantine = Table(
     "quarantine",
     metadata,

@@ -1,8 +1,7 @@
-"""The bulk-write path: insert a frame of rows, skipping keys already present.
+"""The bulk-write path: look up which keys exist, insert a frame of rows fast.
 
-SQLite: ``INSERT OR IGNORE`` with ``executemany``. PostgreSQL: look up which keys exist,
-then ``COPY`` the new rows in CSV form. Both run inside the caller's transaction, so a batch
-is all-or-nothing.
+SQLite: ``executemany``; PostgreSQL: ``COPY`` in CSV form. Both run inside the caller's
+transaction, so a batch is all-or-nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 import polars as pl
 import psycopg
 from sqlalchemy import Connection, text
@@ -20,9 +20,33 @@ def insert_new(conn: Connection, table: str, frame: pl.DataFrame, key: str) -> i
     """Insert the rows of ``frame`` whose ``key`` is not in ``table``; return how many."""
     if frame.is_empty():
         return 0
+    existing = existing_keys(conn, table, key, frame[key].to_list())
+    if existing:
+        frame = frame.filter(~pl.col(key).is_in(list(existing)))
+    return insert_rows(conn, table, frame)
+
+
+def insert_rows(conn: Connection, table: str, frame: pl.DataFrame) -> int:
+    """Insert every row of ``frame`` (columns named as in the table); return how many."""
+    if frame.is_empty():
+        return 0
     if conn.dialect.name == "postgresql":
-        return _postgres(conn, table, frame, key)
-    return _sqlite(conn, table, frame)
+        return _copy(conn, table, frame)
+    return _executemany(conn, table, frame)
+
+
+def existing_keys(conn: Connection, table: str, key: str, keys: Sequence[str]) -> set[str]:
+    """The keys among ``keys`` already in ``table`` (sent as one parameter, not one each)."""
+    if not keys:
+        return set()
+    column = _quote(key)
+    if conn.dialect.name == "postgresql":
+        sql = f"SELECT {column} FROM {table} WHERE {column} = ANY(string_to_array(:keys, ','))"
+        found = conn.execute(text(sql), {"keys": ",".join(keys)})
+    else:
+        sql = f"SELECT {column} FROM {table} WHERE {column} IN (SELECT value FROM json_each(:keys))"
+        found = conn.execute(text(sql), {"keys": orjson.dumps(list(keys)).decode()})
+    return {row[0] for row in found}
 
 
 def lock_for_writing(conn: Connection, name: str) -> None:
@@ -36,28 +60,22 @@ def lock_for_writing(conn: Connection, name: str) -> None:
         conn.execute(text("DELETE FROM batches WHERE 1 = 0"))
 
 
-def _sqlite(conn: Connection, table: str, frame: pl.DataFrame) -> int:
+def _executemany(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     frame = _dates_as_text(frame)
     columns = frame.columns
     sql = (
-        f"INSERT OR IGNORE INTO {table} ({', '.join(_quote(c) for c in columns)}) "
+        f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    rows = zip(*(frame[c].to_list() for c in columns), strict=True)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(sql, rows)
-        return int(cursor.rowcount)
+        cursor.executemany(sql, frame.rows())
+        return frame.height
     finally:
         cursor.close()
 
 
-def _postgres(conn: Connection, table: str, frame: pl.DataFrame, key: str) -> int:
-    existing = _existing_keys(conn, table, key, frame[key].to_list())
-    if existing:
-        frame = frame.filter(~pl.col(key).is_in(list(existing)))
-    if frame.is_empty():
-        return 0
+def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     buffer = io.BytesIO()
     frame.write_csv(buffer, include_header=False, quote_style="non_numeric", null_value="")
     columns = ", ".join(_quote(c) for c in frame.columns)
@@ -66,14 +84,6 @@ def _postgres(conn: Connection, table: str, frame: pl.DataFrame, key: str) -> in
     with raw.cursor() as cur, cur.copy(sql) as copy:
         copy.write(buffer.getbuffer())
     return frame.height
-
-
-def _existing_keys(conn: Connection, table: str, key: str, keys: Sequence[str]) -> set[str]:
-    """Keys of ``table`` among ``keys`` (sent as one comma-joined string: keys are hex)."""
-    sql = text(
-        f"SELECT {_quote(key)} FROM {table} WHERE {_quote(key)} = ANY(string_to_array(:keys, ','))"
-    )
-    return {row[0] for row in conn.execute(sql, {"keys": ",".join(keys)})}
 
 
 def _dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:

@@ -59,6 +59,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_records_source_record", "records", ["source", "source_record_id"])
     op.create_table(
+        "sightings",
+        sa.Column("batch_id", sa.String(24), primary_key=True),
+        sa.Column("row", sa.Integer, primary_key=True),
+        sa.Column("record_id", sa.String(32), nullable=False),
+    )
+    op.create_index("ix_sightings_record", "sightings", ["record_id"])
+    op.create_table(
         "quarantine",
         sa.Column("batch_id", sa.String(24), sa.ForeignKey("batches.id"), primary_key=True),
         sa.Column("row", sa.Integer, primary_key=True),
@@ -71,5 +78,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("quarantine")
+    op.drop_table("sightings")
     op.drop_table("records")
     op.drop_table("batches")
