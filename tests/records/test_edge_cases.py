@@ -129,3 +129,20 @@ def test_mapping_mistakes_are_caught_when_loading(
     (tmp_path / "m.yaml").write_text(text.replace(change, message))
     with pytest.raises(MappingError, match=r"m\.yaml"):
         load_mapping(tmp_path / "m.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "alpha3"), [("RUSSIA", "RUS"), ("Burma", "MMR"), ("UK", "GBR"), ("Kosovo", "XKX")]
+)
+def test_common_country_names_resolve(name: str, alpha3: str) -> None:
+    from sojourn.records.codes import country_lookup
+
+    assert country_lookup()[name.upper()] == alpha3
+
+
+def test_a_manifest_entry_without_a_path_is_a_clear_error(tmp_path: Path) -> None:
+    from sojourn.records import ManifestError, plan
+
+    (tmp_path / "manifest.json").write_text('{"files": [{"mapping": "cbp-i94"}]}')
+    with pytest.raises(ManifestError, match="lacks 'path'"):
+        plan([tmp_path], None)

@@ -15,12 +15,17 @@ _CODES_FILE = Path(__file__).with_name("codes.yaml")
 def vocabularies() -> dict[str, tuple[str, ...]]:
     """Each code list by name, as loaded from ``codes.yaml``."""
     data = yaml.safe_load(_CODES_FILE.read_text(encoding="utf-8"))
-    return {name: tuple(str(c) for c in entry["codes"]) for name, entry in data.items()}
+    return {
+        name: tuple(str(c) for c in entry["codes"])
+        for name, entry in data.items()
+        if "codes" in entry
+    }
 
 
 @lru_cache(maxsize=1)
 def country_lookup() -> dict[str, str]:
-    """Upper-cased alpha-2, alpha-3, numeric and English names → ISO alpha-3."""
+    """Upper-cased alpha-2, alpha-3, numeric and English names (and the aliases in
+    ``codes.yaml``, e.g. RUSSIA, BURMA, KOSOVO → XKX, the code in common use) → alpha-3."""
     table: dict[str, str] = {}
     for country in pycountry.countries:
         alpha3 = str(country.alpha_3)
@@ -28,4 +33,7 @@ def country_lookup() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value:
                 table[str(value).upper()] = alpha3
+    data = yaml.safe_load(_CODES_FILE.read_text(encoding="utf-8"))
+    for alias, alpha3 in data["country_aliases"]["aliases"].items():
+        table[str(alias).upper()] = str(alpha3)
     return table

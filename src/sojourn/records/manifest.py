@@ -62,7 +62,10 @@ def _from_manifest(directory: Path) -> list[Planned]:
         entries = data["files"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ManifestError(f"{manifest}: not a valid manifest ({exc})") from exc
-    return [_entry(directory, manifest, entry) for entry in entries]
+    try:
+        return [_entry(directory, manifest, entry) for entry in entries]
+    except (KeyError, TypeError) as exc:
+        raise ManifestError(f"{manifest}: an entry lacks {exc} (needs path and mapping)") from exc
 
 
 def _entry(directory: Path, manifest: Path, entry: dict[str, object]) -> Planned:
