@@ -146,3 +146,19 @@ def test_a_manifest_entry_without_a_path_is_a_clear_error(tmp_path: Path) -> Non
     (tmp_path / "manifest.json").write_text('{"files": [{"mapping": "cbp-i94"}]}')
     with pytest.raises(ManifestError, match="lacks 'path'"):
         plan([tmp_path], None)
+
+
+@pytest.mark.parametrize(
+    ("number", "ok"), [("A-012-345-678", True), ("A１２３４５６７８", False), ("A000000000", False)]
+)
+def test_a_numbers_are_ascii_digits_not_all_zero(
+    engine: Engine, tmp_path: Path, number: str, ok: bool
+) -> None:
+    from tests.factory import write_csv
+
+    header = ["CERT_NO", "A_NUMBER", "FAMILY_NAME", "GIVEN_NAME", "BIRTH_DATE",
+              "COUNTRY_OF_BIRTH", "NATURALIZED_DATE", "OFFICE"]  # fmt: skip
+    row = ["C1", number, "Kim", "", "", "", "2020-01-02", ""]
+    path = write_csv(tmp_path / "n.csv", header, [row])
+    result = ingest_file(engine, path, builtin_mapping("uscis-n400"))
+    assert result.records_new == (1 if ok else 0)

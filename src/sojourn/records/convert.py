@@ -145,26 +145,29 @@ def _fast_dates(text: pl.Series, fmt: str) -> pl.Series:
 
 def _a_number(text: pl.Series) -> Converted:
     digits = text.str.replace_all(r"[\s-]", "").str.to_uppercase().str.strip_prefix("A")
-    ok = digits.str.contains(r"^\d{7,9}$")
+    ok = digits.str.contains(r"^[0-9]{7,9}$") & ~digits.str.contains(r"^0+$")
     frame = pl.DataFrame({"t": text, "d": digits, "ok": ok})
     out = frame.select(
         pl.when(pl.col("ok")).then(pl.lit("A") + pl.col("d").str.zfill(9)).alias("v"),
         pl.when(pl.col("t").is_not_null() & ~pl.col("ok"))
-        .then(pl.format("{} is not an A-number (A followed by 7 to 9 digits)", pl.col("t")))
+        .then(pl.format("'{}' is not an A-number (A followed by 7 to 9 digits)", pl.col("t")))
         .alias("e"),
     )
     return out["v"], out["e"]
 
 
 def _integer(text: pl.Series) -> Converted:
-    values = text.str.replace_all(",", "").cast(pl.Int64, strict=False)
-    frame = pl.DataFrame({"t": text, "v": values})
-    errors = frame.select(
-        pl.when(pl.col("t").is_not_null() & pl.col("v").is_null()).then(
-            pl.format("{} is not a whole number", pl.col("t"))
-        )
-    ).to_series()
-    return values, errors
+    """Whole, non-negative numbers (counts such as sentence days)."""
+    parsed = text.str.replace_all(",", "").cast(pl.Int64, strict=False)
+    frame = pl.DataFrame({"t": text, "v": parsed})
+    ok = pl.col("v").is_not_null() & (pl.col("v") >= 0)
+    out = frame.select(
+        pl.when(ok).then(pl.col("v")).alias("v"),
+        pl.when(pl.col("t").is_not_null() & ~ok)
+        .then(pl.format("'{}' is not a whole number of zero or more", pl.col("t")))
+        .alias("e"),
+    )
+    return out["v"].alias(text.name), out["e"]
 
 
 def _bool_lookup(fm: FieldMap) -> Lookup:
