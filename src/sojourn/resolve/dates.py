@@ -1,0 +1,49 @@
+"""Birth-date agreement between two (possibly partial) ISO dates.
+
+Levels, strongest first: the same full date; day and month swapped (a common keying error);
+compatible partial dates (1985-03 and 1985-03-12); the same year; one digit different
+(a typo); different; missing. The scoring model gives each level its own weight.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DateLevel(StrEnum):
+    """How two dates agree."""
+
+    EXACT = "exact"
+    SWAPPED_DAY_MONTH = "swapped_day_month"
+    PARTIAL = "partial"
+    ONE_DIGIT = "one_digit"
+    SAME_YEAR = "same_year"
+    DIFFERENT = "different"
+    MISSING = "missing"
+
+
+def date_level(a: str | None, b: str | None) -> DateLevel:
+    """The agreement level of two ISO dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``)."""
+    if not a or not b:
+        return DateLevel.MISSING
+    if a == b and len(a) == 10:
+        return DateLevel.EXACT
+    if len(a) == 10 and len(b) == 10:
+        return _full_dates(a, b)
+    shorter, longer = sorted((a, b), key=len)
+    if longer.startswith(shorter):
+        return DateLevel.PARTIAL
+    return DateLevel.SAME_YEAR if a[:4] == b[:4] else DateLevel.DIFFERENT
+
+
+def _full_dates(a: str, b: str) -> DateLevel:
+    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return DateLevel.SWAPPED_DAY_MONTH
+    if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return DateLevel.ONE_DIGIT
+    return DateLevel.SAME_YEAR if a[:4] == b[:4] else DateLevel.DIFFERENT
+
+
+def birth_year(value: str | None) -> int | None:
+    """The year of a possibly partial ISO date."""
+    return int(value[:4]) if value and value[:4].isdigit() else None

@@ -1,0 +1,124 @@
+"""Name normalization for matching across scripts and transliterations.
+
+A name becomes Latin text (anyascii; Chinese and Korean syllable by syllable), folded (case,
+diacritics, punctuation), split into tokens with particles (al-, bin, de, van …) set aside,
+and then keyed several ways, since no single key survives every convention:
+
+* ``sorted_full`` — the core tokens sorted: given/family order swaps agree;
+* ``skeletons`` — consonant skeletons with look-alike sounds merged: Arabic written without
+  vowels (محمد → mhmd) agrees with Mohammed/Muhammad/Mohamed; Gaddafi/Qadhafi/Kaddafi agree;
+  Zhang/Chang agree (Wade–Giles ch ~ pinyin zh);
+* ``metaphones`` — double metaphone codes per token;
+* ``variants`` — the name-variant array: every core token, multi-part names joined
+  (García López → garcialopez, Al-Masri → almasri) so that a dropped or fused second surname
+  still shares a value.
+
+These are comparison and blocking keys, not verdicts: Mohammed and Mahmoud share a skeleton
+(their Arabic spellings differ only by a long vowel), and it is the scoring model, weighing
+string similarity as well, that keeps them apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+from metaphone import doublemetaphone
+
+PARTICLES = frozenset(
+    {"al", "el", "ul", "bin", "ben", "ibn", "bint", "binti", "abu", "de", "del", "della",
+     "dela", "di", "da", "das", "dos", "do", "du", "van", "von", "der", "den", "ter", "la",
+     "le", "mac", "st"}
+)  # fmt: skip
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_SKELETON_RULES: tuple[tuple[str, str], ...] = (
+    ("zh", "j"), ("ch", "j"), ("sh", "s"), ("kh", "k"), ("gh", "k"), ("ph", "f"),
+    ("th", "t"), ("dh", "d"), ("q", "k"), ("c", "k"), ("g", "k"), ("x", "ks"),
+    ("z", "s"), ("v", "f"),
+)  # fmt: skip
+_VOWELS = re.compile(r"[aeiouyw]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """The comparison keys of one name."""
+
+    latin: str
+    tokens: tuple[str, ...]
+    core: tuple[str, ...]
+    sorted_full: str
+    skeletons: tuple[str, ...]
+    metaphones: tuple[str, ...]
+    variants: tuple[str, ...]
+
+
+def _syllabic(char: str) -> bool:
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK UNIFIED", "HANGUL SYLLABLE"))
+
+
+def to_latin(text: str) -> str:
+    """Latin letters for any script; Chinese and Korean one syllable per token."""
+    spaced = "".join(f" {c} " if _syllabic(c) else c for c in text)
+    return anyascii(spaced)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters and digits, single spaces."""
+    return _NON_ALNUM.sub(" ", to_latin(text).lower()).strip()
+
+
+def skeleton(token: str) -> str:
+    """Consonant skeleton: look-alike sounds merged, vowels dropped, repeats collapsed. A
+    token of vowels only (Wei, Ai) keeps its first letter."""
+    out = token
+    for old, new in _SKELETON_RULES:
+        out = out.replace(old, new)
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", out)) or token[:1]
+
+
+@lru_cache(maxsize=200_000)
+def name_keys(name: str) -> NameKeys:
+    """All comparison keys of a (full or partial) name."""
+    latin = fold(name)
+    tokens = tuple(latin.split())
+    core = tuple(t for t in tokens if t not in PARTICLES) or tokens
+    return NameKeys(
+        latin=latin,
+        tokens=tokens,
+        core=core,
+        sorted_full=" ".join(sorted(core)),
+        skeletons=tuple(s for s in (skeleton(t) for t in core) if s),
+        metaphones=_metaphones(core),
+        variants=_variants(tokens, core),
+    )
+
+
+def _metaphones(core: tuple[str, ...]) -> tuple[str, ...]:
+    codes: list[str] = []
+    for token in core:
+        codes.extend(code for code in doublemetaphone(token) if code and code not in codes)
+    return tuple(codes)
+
+
+def _variants(tokens: tuple[str, ...], core: tuple[str, ...]) -> tuple[str, ...]:
+    found = dict.fromkeys(core)
+    if len(core) > 1:
+        found["".join(core)] = None
+    if len(tokens) > len(core):
+        found["".join(tokens)] = None
+    return tuple(found)
+
+
+def same_skeleton(a: str, b: str) -> bool:
+    """Whether two names share their sorted consonant skeletons."""
+    return sorted(name_keys(a).skeletons) == sorted(name_keys(b).skeletons)
+
+
+def share_variant(a: str, b: str) -> bool:
+    """Whether two names share a name variant (a token or a joined multi-part name)."""
+    return bool(set(name_keys(a).variants) & set(name_keys(b).variants))

@@ -1,0 +1,35 @@
+"""Birth-date agreement levels."""
+
+from __future__ import annotations
+
+import pytest
+
+from sojourn.resolve.dates import DateLevel, birth_year, date_level
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("1985-03-12", "1985-03-12", DateLevel.EXACT),
+        ("1985-03-12", "1985-12-03", DateLevel.SWAPPED_DAY_MONTH),
+        ("1985-03", "1985-03-12", DateLevel.PARTIAL),
+        ("1985", "1985-03-12", DateLevel.PARTIAL),
+        ("1985-03-12", "1985-03-13", DateLevel.ONE_DIGIT),
+        ("1985-03-12", "1985-07-29", DateLevel.SAME_YEAR),
+        ("1985-04", "1985-03-12", DateLevel.SAME_YEAR),
+        ("1985-03-12", "1991-03-12", DateLevel.DIFFERENT),
+        (None, "1985-03-12", DateLevel.MISSING),
+    ],
+)
+def test_levels(a: str | None, b: str | None, level: DateLevel) -> None:
+    assert date_level(a, b) is level
+    assert date_level(b, a) is level
+
+
+def test_same_day_and_month_is_exact_not_swapped() -> None:
+    assert date_level("1985-05-05", "1985-05-05") is DateLevel.EXACT
+
+
+def test_birth_year() -> None:
+    assert birth_year("1985-03") == 1985
+    assert birth_year(None) is None

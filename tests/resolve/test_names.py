@@ -1,0 +1,68 @@
+"""Name normalization across scripts and naming conventions."""
+
+from __future__ import annotations
+
+import pytest
+
+from sojourn.resolve.names import fold, name_keys, same_skeleton, share_variant, to_latin
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("محمد", "Mohammed"),  # Arabic script, written without vowels
+        ("Muhammad", "Mohamed"),
+        ("Qadhafi", "Gaddafi"),
+        ("Zhang Wei", "Chang Wei"),  # pinyin / Wade-Giles
+        ("张伟", "Zhang Wei"),  # Chinese characters
+        ("Oleksandr", "Aleksandr"),  # Ukrainian / Russian
+        ("Юлия Тимошенко", "Yulia Tymoshenko"),  # Cyrillic
+        ("김민준", "Kim Min Jun"),  # Hangul (RR "Gim" ~ "Kim")
+        ("Nguyễn Văn An", "An Van Nguyen"),  # diacritics and order swap
+    ],
+)
+def test_transliteration_pairs_share_a_skeleton(a: str, b: str) -> None:
+    assert same_skeleton(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("García López", "Garcia"),  # second surname dropped
+        ("García López", "Garcia-Lopez"),  # hyphenated
+        ("Al-Masri", "Almasri"),  # particle fused
+        ("de Jong", "DeJong"),
+        ("Van Thanh Nguyen", "Nguyen Van Thanh"),
+    ],
+)
+def test_multi_part_names_share_a_variant(a: str, b: str) -> None:
+    assert share_variant(a, b)
+
+
+def test_mohammed_and_mahmoud_differ_in_spelling_keys() -> None:
+    mohammed, mahmoud = name_keys("Mohammed"), name_keys("Mahmoud")
+    assert not set(mohammed.metaphones) & set(mahmoud.metaphones)
+    assert not set(mohammed.variants) & set(mahmoud.variants)
+
+
+def test_order_swaps_agree_on_the_sorted_name() -> None:
+    assert name_keys("Wei ZHANG").sorted_full == name_keys("Zhang, Wei").sorted_full
+
+
+def test_particles_are_set_aside_but_kept_in_tokens() -> None:
+    keys = name_keys("Omar bin Abdullah al-Rashid")
+    assert keys.tokens == ("omar", "bin", "abdullah", "al", "rashid")
+    assert keys.core == ("omar", "abdullah", "rashid")
+
+
+def test_folding() -> None:
+    assert fold("  JOSÉ-María  O'Neill ") == "jose maria o neill"
+    assert to_latin("习近平").split() == ["Xi", "Jin", "Ping"]
+
+
+def test_a_name_of_particles_only_keeps_them() -> None:
+    assert name_keys("De La").core == ("de", "la")
+
+
+def test_vowel_only_tokens_keep_a_skeleton() -> None:
+    assert name_keys("Wei").skeletons == ("w",)
