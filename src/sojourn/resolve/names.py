@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from anyascii import anyascii
 from metaphone import doublemetaphone
@@ -107,6 +108,9 @@ def _metaphones(core: tuple[str, ...]) -> tuple[str, ...]:
 
 def _variants(tokens: tuple[str, ...], core: tuple[str, ...]) -> tuple[str, ...]:
     found = dict.fromkeys(core)
+    for particle, following in pairwise(tokens):
+        if particle in PARTICLES and following not in PARTICLES:
+            found[particle + following] = None  # al masri → almasri, de jong → dejong
     if len(core) > 1:
         found["".join(core)] = None
     if len(tokens) > len(core):

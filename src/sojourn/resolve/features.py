@@ -1,0 +1,104 @@
+"""The comparison features of every record: one row per record, built column-wise.
+
+Names are keyed once per distinct value (names repeat across sources), then joined back; so a
+million records cost a few hundred thousand name normalizations, not a million.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from sojourn.records.tables import records
+from sojourn.resolve.identifiers import NORMALIZERS, passport
+from sojourn.resolve.names import name_keys
+
+SOURCE_COLUMNS = (
+    "id", "source", "kind", "given_name", "middle_name", "family_name", "full_name",
+    "name_original", "birth_date", "sex", "nationality", "passport_number",
+    "passport_country", "a_number", "sevis_id", "fbi_number", "ssn",
+)  # fmt: skip
+
+
+def load_records(engine: Engine) -> pl.DataFrame:
+    """The identity columns of every stored record."""
+    query = select(*(records.c[name] for name in SOURCE_COLUMNS))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pl.DataFrame(rows, schema=dict.fromkeys(SOURCE_COLUMNS, pl.Utf8), orient="row")
+
+
+def features(frame: pl.DataFrame) -> pl.DataFrame:
+    """Comparison features for records with the identity columns of ``records``."""
+    full = pl.coalesce(
+        pl.concat_str(
+            [pl.col("given_name"), pl.col("middle_name"), pl.col("family_name")],
+            separator=" ",
+            ignore_nulls=True,
+        ).replace("", None),
+        pl.col("full_name"),
+    )
+    base = frame.with_columns(full.alias("name"))
+    out = base.select(
+        "id",
+        "source",
+        "kind",
+        "birth_date",
+        pl.col("birth_date").str.slice(0, 4).cast(pl.Int32, strict=False).alias("birth_year"),
+        "sex",
+        "nationality",
+        *_name_columns(base),
+        *_identifier_columns(base),
+    )
+    return out
+
+
+def _name_columns(frame: pl.DataFrame) -> list[pl.Series]:
+    names = frame["name"]
+    family = frame["family_name"]
+    given = frame["given_name"]
+    return [
+        _per_value(names, lambda n: name_keys(n).latin, pl.Utf8).alias("name_latin"),
+        _per_value(names, lambda n: name_keys(n).sorted_full, pl.Utf8).alias("name_sorted"),
+        _per_value(names, lambda n: " ".join(sorted(name_keys(n).skeletons)), pl.Utf8).alias(
+            "name_skeleton"
+        ),
+        _per_value(names, lambda n: list(name_keys(n).variants), pl.List(pl.Utf8)).alias(
+            "name_variants"
+        ),
+        _per_value(names, lambda n: list(name_keys(n).metaphones), pl.List(pl.Utf8)).alias(
+            "name_metaphones"
+        ),
+        _per_value(family, lambda n: name_keys(n).latin, pl.Utf8).alias("family_latin"),
+        _per_value(given, lambda n: name_keys(n).latin, pl.Utf8).alias("given_latin"),
+    ]
+
+
+def _identifier_columns(frame: pl.DataFrame) -> list[pl.Series]:
+    columns = [
+        _per_value(frame[name], normalize, pl.Utf8).alias(name)
+        for name, normalize in NORMALIZERS.items()
+    ]
+    pairs = frame.select(
+        pl.concat_str(
+            [pl.col("passport_number"), pl.col("passport_country").fill_null("")],
+            separator="\x1f",
+        )
+    ).to_series()
+    columns.append(_per_value(pairs, _passport_key, pl.Utf8).alias("passport"))
+    return columns
+
+
+def _passport_key(pair: str) -> str | None:
+    number, _, country = pair.partition("\x1f")
+    return passport(number, country or None)
+
+
+def _per_value(values: pl.Series, func: Callable[[str], Any], dtype: Any) -> pl.Series:
+    """``func`` applied once per distinct non-null value."""
+    distinct = values.drop_nulls().unique().to_list()
+    mapping = {v: func(v) for v in distinct}
+    return values.replace_strict(mapping, default=None, return_dtype=dtype)
