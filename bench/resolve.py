@@ -1,4 +1,4 @@
-"""Benchmark of entity resolution so far: features and blocking on a synthetic population.
+"""Benchmark of entity resolution so far: features, blocking and comparison vectors.
 
 Generates N persons (default 200,000), ingests them into a temporary SQLite database, builds
 the comparison features, runs blocking, and prints timings, candidate pairs, suppressed
@@ -15,10 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from sojourn.records import ingest_file, plan
 from sojourn.resolve.blocking import candidate_pairs, pair_recall
+from sojourn.resolve.compare import compare_one, compare_pairs
 from sojourn.resolve.features import features, load_records
 from sojourn.store import make_engine, upgrade
 from sojourn.synth import generate
@@ -64,12 +66,27 @@ def main() -> None:
         start = _timed("features", start)
         blocked = candidate_pairs(feats)
         start = _timed(f"blocking: {blocked.pairs.height:,} pairs", start)
+        vectors = compare_pairs(blocked.pairs, feats)
+        start = _timed(f"compare {vectors.height:,} pairs", start)
+        _scalar_latency(blocked.pairs, feats)
         with_srid = records.join(_srids(engine), on="id")
         truth = _truth(data, with_srid)
         print(pair_recall(blocked.pairs, truth))
         print(pair_recall(blocked.pairs, truth, "name_origin"))
         print("suppressed generic values (top 10):")
         print(blocked.suppressed.head(10))
+
+
+def _scalar_latency(pairs: pl.DataFrame, feats: pl.DataFrame) -> None:
+    rows = {r["id"]: r for r in feats.to_dicts()}
+    sample = pairs.sample(min(10_000, pairs.height), seed=1).rows()
+    times = []
+    for left, right, _rules in sample:
+        begin = time.perf_counter_ns()
+        compare_one(rows[left], rows[right])
+        times.append(time.perf_counter_ns() - begin)
+    p50, p99 = np.percentile(times, [50, 99]) / 1000
+    print(f"  compare_one (real-time path)  p50 {p50:.1f} us, p99 {p99:.1f} us")
 
 
 def _srids(engine: object) -> pl.DataFrame:
