@@ -22,6 +22,7 @@ from sojourn.records import ingest_file, plan
 from sojourn.resolve.blocking import candidate_pairs, pair_recall
 from sojourn.resolve.compare import compare_one, compare_pairs
 from sojourn.resolve.features import features, load_records
+from sojourn.resolve.model import score, train
 from sojourn.store import make_engine, upgrade
 from sojourn.synth import generate
 
@@ -69,12 +70,38 @@ def main() -> None:
         vectors = compare_pairs(blocked.pairs, feats)
         start = _timed(f"compare {vectors.height:,} pairs", start)
         _scalar_latency(blocked.pairs, feats)
+        ids = feats["id"].sample(2_000_000, seed=7, with_replacement=True).to_list()
+        randoms = pl.DataFrame({"id_l": ids[::2], "id_r": ids[1::2]})
+        random_vectors = compare_pairs(randoms.filter(pl.col("id_l") != pl.col("id_r")), feats)
+        model = train(vectors, random_vectors)
+        scored = score(vectors, model)
+        start = _timed(f"train (EM) + score, model {model.version}", start)
         with_srid = records.join(_srids(engine), on="id")
         truth = _truth(data, with_srid)
+        _accuracy(scored, truth)
         print(pair_recall(blocked.pairs, truth))
         print(pair_recall(blocked.pairs, truth, "name_origin"))
         print("suppressed generic values (top 10):")
         print(blocked.suppressed.head(10))
+
+
+def _accuracy(scored: pl.DataFrame, truth: pl.DataFrame) -> None:
+    """Pairwise precision, recall and F1 at p >= 0.5 (recall over all true pairs)."""
+    people = truth.group_by("person_id").len()
+    true_pairs = int((people["len"] * (people["len"] - 1) // 2).sum())
+    labelled = (
+        scored.join(
+            truth.select(pl.col("id").alias("id_l"), pl.col("person_id").alias("p_l")), on="id_l"
+        )
+        .join(truth.select(pl.col("id").alias("id_r"), pl.col("person_id").alias("p_r")), on="id_r")
+        .with_columns((pl.col("p_l") == pl.col("p_r")).alias("same"))
+    )
+    for threshold in (0.5, 0.9, 0.99):
+        predicted = labelled.filter(pl.col("match_probability") >= threshold)
+        hits = predicted["same"].sum()
+        precision, recall = hits / max(predicted.height, 1), hits / true_pairs
+        f1 = 2 * precision * recall / (precision + recall)
+        print(f"  p>={threshold}: precision {precision:.4f} recall {recall:.4f} F1 {f1:.4f}")
 
 
 def _scalar_latency(pairs: pl.DataFrame, feats: pl.DataFrame) -> None:

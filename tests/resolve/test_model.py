@@ -1,0 +1,65 @@
+"""Fellegi–Sunter training by EM recovers known parameters; scoring and saving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from sojourn.resolve.compare import COMPARISONS, MISSING
+from sojourn.resolve.model import Model, score, train
+
+M = {"name": [0.01, 0.02, 0.02, 0.05, 0.1, 0.8], "birth_date": [0.02, 0.01, 0.02, 0.05, 0.1, 0.8]}
+U = {
+    "name": [0.9, 0.05, 0.03, 0.01, 0.005, 0.005],
+    "birth_date": [0.8, 0.15, 0.02, 0.02, 0.005, 0.005],
+}
+
+
+def _simulate(n: int, match_share: float, seed: int) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    is_match = rng.random(n) < match_share
+    columns: dict[str, np.ndarray] = {}
+    for comparison, levels in COMPARISONS.items():
+        k = len(levels)
+        m = M.get(comparison, [0.1] * (k - 1) + [1 - 0.1 * (k - 1)])
+        u = U.get(comparison, [1 - 0.1 * (k - 1)] + [0.1] * (k - 1))
+        drawn_m = rng.choice(k, size=n, p=m)
+        drawn_u = rng.choice(k, size=n, p=u)
+        values = np.where(is_match, drawn_m, drawn_u)
+        values[rng.random(n) < 0.1] = MISSING
+        columns[comparison] = values
+    return pl.DataFrame(columns)
+
+
+def test_em_recovers_m_and_the_prior() -> None:
+    candidates = _simulate(200_000, 0.4, seed=1)
+    randoms = _simulate(200_000, 0.0, seed=2)
+    model = train(candidates, randoms)
+    assert model.prior == pytest.approx(0.4, abs=0.02)
+    assert model.m["name"][5] == pytest.approx(0.8, abs=0.03)
+    assert model.u["birth_date"][0] == pytest.approx(0.8, abs=0.02)
+
+
+def test_scores_order_pairs_and_missing_adds_nothing() -> None:
+    model = train(_simulate(50_000, 0.4, seed=3), _simulate(50_000, 0.0, seed=4))
+    strong = {c: len(levels) - 1 for c, levels in COMPARISONS.items()}
+    weak = dict.fromkeys(COMPARISONS, 0)
+    unknown = dict.fromkeys(COMPARISONS, MISSING)
+    scored = score(pl.DataFrame([strong, weak, unknown]), model)
+    p_strong, p_weak, p_unknown = scored["match_probability"].to_list()
+    assert p_strong > 0.99 > p_unknown > p_weak
+    assert scored["match_weight"][2] == pytest.approx(model.prior_weight())
+
+
+def test_save_and_load_keep_the_version(tmp_path: Path) -> None:
+    model = train(_simulate(20_000, 0.4, seed=5), _simulate(20_000, 0.0, seed=6))
+    model.save(tmp_path / "model.json")
+    loaded = Model.load(tmp_path / "model.json")
+    assert loaded.version == model.version and loaded.m == model.m
+    tampered = (tmp_path / "model.json").read_text().replace('"prior": 0.', '"prior": 0.0')
+    (tmp_path / "bad.json").write_text(tampered)
+    with pytest.raises(ValueError, match="do not match"):
+        Model.load(tmp_path / "bad.json")
