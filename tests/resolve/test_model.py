@@ -31,20 +31,22 @@ def _simulate(n: int, match_share: float, seed: int) -> pl.DataFrame:
         values = np.where(is_match, drawn_m, drawn_u)
         values[rng.random(n) < 0.1] = MISSING
         columns[comparison] = values
-    return pl.DataFrame(columns)
+    rules = [["passport", "a_number", "dob_name"]] * n
+    return pl.DataFrame(columns).with_columns(pl.Series("rules", rules))
 
 
 def test_em_recovers_m_and_the_prior() -> None:
     candidates = _simulate(200_000, 0.4, seed=1)
     randoms = _simulate(200_000, 0.0, seed=2)
-    model = train(candidates, randoms)
-    assert model.prior == pytest.approx(0.4, abs=0.02)
+    records = 10_000  # 49,995,000 record pairs, of which 0.4 * 200,000 are matches
+    model = train(candidates, randoms, records)
+    assert model.prior == pytest.approx(80_000 / 49_995_000, rel=0.05)
     assert model.m["name"][5] == pytest.approx(0.8, abs=0.03)
     assert model.u["birth_date"][0] == pytest.approx(0.8, abs=0.02)
 
 
 def test_scores_order_pairs_and_missing_adds_nothing() -> None:
-    model = train(_simulate(50_000, 0.4, seed=3), _simulate(50_000, 0.0, seed=4))
+    model = train(_simulate(50_000, 0.4, seed=3), _simulate(50_000, 0.0, seed=4), 400)
     strong = {c: len(levels) - 1 for c, levels in COMPARISONS.items()}
     weak = dict.fromkeys(COMPARISONS, 0)
     unknown = dict.fromkeys(COMPARISONS, MISSING)
@@ -55,7 +57,7 @@ def test_scores_order_pairs_and_missing_adds_nothing() -> None:
 
 
 def test_save_and_load_keep_the_version(tmp_path: Path) -> None:
-    model = train(_simulate(20_000, 0.4, seed=5), _simulate(20_000, 0.0, seed=6))
+    model = train(_simulate(20_000, 0.4, seed=5), _simulate(20_000, 0.0, seed=6), 1_000)
     model.save(tmp_path / "model.json")
     loaded = Model.load(tmp_path / "model.json")
     assert loaded.version == model.version and loaded.m == model.m

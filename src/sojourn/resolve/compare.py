@@ -92,14 +92,17 @@ def compare_one(a: dict[str, Any], b: dict[str, Any]) -> dict[str, int]:
 
 
 def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
-    """The comparison vectors of candidate pairs (``id_l``, ``id_r``) (batch path)."""
+    """The comparison vectors of candidate pairs (``id_l``, ``id_r``; other columns of
+    ``pairs``, such as the blocking ``rules``, are kept) (batch path)."""
     left = features.rename({c: f"{c}_l" for c in features.columns})
     right = features.rename({c: f"{c}_r" for c in features.columns})
-    joined = pairs.select("id_l", "id_r").join(left, on="id_l").join(right, on="id_r")
+    extra = [c for c in pairs.columns if c not in ("id_l", "id_r")]
+    joined = pairs.join(left, on="id_l").join(right, on="id_r")
     similarity = _similarities(joined)
     return joined.with_columns(pl.Series("jw", similarity, dtype=pl.Float32)).select(
         "id_l",
         "id_r",
+        *extra,
         _name_expr().alias("name"),
         _date_expr().alias("birth_date"),
         *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number", "passport")),

@@ -2,9 +2,11 @@
 u = P(level | different people); a pair's match weight is the prior log-odds plus the sum of
 log2(m/u) over its levels (a missing value adds nothing).
 
-Trained without labels by expectation–maximisation over the candidate pairs' comparison
-vectors (u starts from random record pairs), grouped into distinct patterns first so EM
-costs the number of patterns, not pairs. The model is
+Trained without labels, as Splink does: u from random record pairs; m by
+expectation–maximisation in sessions, one per blocking rule, each estimating only the
+comparisons its rule does not block on; the prior (two random records match) by a fixed
+point over the candidates. Vectors are grouped into distinct patterns first, so EM costs the
+number of patterns, not pairs. The model is
 saved as a versioned JSON file; its version is the hash of its parameters, and every link made
 with it will carry that version.
 """
@@ -74,25 +76,78 @@ def level_shares(vectors: pl.DataFrame, comparison: str) -> list[float]:
     return [float(x) for x in shares[:n_levels]]
 
 
-def train(candidates: pl.DataFrame, randoms: pl.DataFrame, iterations: int = 30) -> Model:
-    """EM over the ``candidates`` vectors, starting u from ``randoms`` (random pairs, almost
-    all different people). Both m and u are re-estimated, because different people who land
-    in the same block agree far more than random pairs do; the probabilities are then those
-    of a candidate pair."""
+@dataclass(frozen=True)
+class Session:
+    """An EM session: the candidate pairs one blocking rule found. The comparisons the rule
+    blocks on agree by construction there, so only the others' m are estimated from it."""
+
+    rule: str
+    blocked: frozenset[str]
+
+
+SESSIONS: tuple[Session, ...] = (
+    Session("passport", frozenset({"passport"})),
+    Session("a_number", frozenset({"a_number"})),
+    Session("dob_name", frozenset({"birth_date", "name"})),
+)
+
+
+def train(
+    candidates: pl.DataFrame, randoms: pl.DataFrame, records: int, iterations: int = 25
+) -> Model:
+    """u from ``randoms`` (random pairs: almost all different people), kept fixed; m by EM
+    in one session per blocking rule (``candidates`` has a ``rules`` list column); then the
+    prior, the chance that two random records match, by a fixed point over all candidates
+    (nearly every match is a candidate) and the ``records`` count."""
     u = {c: level_shares(randoms, c) for c in COMPARISONS}
-    patterns = candidates.group_by(list(COMPARISONS)).agg(pl.len().alias("n"))
-    levels = patterns.select(list(COMPARISONS)).to_numpy().astype(np.int64)
-    counts = patterns["n"].to_numpy().astype(np.float64)
-    m = {c: _initial_m(len(COMPARISONS[c])) for c in COMPARISONS}
-    prior = 0.3
-    for _ in range(iterations):
-        posterior = _posterior(levels, m, u, prior)
-        m = _m_step(levels, counts * posterior)
-        u = _m_step(levels, counts * (1.0 - posterior))
-        prior = float((counts * posterior).sum() / counts.sum())
-        prior = min(max(prior, FLOOR), 1 - FLOOR)
+    estimates: dict[str, list[list[float]]] = {c: [] for c in COMPARISONS}
+    for session in SESSIONS:
+        subset = candidates.filter(pl.col("rules").list.contains(session.rule))
+        free = [c for c in COMPARISONS if c not in session.blocked]
+        if subset.height:
+            for comparison, shares in _session_m(subset, free, u, iterations).items():
+                estimates[comparison].append(shares)
+    m = {c: _mean(estimates[c], len(COMPARISONS[c])) for c in COMPARISONS}
+    prior = _prior(candidates, m, u, records)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return Model(m, u, min(max(prior, FLOOR), 1 - FLOOR), now)
+    return Model(m, u, prior, now)
+
+
+def _session_m(
+    subset: pl.DataFrame, free: list[str], u: dict[str, list[float]], iterations: int
+) -> dict[str, list[float]]:
+    patterns = subset.group_by(free).agg(pl.len().alias("n"))
+    levels = patterns.select(free).to_numpy().astype(np.int64)
+    counts = patterns["n"].to_numpy().astype(np.float64)
+    m = {c: _initial_m(len(COMPARISONS[c])) for c in free}
+    u_free = {c: u[c] for c in free}
+    prior = 0.5
+    for _ in range(iterations):
+        posterior = _posterior(levels, m, u_free, prior, free)
+        m = _m_step(levels, counts * posterior, free)
+        prior = min(max(float((counts * posterior).sum() / counts.sum()), FLOOR), 1 - FLOOR)
+    return m
+
+
+def _mean(values: list[list[float]], n_levels: int) -> list[float]:
+    if not values:
+        return [1.0 / n_levels] * n_levels
+    return [float(x) for x in np.mean(np.array(values), axis=0)]
+
+
+def _prior(
+    candidates: pl.DataFrame, m: dict[str, list[float]], u: dict[str, list[float]], records: int
+) -> float:
+    names = list(COMPARISONS)
+    patterns = candidates.group_by(names).agg(pl.len().alias("n"))
+    levels = patterns.select(names).to_numpy().astype(np.int64)
+    counts = patterns["n"].to_numpy().astype(np.float64)
+    total_pairs = max(records * (records - 1) / 2, 1.0)
+    prior = min(float(counts.sum()) / total_pairs, 0.5)
+    for _ in range(50):
+        expected = float((counts * _posterior(levels, m, u, prior, names)).sum())
+        prior = min(max(expected / total_pairs, 1e-12), 0.5)
+    return prior
 
 
 def _initial_m(n_levels: int) -> list[float]:
@@ -100,9 +155,9 @@ def _initial_m(n_levels: int) -> list[float]:
     return [float(x) for x in raw / raw.sum()]
 
 
-def _log_ratio(levels: np.ndarray, probs: dict[str, list[float]]) -> np.ndarray:
+def _log_ratio(levels: np.ndarray, probs: dict[str, list[float]], names: list[str]) -> np.ndarray:
     total = np.zeros(levels.shape[0])
-    for j, comparison in enumerate(COMPARISONS):
+    for j, comparison in enumerate(names):
         table = np.log(np.array(probs[comparison]))
         column = levels[:, j]
         total += np.where(column == MISSING, 0.0, table[np.clip(column, 0, None)])
@@ -110,16 +165,22 @@ def _log_ratio(levels: np.ndarray, probs: dict[str, list[float]]) -> np.ndarray:
 
 
 def _posterior(
-    levels: np.ndarray, m: dict[str, list[float]], u: dict[str, list[float]], prior: float
+    levels: np.ndarray,
+    m: dict[str, list[float]],
+    u: dict[str, list[float]],
+    prior: float,
+    names: list[str],
 ) -> np.ndarray:
-    log_odds = math.log(prior / (1 - prior)) + _log_ratio(levels, m) - _log_ratio(levels, u)
+    log_odds = (
+        math.log(prior / (1 - prior)) + _log_ratio(levels, m, names) - _log_ratio(levels, u, names)
+    )
     result: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -50, 50)))
     return result
 
 
-def _m_step(levels: np.ndarray, weights: np.ndarray) -> dict[str, list[float]]:
+def _m_step(levels: np.ndarray, weights: np.ndarray, names: list[str]) -> dict[str, list[float]]:
     m: dict[str, list[float]] = {}
-    for j, comparison in enumerate(COMPARISONS):
+    for j, comparison in enumerate(names):
         n_levels = len(COMPARISONS[comparison])
         column = levels[:, j]
         present = column != MISSING
