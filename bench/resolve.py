@@ -79,6 +79,14 @@ def main() -> None:
         with_srid = records.join(_srids(engine), on="id")
         truth = _truth(data, with_srid)
         _accuracy(scored, truth)
+        linked = scored.filter(pl.col("match_probability") >= 0.5)
+        per_group = pair_recall(linked, truth, "name_origin").with_columns(
+            (1 - pl.col("recall")).alias("missed_link_rate")
+        )
+        print("pairwise missed-link rate per name origin at p>=0.5:")
+        print(per_group)
+        rates = per_group["missed_link_rate"]
+        print(f"  worst/best missed-link ratio: {rates.max() / max(rates.min(), 1e-9):.2f}")
         print(pair_recall(blocked.pairs, truth))
         print(pair_recall(blocked.pairs, truth, "name_origin"))
         print("suppressed generic values (top 10):")
