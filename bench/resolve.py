@@ -20,7 +20,9 @@ import polars as pl
 
 from sojourn.records import ingest_file, plan
 from sojourn.resolve.blocking import candidate_pairs, pair_recall
+from sojourn.resolve.cluster import cluster
 from sojourn.resolve.compare import compare_one, compare_pairs
+from sojourn.resolve.evaluate import error_rates, pairwise
 from sojourn.resolve.features import features, load_records
 from sojourn.resolve.model import score, train
 from sojourn.store import make_engine, upgrade
@@ -87,6 +89,7 @@ def main() -> None:
         print(per_group)
         rates = per_group["missed_link_rate"]
         print(f"  worst/best missed-link ratio: {rates.max() / max(rates.min(), 1e-9):.2f}")
+        _clustered(scored, feats["id"], truth)
         print(pair_recall(blocked.pairs, truth))
         print(pair_recall(blocked.pairs, truth, "name_origin"))
         print("suppressed generic values (top 10):")
@@ -110,6 +113,20 @@ def _accuracy(scored: pl.DataFrame, truth: pl.DataFrame) -> None:
         precision, recall = hits / max(predicted.height, 1), hits / true_pairs
         f1 = 2 * precision * recall / (precision + recall)
         print(f"  p>={threshold}: precision {precision:.4f} recall {recall:.4f} F1 {f1:.4f}")
+
+
+def _clustered(scored: pl.DataFrame, ids: pl.Series, truth: pl.DataFrame) -> None:
+    start = time.perf_counter()
+    result = cluster(scored, ids, accept=0.9, review=0.5)
+    persons = result.assignments["cluster"].n_unique()
+    _timed(f"cluster: {persons:,} persons, {result.reviews.height:,} reviews", start)
+    scores = pairwise(result.assignments, truth)
+    print("  after clustering: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()))
+    print(error_rates(result.assignments, truth))
+    per_group = error_rates(result.assignments, truth, "name_origin")
+    print(per_group)
+    missed = per_group["missed_link_rate"]
+    print(f"  worst/best missed-link ratio: {missed.max() / max(missed.min(), 1e-9):.2f}")
 
 
 def _scalar_latency(pairs: pl.DataFrame, feats: pl.DataFrame) -> None:

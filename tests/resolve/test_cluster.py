@@ -1,0 +1,67 @@
+"""Clustering thresholds, grey-band review items, and the evaluation metrics on a tiny
+hand-made truth set."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from sojourn.resolve.cluster import cluster, components
+from sojourn.resolve.evaluate import error_rates, pairwise
+
+
+def test_components_use_the_smallest_id_and_survive_long_chains() -> None:
+    ids = [f"r{n:05d}" for n in range(5_000)]
+    chain = list(zip(ids[1:], ids[:-1], strict=True))
+    mapping = components([*ids, "solo"], reversed(chain))
+    assert set(mapping.values()) == {"r00000", "solo"}
+
+
+SCORED = pl.DataFrame(
+    {
+        "id_l": ["a", "b", "d", "a"],
+        "id_r": ["b", "c", "e", "d"],
+        "match_probability": [0.99, 0.95, 0.97, 0.7],
+    }
+)
+
+
+def test_accepted_pairs_merge_and_grey_pairs_open_reviews() -> None:
+    result = cluster(SCORED, pl.Series(["a", "b", "c", "d", "e", "f"]), accept=0.9, review=0.5)
+    clusters = dict(result.assignments.iter_rows())
+    assert clusters == {"a": "a", "b": "a", "c": "a", "d": "d", "e": "d", "f": "f"}
+    assert result.reviews.rows() == [("a", "d", 0.7)]
+
+
+def test_a_grey_pair_inside_one_cluster_needs_no_review() -> None:
+    scored = SCORED.with_columns(pl.Series("match_probability", [0.99, 0.95, 0.97, 0.7]))
+    extra = pl.DataFrame({"id_l": ["a"], "id_r": ["c"], "match_probability": [0.6]})
+    result = cluster(pl.concat([scored, extra]), pl.Series(list("abcdef")))
+    assert ("a", "c", 0.6) not in result.reviews.rows()
+
+
+def test_thresholds_are_checked() -> None:
+    with pytest.raises(ValueError, match="thresholds"):
+        cluster(SCORED, pl.Series(["a"]), accept=0.5, review=0.9)
+
+
+TRUTH = pl.DataFrame(
+    {
+        "id": ["a", "b", "c", "d", "e", "f"],
+        "person_id": ["P1", "P1", "P2", "P3", "P3", "P3"],
+        "origin": ["x", "x", "y", "z", "z", "z"],
+    }
+)
+
+
+def test_metrics_on_a_hand_made_truth_set() -> None:
+    predicted = pl.DataFrame({"id": list("abcdef"), "cluster": ["a", "a", "a", "d", "d", "f"]})
+    scores = pairwise(predicted, TRUTH)
+    # predicted pairs: ab ac bc de = 4; true pairs: ab de df ef = 4; both: ab de = 2
+    assert scores == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
+    rates = {r["origin"]: r for r in error_rates(predicted, TRUTH, "origin").to_dicts()}
+    assert rates["x"]["false_merge_rate"] == 1.0 and rates["x"]["missed_link_rate"] == 0.0
+    assert rates["y"]["false_merge_rate"] == 1.0
+    assert rates["z"]["missed_link_rate"] == 1.0 and rates["z"]["false_merge_rate"] == 0.0
+    overall = error_rates(predicted, TRUTH).to_dicts()[0]
+    assert overall["persons"] == 3
