@@ -32,16 +32,19 @@ DATE_LEVELS: dict[DateLevel, int] = {
     DateLevel.DIFFERENT: 0,
     DateLevel.MISSING: MISSING,
 }
-#: Comparison name → its levels, strongest first (documentation and model layout).
+#: Comparison name → the name of each level; a level's value is its index (weakest first).
 COMPARISONS: dict[str, tuple[str, ...]] = {
-    "name": ("exact", "jw>=0.95", "jw>=0.88", "same skeleton", "shared variant", "different"),
-    "birth_date": ("exact", "day/month swapped", "partial", "one digit", "same year", "different"),
-    "sex": ("same", "different"),
-    "nationality": ("same", "different"),
-    "a_number": ("same", "different"),
-    "passport": ("same", "different"),
-    "other_id": ("same", "different"),
-}
+    "name": (
+        "different", "shared variant", "jw>=0.88", "same skeleton", "jw>=0.95",
+        "one name's tokens within the other's", "exact",
+    ),
+    "birth_date": ("different", "same year", "one digit", "partial", "day/month swapped", "exact"),
+    "sex": ("different", "same"),
+    "nationality": ("different", "same"),
+    "a_number": ("different", "same"),
+    "passport": ("different", "same"),
+    "other_id": ("different", "same"),
+}  # fmt: skip
 OTHER_IDS = ("sevis_id", "fbi_number", "ssn")
 
 
@@ -54,17 +57,26 @@ def name_level(a: dict[str, Any], b: dict[str, Any]) -> int:
     if not a["name_sorted"] or not b["name_sorted"]:
         return MISSING
     if a["name_sorted"] == b["name_sorted"]:
+        return 6
+    if _subset(a["name_sorted"], b["name_sorted"]):
         return 5
     similarity = _jw(a["name_sorted"], b["name_sorted"])
     if similarity >= JW_HIGH:
         return 4
-    if similarity >= JW_LOW:
-        return 3
     if a["name_skeleton"] == b["name_skeleton"]:
+        return 3
+    if similarity >= JW_LOW:
         return 2
     if set(a["name_variants"] or ()) & set(b["name_variants"] or ()):
         return 1
     return 0
+
+
+def _subset(a: str, b: str) -> bool:
+    """All tokens of the shorter name (two or more) appear in the longer one: a middle name
+    or a second surname present on one side only."""
+    small, large = sorted((set(a.split(" ")), set(b.split(" "))), key=len)
+    return len(small) >= 2 and small <= large
 
 
 def _same(a: Any, b: Any) -> int:
@@ -122,16 +134,25 @@ def _similarities(joined: pl.DataFrame) -> np.ndarray[Any, np.dtype[np.float32]]
 def _name_expr() -> pl.Expr:
     sorted_l, sorted_r = pl.col("name_sorted_l"), pl.col("name_sorted_r")
     shared = pl.col("name_variants_l").list.set_intersection(pl.col("name_variants_r")).list.len()
+    tokens_l, tokens_r = (
+        sorted_l.str.split(" ").list.unique(),
+        sorted_r.str.split(" ").list.unique(),
+    )
+    n_l, n_r = tokens_l.list.len(), tokens_r.list.len()
+    left_in = (n_l >= 2) & (n_l <= n_r) & (tokens_l.list.set_difference(tokens_r).list.len() == 0)
+    right_in = (n_r >= 2) & (n_r <= n_l) & (tokens_r.list.set_difference(tokens_l).list.len() == 0)
     return (
         pl.when(sorted_l.is_null() | sorted_r.is_null() | (sorted_l == "") | (sorted_r == ""))
         .then(MISSING)
         .when(sorted_l == sorted_r)
+        .then(6)
+        .when(left_in | right_in)
         .then(5)
         .when(pl.col("jw") >= float(JW_HIGH))
         .then(4)
-        .when(pl.col("jw") >= float(JW_LOW))
-        .then(3)
         .when(pl.col("name_skeleton_l") == pl.col("name_skeleton_r"))
+        .then(3)
+        .when(pl.col("jw") >= float(JW_LOW))
         .then(2)
         .when(shared > 0)
         .then(1)
