@@ -75,7 +75,7 @@ def main() -> None:
         ids = feats["id"].sample(2_000_000, seed=7, with_replacement=True).to_list()
         randoms = pl.DataFrame({"id_l": ids[::2], "id_r": ids[1::2]})
         random_vectors = compare_pairs(randoms.filter(pl.col("id_l") != pl.col("id_r")), feats)
-        model = train(vectors, random_vectors, feats.height)
+        model = train(vectors, random_vectors, feats.height, feats["name_sorted"])
         scored = score(vectors, model)
         start = _timed(f"train (EM) + score, model {model.version}", start)
         with_srid = records.join(_srids(engine), on="id")

@@ -41,7 +41,7 @@ def test_batch_and_real_time_give_the_same_vectors(feats: pl.DataFrame) -> None:
     rows = {r["id"]: r for r in feats.to_dicts()}
     for vector in batch.to_dicts():
         expected = compare_one(rows[vector["id_l"]], rows[vector["id_r"]])
-        assert {k: vector[k] for k in COMPARISONS} == expected, vector
+        assert {k: vector[k] for k in (*COMPARISONS, "name_value")} == expected, vector
 
 
 def test_every_level_occurs(feats: pl.DataFrame) -> None:

@@ -68,3 +68,17 @@ def test_save_and_load_keep_the_version(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text(tampered)
     with pytest.raises(ValueError, match="do not match"):
         Model.load(tmp_path / "bad.json")
+
+
+def test_an_exact_match_on_a_common_name_weighs_less() -> None:
+    candidates, randoms = _simulate(50_000, 0.4, seed=7), _simulate(50_000, 0.0, seed=8)
+    names = pl.Series(["maria garcia"] * 500 + [f"rare {n}" for n in range(99_500)])
+    model = train(candidates, randoms, 100_000, names)
+    assert set(model.name_tf) == {"maria garcia"}
+    exact = {c: len(levels) - 1 for c, levels in COMPARISONS.items()}
+    vectors = pl.DataFrame(
+        [{**exact, "name_value": "maria garcia"}, {**exact, "name_value": "rare 7"}]
+    )
+    common, rare = score(vectors, model)["match_weight"].to_list()
+    assert common < rare
+    assert rare == pytest.approx(score(pl.DataFrame([exact]), model)["match_weight"][0])

@@ -46,6 +46,7 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "other_id": ("different", "same"),
 }  # fmt: skip
 OTHER_IDS = ("sevis_id", "fbi_number", "ssn")
+EXACT_NAME = 6
 
 
 def _jw(a: str, b: str) -> np.float32:
@@ -57,7 +58,7 @@ def name_level(a: dict[str, Any], b: dict[str, Any]) -> int:
     if not a["name_sorted"] or not b["name_sorted"]:
         return MISSING
     if a["name_sorted"] == b["name_sorted"]:
-        return 6
+        return EXACT_NAME
     if _subset(a["name_sorted"], b["name_sorted"]):
         return 5
     similarity = _jw(a["name_sorted"], b["name_sorted"])
@@ -90,10 +91,13 @@ def _other_ids(a: dict[str, Any], b: dict[str, Any]) -> int:
     return max(levels)
 
 
-def compare_one(a: dict[str, Any], b: dict[str, Any]) -> dict[str, int]:
-    """The comparison vector of two feature rows (real-time path)."""
+def compare_one(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """The comparison vector of two feature rows (real-time path), with ``name_value``: the
+    shared name when the names agree exactly (for term-frequency weights), else None."""
+    name = name_level(a, b)
     return {
-        "name": name_level(a, b),
+        "name": name,
+        "name_value": a["name_sorted"] if name == EXACT_NAME else None,
         "birth_date": DATE_LEVELS[date_level(a["birth_date"], b["birth_date"])],
         "sex": _same(a["sex"], b["sex"]),
         "nationality": _same(a["nationality"], b["nationality"]),
@@ -116,6 +120,7 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         "id_r",
         *extra,
         _name_expr().alias("name"),
+        pl.when(_name_expr() == EXACT_NAME).then(pl.col("name_sorted_l")).alias("name_value"),
         _date_expr().alias("birth_date"),
         *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number", "passport")),
         pl.max_horizontal(_same_expr(c) for c in OTHER_IDS).alias("other_id"),
@@ -145,7 +150,7 @@ def _name_expr() -> pl.Expr:
         pl.when(sorted_l.is_null() | sorted_r.is_null() | (sorted_l == "") | (sorted_r == ""))
         .then(MISSING)
         .when(sorted_l == sorted_r)
-        .then(6)
+        .then(EXACT_NAME)
         .when(left_in | right_in)
         .then(5)
         .when(pl.col("jw") >= float(JW_HIGH))

@@ -17,13 +17,13 @@ import datetime as dt
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from sojourn.resolve.compare import COMPARISONS, MISSING
+from sojourn.resolve.compare import COMPARISONS, EXACT_NAME, MISSING
 
 FLOOR = 1e-6
 
@@ -36,11 +36,14 @@ class Model:
     u: dict[str, list[float]]
     prior: float
     trained_at: str
+    #: Term frequencies of names more common than the average exact name match: an exact
+    #: match on such a name weighs log2(m / frequency) instead of log2(m / u).
+    name_tf: dict[str, float] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
         """A short hash of the parameters."""
-        body = json.dumps([self.m, self.u, self.prior], sort_keys=True).encode()
+        body = json.dumps([self.m, self.u, self.prior, self.name_tf], sort_keys=True).encode()
         return hashlib.sha256(body).hexdigest()[:12]
 
     def weight(self, comparison: str, level: int) -> float:
@@ -53,14 +56,21 @@ class Model:
         return math.log2(self.prior / (1 - self.prior))
 
     def save(self, path: Path) -> None:
-        data = {"version": self.version, "trained_at": self.trained_at, "prior": self.prior,
-                "levels": COMPARISONS, "m": self.m, "u": self.u}  # fmt: skip
+        data = {
+            "version": self.version,
+            "trained_at": self.trained_at,
+            "prior": self.prior,
+            "levels": COMPARISONS,
+            "m": self.m,
+            "u": self.u,
+            "name_tf": self.name_tf,
+        }
         path.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Model:
         data = json.loads(path.read_text(encoding="utf-8"))
-        model = cls(data["m"], data["u"], data["prior"], data["trained_at"])
+        model = cls(data["m"], data["u"], data["prior"], data["trained_at"], data["name_tf"])
         if model.version != data["version"]:
             raise ValueError(f"{path}: parameters do not match the recorded version")
         return model
@@ -93,7 +103,11 @@ SESSIONS: tuple[Session, ...] = (
 
 
 def train(
-    candidates: pl.DataFrame, randoms: pl.DataFrame, records: int, iterations: int = 25
+    candidates: pl.DataFrame,
+    randoms: pl.DataFrame,
+    records: int,
+    names: pl.Series | None = None,
+    iterations: int = 25,
 ) -> Model:
     """u from ``randoms`` (random pairs: almost all different people), kept fixed; m by EM
     in one session per blocking rule (``candidates`` has a ``rules`` list column); then the
@@ -110,7 +124,17 @@ def train(
     m = {c: _mean(estimates[c], len(COMPARISONS[c])) for c in COMPARISONS}
     prior = _prior(candidates, m, u, records)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return Model(m, u, prior, now)
+    return Model(m, u, prior, now, _name_tf(names, u["name"][EXACT_NAME]))
+
+
+def _name_tf(names: pl.Series | None, base_u: float) -> dict[str, float]:
+    """Frequency of each name (one per record in ``names``) above ``base_u``."""
+    if names is None or names.is_empty():
+        return {}
+    counts = names.drop_nulls().value_counts(name="n")
+    total = float(names.drop_nulls().len())
+    common = counts.filter(pl.col("n") / total > base_u)
+    return {str(k): float(v) / total for k, v in common.iter_rows()}
 
 
 def _session_m(
@@ -197,6 +221,13 @@ def score(vectors: pl.DataFrame, model: Model) -> pl.DataFrame:
         levels = range(MISSING, len(COMPARISONS[comparison]))
         table = {level: model.weight(comparison, level) for level in levels}
         weight = weight + pl.col(comparison).replace_strict(table, return_dtype=pl.Float64)
+    if model.name_tf and "name_value" in vectors.columns:
+        m_exact = model.m["name"][EXACT_NAME]
+        tf = pl.col("name_value").replace_strict(
+            model.name_tf, default=None, return_dtype=pl.Float64
+        )
+        adjust = (pl.lit(m_exact) / tf).log(2) - model.weight("name", EXACT_NAME)
+        weight = weight + pl.when(tf.is_not_null()).then(adjust).otherwise(0.0)
     return vectors.with_columns(weight.alias("match_weight")).with_columns(
         (1.0 / (1.0 + (2.0 ** (-pl.col("match_weight"))))).alias("match_probability")
     )
