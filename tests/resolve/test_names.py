@@ -60,8 +60,11 @@ def test_folding() -> None:
     assert to_latin("习近平").split() == ["Xi", "Jin", "Ping"]
 
 
-def test_a_name_of_particles_only_keeps_them() -> None:
-    assert name_keys("De La").core == ("de", "la")
+def test_a_particle_at_the_end_or_a_common_surname_stays_in_the_name() -> None:
+    assert name_keys("Omar Al").core == ("omar", "al")
+    assert name_keys("Linh Le").core == ("linh", "le")  # Vietnamese family names Le, Do
+    assert name_keys("Do Linh").core == ("do", "linh")
+    assert "dejong" in name_keys("de Jong").variants
 
 
 def test_vowel_only_tokens_keep_a_skeleton() -> None:

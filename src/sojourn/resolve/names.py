@@ -29,11 +29,14 @@ from itertools import pairwise
 from anyascii import anyascii
 from metaphone import doublemetaphone
 
+#: Set aside from the core name when another name follows (al Masri, van Dijk, bin Omar).
 PARTICLES = frozenset(
     {"al", "el", "ul", "bin", "ben", "ibn", "bint", "binti", "abu", "de", "del", "della",
-     "dela", "di", "da", "das", "dos", "do", "du", "van", "von", "der", "den", "ter", "la",
-     "le", "mac", "st"}
+     "dela", "dos", "das", "van", "von", "der", "den", "ter", "mac", "st"}
 )  # fmt: skip
+#: Also fused with the next token in the variants, but kept in the core: they are common
+#: family names too (Vietnamese Le and Do, Italian Di, Chinese Du).
+FUSABLE = PARTICLES | {"le", "la", "do", "da", "di", "du"}
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("zh", "j"), ("ch", "j"), ("sh", "s"), ("kh", "k"), ("gh", "k"), ("ph", "f"),
@@ -87,7 +90,8 @@ def name_keys(name: str) -> NameKeys:
     """All comparison keys of a (full or partial) name."""
     latin = fold(name)
     tokens = tuple(latin.split())
-    core = tuple(t for t in tokens if t not in PARTICLES) or tokens
+    last = len(tokens) - 1
+    core = tuple(t for i, t in enumerate(tokens) if t not in PARTICLES or i == last) or tokens
     return NameKeys(
         latin=latin,
         tokens=tokens,
@@ -109,7 +113,7 @@ def _metaphones(core: tuple[str, ...]) -> tuple[str, ...]:
 def _variants(tokens: tuple[str, ...], core: tuple[str, ...]) -> tuple[str, ...]:
     found = dict.fromkeys(core)
     for particle, following in pairwise(tokens):
-        if particle in PARTICLES and following not in PARTICLES:
+        if particle in FUSABLE and following not in FUSABLE:
             found[particle + following] = None  # al masri → almasri, de jong → dejong
     if len(core) > 1:
         found["".join(core)] = None
