@@ -26,6 +26,7 @@ test: install
 bench: install
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/resolve.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
