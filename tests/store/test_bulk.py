@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
-from sojourn.store.bulk import insert_new, lock_for_writing
+from sojourn.store.bulk import existing_keys, insert_rows, lock_for_writing
 
 
 def _batch(engine: Engine) -> None:
@@ -22,23 +22,9 @@ def _batch(engine: Engine) -> None:
         )
 
 
-def _quarantine_rows(rows: list[int]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "batch_id": ["b1"] * len(rows),
-            "row": rows,
-            "file": ['f, "quoted"\nline'] * len(rows),
-            "field": ["F"] * len(rows),
-            "reason": ["r"] * len(rows),
-            "raw": [b"\x00\xff"] * len(rows),
-        }
-    )
-
-
-def test_insert_new_skips_existing_keys(engine: Engine) -> None:
-    _batch(engine)
-    frame = pl.DataFrame({"id": ["a", "b"], "batch_id": ["b1", "b1"]})
-    records = frame.with_columns(
+def _records(ids: list[str], raw: str = "{}") -> pl.DataFrame:
+    return pl.DataFrame({"id": ids}).with_columns(
+        batch_id=pl.lit("b1"),
         source=pl.lit("s"),
         source_record_id=pl.col("id"),
         kind=pl.lit("arrival"),
@@ -46,8 +32,21 @@ def test_insert_new_skips_existing_keys(engine: Engine) -> None:
         row=pl.lit(2),
         event_date=pl.lit("2024-01-01").str.to_date(),
         event=pl.lit("{}"),
-        raw=pl.lit('{"x": "a,\\"b\\"\\nc"}'),
+        raw=pl.lit(raw),
     )
+
+
+def insert_new(conn: Connection, table: str, frame: pl.DataFrame, key: str) -> int:
+    """Insert the rows whose key is not stored yet, as ingest does."""
+    if frame.is_empty():
+        return 0
+    stored = existing_keys(conn, table, key, frame[key].to_list())
+    return insert_rows(conn, table, frame.filter(~pl.col(key).is_in(list(stored))))
+
+
+def test_insert_new_skips_existing_keys(engine: Engine) -> None:
+    _batch(engine)
+    records = _records(["a", "b"], raw='{"x": "a,\\"b\\"\\nc"}')
     with engine.begin() as conn:
         lock_for_writing(conn, "test")
         assert insert_new(conn, "records", records, "id") == 2
@@ -65,17 +64,7 @@ def test_insert_new_skips_existing_keys(engine: Engine) -> None:
 
 def test_insert_new_is_rolled_back_with_its_transaction(engine: Engine) -> None:
     _batch(engine)
-    frame = pl.DataFrame({"id": ["z"]}).with_columns(
-        batch_id=pl.lit("b1"),
-        source=pl.lit("s"),
-        source_record_id=pl.lit("1"),
-        kind=pl.lit("arrival"),
-        file=pl.lit("f"),
-        row=pl.lit(2),
-        event_date=pl.lit("2024-01-01").str.to_date(),
-        event=pl.lit("{}"),
-        raw=pl.lit("{}"),
-    )
+    frame = _records(["z"])
     with pytest.raises(RuntimeError), engine.begin() as conn:
         insert_new(conn, "records", frame, "id")
         raise RuntimeError("crash before commit")

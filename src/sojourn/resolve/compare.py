@@ -115,12 +115,14 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
     extra = [c for c in pairs.columns if c not in ("id_l", "id_r")]
     joined = pairs.join(left, on="id_l").join(right, on="id_r")
     similarity = _similarities(joined)
-    return joined.with_columns(pl.Series("jw", similarity, dtype=pl.Float32)).select(
+    joined = joined.with_columns(pl.Series("jw", similarity, dtype=pl.Float32))
+    joined = joined.with_columns(_name_expr().alias("name"))
+    return joined.select(
         "id_l",
         "id_r",
         *extra,
-        _name_expr().alias("name"),
-        pl.when(_name_expr() == EXACT_NAME).then(pl.col("name_sorted_l")).alias("name_value"),
+        "name",
+        pl.when(pl.col("name") == EXACT_NAME).then(pl.col("name_sorted_l")).alias("name_value"),
         _date_expr().alias("birth_date"),
         *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number", "passport")),
         pl.max_horizontal(_same_expr(c) for c in OTHER_IDS).alias("other_id"),

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from sojourn.records.tables import records
 from sojourn.resolve.identifiers import NORMALIZERS, passport
-from sojourn.resolve.names import name_keys
+from sojourn.resolve.names import NameKeys, name_keys
 
 SOURCE_COLUMNS = (
     "id", "source", "kind", "given_name", "middle_name", "family_name", "full_name",
@@ -57,24 +57,26 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _name_columns(frame: pl.DataFrame) -> list[pl.Series]:
+    """Keys of the full name (computed once per distinct name) and of family/given names."""
     names = frame["name"]
-    family = frame["family_name"]
-    given = frame["given_name"]
-    return [
-        _per_value(names, lambda n: name_keys(n).latin, pl.Utf8).alias("name_latin"),
-        _per_value(names, lambda n: name_keys(n).sorted_full, pl.Utf8).alias("name_sorted"),
-        _per_value(names, lambda n: " ".join(sorted(name_keys(n).skeletons)), pl.Utf8).alias(
-            "name_skeleton"
-        ),
-        _per_value(names, lambda n: list(name_keys(n).variants), pl.List(pl.Utf8)).alias(
-            "name_variants"
-        ),
-        _per_value(names, lambda n: list(name_keys(n).metaphones), pl.List(pl.Utf8)).alias(
-            "name_metaphones"
-        ),
-        _per_value(family, lambda n: name_keys(n).latin, pl.Utf8).alias("family_latin"),
-        _per_value(given, lambda n: name_keys(n).latin, pl.Utf8).alias("given_latin"),
+    keys = {n: name_keys(n) for n in names.drop_nulls().unique().to_list()}
+    derived: dict[str, tuple[Callable[[NameKeys], Any], Any]] = {
+        "name_latin": (lambda k: k.latin, pl.Utf8),
+        "name_sorted": (lambda k: k.sorted_full, pl.Utf8),
+        "name_skeleton": (lambda k: " ".join(sorted(k.skeletons)), pl.Utf8),
+        "name_variants": (lambda k: list(k.variants), pl.List(pl.Utf8)),
+        "name_metaphones": (lambda k: list(k.metaphones), pl.List(pl.Utf8)),
+    }
+    columns = [
+        names.replace_strict(
+            {n: get(k) for n, k in keys.items()}, default=None, return_dtype=dtype
+        ).alias(column)
+        for column, (get, dtype) in derived.items()
     ]
+    for part in ("family", "given"):
+        latin = _per_value(frame[f"{part}_name"], lambda n: name_keys(n).latin, pl.Utf8)
+        columns.append(latin.alias(f"{part}_latin"))
+    return columns
 
 
 def _identifier_columns(frame: pl.DataFrame) -> list[pl.Series]:

@@ -16,16 +16,6 @@ import psycopg
 from sqlalchemy import Connection, text
 
 
-def insert_new(conn: Connection, table: str, frame: pl.DataFrame, key: str) -> int:
-    """Insert the rows of ``frame`` whose ``key`` is not in ``table``; return how many."""
-    if frame.is_empty():
-        return 0
-    existing = existing_keys(conn, table, key, frame[key].to_list())
-    if existing:
-        frame = frame.filter(~pl.col(key).is_in(list(existing)))
-    return insert_rows(conn, table, frame)
-
-
 def insert_rows(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     """Insert every row of ``frame`` (columns named as in the table); return how many."""
     if frame.is_empty():
