@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from sojourn.resolve.cluster import cluster, components
+from sojourn.resolve.cluster import GREY_BAND, TWO_PERSONS, Constraints, cluster, components
 from sojourn.resolve.evaluate import error_rates, pairwise
 
 
@@ -30,7 +30,37 @@ def test_accepted_pairs_merge_and_grey_pairs_open_reviews() -> None:
     result = cluster(SCORED, pl.Series(["a", "b", "c", "d", "e", "f"]), accept=0.9, review=0.5)
     clusters = dict(result.assignments.iter_rows())
     assert clusters == {"a": "a", "b": "a", "c": "a", "d": "d", "e": "d", "f": "f"}
-    assert result.reviews.rows() == [("a", "d", 0.7)]
+    assert result.reviews.rows() == [("a", "d", 0.7, GREY_BAND)]
+
+
+def test_judged_different_records_never_join() -> None:
+    rules = Constraints(different=(("a", "c"),))
+    result = cluster(SCORED, pl.Series(list("abcdef")), constraints=rules)
+    clusters = dict(result.assignments.iter_rows())
+    assert clusters["a"] == clusters["b"] != clusters["c"]  # a-b is stronger than b-c
+
+
+def test_judged_same_records_join_whatever_the_model_says() -> None:
+    rules = Constraints(same=(("c", "f", 7),))
+    clusters = dict(
+        cluster(SCORED, pl.Series(list("abcdef")), constraints=rules).assignments.rows()
+    )
+    assert clusters["f"] == clusters["a"]
+    rules = Constraints(same=(("a", "d", 8),))
+    result = cluster(SCORED, pl.Series(list("abcdef")), constraints=rules)
+    assert result.reviews.is_empty()  # the grey pair a-d is judged: no review
+
+
+def test_two_existing_persons_are_not_joined_by_the_model() -> None:
+    owners = {"a": "P1", "b": "P1", "d": "P2"}
+    scored = pl.concat(
+        [SCORED, pl.DataFrame({"id_l": ["c"], "id_r": ["e"], "match_probability": [0.94]})]
+    )
+    result = cluster(scored, pl.Series(list("abcdef")), constraints=Constraints(owners=owners))
+    clusters = dict(result.assignments.iter_rows())
+    assert clusters["c"] == "a" and clusters["e"] == "d"  # c-e would join P1 and P2
+    assert ("c", "e", 0.94, TWO_PERSONS) in result.reviews.rows()
+    assert len({(r[0], r[1]) for r in result.reviews.rows()}) == result.reviews.height
 
 
 def test_a_grey_pair_inside_one_cluster_needs_no_review() -> None:

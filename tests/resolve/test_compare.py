@@ -61,6 +61,7 @@ def _row(**values: object) -> dict[str, object]:
         "name_sorted": "garcia jose", "name_skeleton": "jS krk", "name_variants": ["garcia"],
         "birth_date": "1985-03-12", "sex": "M", "nationality": "MEX", "a_number": None,
         "passport": None, "sevis_id": None, "fbi_number": None, "ssn": None,
+        "address": None, "postcode": None, "birth_place": None,
     }  # fmt: skip
     return {**base, **values}
 
@@ -71,6 +72,9 @@ def test_compare_one_levels_by_hand() -> None:
     vector = compare_one(a, b)
     assert vector["birth_date"] == 3  # partial
     assert vector["sex"] == MISSING and vector["other_id"] == 1 and vector["a_number"] == MISSING
+    assert vector["address"] == MISSING
+    near = compare_one(_row(address="12 stanley st miami"), _row(address="12 stanley street miami"))
+    assert near["address"] == 1
     assert (
         compare_one(
             a, _row(name_sorted="mahmoud", name_skeleton="mhmd", name_variants=["mahmoud"])

@@ -35,6 +35,8 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("dob_skeleton", ("birth_date", "name_skeleton")),
     BlockingRule("dob_variant", ("birth_date", "name_variants")),
     BlockingRule("year_skeleton", ("birth_year", "name_skeleton")),
+    BlockingRule("postcode_dob", ("postcode", "birth_date")),
+    BlockingRule("postcode_skeleton", ("postcode", "name_skeleton")),
 )
 
 

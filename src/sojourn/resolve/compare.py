@@ -44,6 +44,9 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "a_number": ("different", "same"),
     "passport": ("different", "same"),
     "other_id": ("different", "same"),
+    "address": ("different", "jw>=0.88", "exact"),
+    "postcode": ("different", "same"),
+    "birth_place": ("different", "same"),
 }  # fmt: skip
 OTHER_IDS = ("sevis_id", "fbi_number", "ssn")
 EXACT_NAME = 6
@@ -86,6 +89,15 @@ def _same(a: Any, b: Any) -> int:
     return 1 if a == b else 0
 
 
+def address_level(a: str | None, b: str | None) -> int:
+    """Address agreement: exact, similar (Jaro–Winkler ≥ 0.88) or different."""
+    if not a or not b:
+        return MISSING
+    if a == b:
+        return 2
+    return 1 if _jw(a, b) >= JW_LOW else 0
+
+
 def _other_ids(a: dict[str, Any], b: dict[str, Any]) -> int:
     levels = [_same(a[k], b[k]) for k in OTHER_IDS]
     return max(levels)
@@ -104,6 +116,9 @@ def compare_one(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         "a_number": _same(a["a_number"], b["a_number"]),
         "passport": _same(a["passport"], b["passport"]),
         "other_id": _other_ids(a, b),
+        "address": address_level(a["address"], b["address"]),
+        "postcode": _same(a["postcode"], b["postcode"]),
+        "birth_place": _same(a["birth_place"], b["birth_place"]),
     }
 
 
@@ -114,8 +129,10 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
     right = features.rename({c: f"{c}_r" for c in features.columns})
     extra = [c for c in pairs.columns if c not in ("id_l", "id_r")]
     joined = pairs.join(left, on="id_l").join(right, on="id_r")
-    similarity = _similarities(joined)
-    joined = joined.with_columns(pl.Series("jw", similarity, dtype=pl.Float32))
+    joined = joined.with_columns(
+        pl.Series("jw", _similarities(joined, "name_sorted"), dtype=pl.Float32),
+        pl.Series("jw_address", _similarities(joined, "address"), dtype=pl.Float32),
+    )
     joined = joined.with_columns(_name_expr().alias("name"))
     return joined.select(
         "id_l",
@@ -126,12 +143,14 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         _date_expr().alias("birth_date"),
         *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number", "passport")),
         pl.max_horizontal(_same_expr(c) for c in OTHER_IDS).alias("other_id"),
+        _address_expr().alias("address"),
+        *(_same_expr(c).alias(c) for c in ("postcode", "birth_place")),
     )
 
 
-def _similarities(joined: pl.DataFrame) -> np.ndarray[Any, np.dtype[np.float32]]:
-    left = joined["name_sorted_l"].fill_null("").to_list()
-    right = joined["name_sorted_r"].fill_null("").to_list()
+def _similarities(joined: pl.DataFrame, column: str) -> np.ndarray[Any, np.dtype[np.float32]]:
+    left = joined[f"{column}_l"].fill_null("").to_list()
+    right = joined[f"{column}_r"].fill_null("").to_list()
     if not left:
         return np.zeros(0, dtype=np.float32)
     scores = process.cpdist(left, right, scorer=JaroWinkler.similarity, workers=1)
@@ -162,6 +181,20 @@ def _name_expr() -> pl.Expr:
         .when(pl.col("jw") >= float(JW_LOW))
         .then(2)
         .when(shared > 0)
+        .then(1)
+        .otherwise(0)
+        .cast(pl.Int8)
+    )
+
+
+def _address_expr() -> pl.Expr:
+    left, right = pl.col("address_l"), pl.col("address_r")
+    return (
+        pl.when(left.is_null() | right.is_null())
+        .then(MISSING)
+        .when(left == right)
+        .then(2)
+        .when(pl.col("jw_address") >= float(JW_LOW))
         .then(1)
         .otherwise(0)
         .cast(pl.Int8)

@@ -14,12 +14,13 @@ from sqlalchemy import Engine, select
 
 from sojourn.records.tables import records
 from sojourn.resolve.identifiers import NORMALIZERS, passport
-from sojourn.resolve.names import NameKeys, name_keys
+from sojourn.resolve.names import NameKeys, fold, name_keys
 
 SOURCE_COLUMNS = (
     "id", "source", "kind", "given_name", "middle_name", "family_name", "full_name",
     "name_original", "birth_date", "sex", "nationality", "passport_number",
-    "passport_country", "a_number", "sevis_id", "fbi_number", "ssn",
+    "passport_country", "a_number", "sevis_id", "fbi_number", "ssn", "address", "postcode",
+    "birth_place",
 )  # fmt: skip
 
 
@@ -32,7 +33,10 @@ def load_records(engine: Engine) -> pl.DataFrame:
 
 
 def features(frame: pl.DataFrame) -> pl.DataFrame:
-    """Comparison features for records with the identity columns of ``records``."""
+    """Comparison features for records with the identity columns of ``records`` (a column
+    that is absent counts as all missing)."""
+    absent = [c for c in SOURCE_COLUMNS if c not in frame.columns]
+    frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in absent)
     full = pl.coalesce(
         pl.concat_str(
             [pl.col("given_name"), pl.col("middle_name"), pl.col("family_name")],
@@ -52,6 +56,7 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         "nationality",
         *_name_columns(base),
         *_identifier_columns(base),
+        *_place_columns(base),
     )
     return out
 
@@ -79,6 +84,23 @@ def _name_columns(frame: pl.DataFrame) -> list[pl.Series]:
     return columns
 
 
+def _place_columns(frame: pl.DataFrame) -> list[pl.Series]:
+    """Address, postcode and place of birth, folded (case, script, punctuation)."""
+    return [
+        _per_value(frame["address"], fold_place, pl.Utf8).alias("address"),
+        _per_value(frame["postcode"], postcode_key, pl.Utf8).alias("postcode"),
+        _per_value(frame["birth_place"], fold_place, pl.Utf8).alias("birth_place"),
+    ]
+
+
+def fold_place(value: str) -> str | None:
+    return fold(value) or None
+
+
+def postcode_key(value: str) -> str | None:
+    return fold(value).replace(" ", "").upper() or None
+
+
 def _identifier_columns(frame: pl.DataFrame) -> list[pl.Series]:
     columns = [
         _per_value(frame[name], normalize, pl.Utf8).alias(name)
@@ -90,11 +112,11 @@ def _identifier_columns(frame: pl.DataFrame) -> list[pl.Series]:
             separator="\x1f",
         )
     ).to_series()
-    columns.append(_per_value(pairs, _passport_key, pl.Utf8).alias("passport"))
+    columns.append(_per_value(pairs, passport_key, pl.Utf8).alias("passport"))
     return columns
 
 
-def _passport_key(pair: str) -> str | None:
+def passport_key(pair: str) -> str | None:
     number, _, country = pair.partition("\x1f")
     return passport(number, country or None)
 

@@ -55,7 +55,8 @@ class Model:
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
 
-    def save(self, path: Path) -> None:
+    def to_json(self) -> str:
+        """The model file's text: parameters, level names and version."""
         data = {
             "version": self.version,
             "trained_at": self.trained_at,
@@ -65,15 +66,25 @@ class Model:
             "u": self.u,
             "name_tf": self.name_tf,
         }
-        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        return json.dumps(data, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "model") -> Model:
+        """A model from its file's text; the recorded version must match the parameters."""
+        data = json.loads(text)
+        if data.get("levels") != {k: list(v) for k, v in COMPARISONS.items()}:
+            raise ValueError(f"{source}: made for other comparison levels; retrain")
+        model = cls(data["m"], data["u"], data["prior"], data["trained_at"], data["name_tf"])
+        if model.version != data["version"]:
+            raise ValueError(f"{source}: parameters do not match the recorded version")
+        return model
+
+    def save(self, path: Path) -> None:
+        path.write_text(self.to_json(), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Model:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        model = cls(data["m"], data["u"], data["prior"], data["trained_at"], data["name_tf"])
-        if model.version != data["version"]:
-            raise ValueError(f"{path}: parameters do not match the recorded version")
-        return model
+        return cls.from_json(path.read_text(encoding="utf-8"), str(path))
 
 
 def level_shares(vectors: pl.DataFrame, comparison: str) -> list[float]:
@@ -99,6 +110,7 @@ SESSIONS: tuple[Session, ...] = (
     Session("passport", frozenset({"passport"})),
     Session("a_number", frozenset({"a_number"})),
     Session("dob_name", frozenset({"birth_date", "name"})),
+    Session("postcode_dob", frozenset({"postcode", "birth_date"})),
 )
 
 

@@ -77,8 +77,13 @@ def _copy(conn: Connection, table: str, frame: pl.DataFrame) -> int:
 
 
 def _dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates and times as SQLAlchemy stores them in SQLite (times in UTC, no offset)."""
     dates = [c for c, t in frame.schema.items() if t == pl.Date]
-    return frame.with_columns(pl.col(dates).dt.to_string("%Y-%m-%d")) if dates else frame
+    times = [c for c, t in frame.schema.items() if isinstance(t, pl.Datetime)]
+    return frame.with_columns(
+        pl.col(dates).dt.to_string("%Y-%m-%d"),
+        pl.col(times).dt.convert_time_zone("UTC").dt.to_string("%Y-%m-%d %H:%M:%S.%6f"),
+    )
 
 
 def _quote(name: str) -> str:

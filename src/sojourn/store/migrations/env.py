@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-import sojourn.records.tables  # noqa: F401  (registers tables on the metadata)
+# Registers every package's tables on the metadata (for autogenerate comparisons).
+import sojourn.records.tables
+import sojourn.resolve.tables  # noqa: F401
 from sojourn.store.metadata import metadata
 
 engine: Engine = context.config.attributes["engine"]

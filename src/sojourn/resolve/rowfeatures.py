@@ -1,0 +1,99 @@
+"""The comparison features of one record: the scalar twin of ``features.features``.
+
+Real-time matching needs the features of a single incoming record without building a
+DataFrame. ``feature_row`` gives exactly the row that ``features(frame).to_dicts()`` gives for
+that record — same keys in the same order, same values (``birth_year`` an int, list columns as
+lists) — by calling the same public helpers of ``features`` and ``names``; only the
+column-wise plumbing (concatenation, null handling, the integer cast) is restated here, and a
+test checks the two on a generated population.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sojourn.resolve.features import fold_place, passport_key, postcode_key
+from sojourn.resolve.identifiers import NORMALIZERS
+from sojourn.resolve.names import name_keys
+
+#: What polars accepts when casting a string to an integer: an optional sign, ASCII digits.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+#: The separator ``features`` puts between passport number and country.
+_UNIT = "\x1f"
+
+
+def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
+    """The feature row of one record given its identity columns (the keys of
+    ``features.SOURCE_COLUMNS``; an absent key counts as None)."""
+    get = record.get
+    birth_date = get("birth_date")
+    name = full_name(record)
+    return {
+        "id": get("id"),
+        "source": get("source"),
+        "kind": get("kind"),
+        "birth_date": birth_date,
+        "birth_year": birth_year(birth_date),
+        "sex": get("sex"),
+        "nationality": get("nationality"),
+        **name_columns(name),
+        "family_latin": _latin(get("family_name")),
+        "given_latin": _latin(get("given_name")),
+        **{column: _maybe(get(column), normalize) for column, normalize in NORMALIZERS.items()},
+        "passport": _passport(get("passport_number"), get("passport_country")),
+        "address": _maybe(get("address"), fold_place),
+        "postcode": _maybe(get("postcode"), postcode_key),
+        "birth_place": _maybe(get("birth_place"), fold_place),
+    }
+
+
+def full_name(record: Mapping[str, str | None]) -> str | None:
+    """Given, middle and family name joined by spaces (missing parts skipped), or the full
+    name when all three are missing or the join is empty (``features``' coalesce)."""
+    parts = (record.get("given_name"), record.get("middle_name"), record.get("family_name"))
+    joined = " ".join(part for part in parts if part is not None)
+    return joined or record.get("full_name")
+
+
+def name_columns(name: str | None) -> dict[str, Any]:
+    """The keys of the full name, as the ``name_*`` feature columns."""
+    if name is None:
+        return dict.fromkeys(
+            ("name_latin", "name_sorted", "name_skeleton", "name_variants", "name_metaphones")
+        )
+    keys = name_keys(name)
+    return {
+        "name_latin": keys.latin,
+        "name_sorted": keys.sorted_full,
+        "name_skeleton": " ".join(sorted(keys.skeletons)),
+        "name_variants": list(keys.variants),
+        "name_metaphones": list(keys.metaphones),
+    }
+
+
+def birth_year(birth_date: str | None) -> int | None:
+    """The first four characters of the birth date as an integer, or None when they are not
+    one (a non-strict polars cast: ``+198`` is 198, ``19a5`` and ``١٩٨٥`` are None)."""
+    if birth_date is None:
+        return None
+    head = birth_date[:4]
+    return int(head) if _INTEGER.fullmatch(head) else None
+
+
+def _latin(part: str | None) -> str | None:
+    return None if part is None else name_keys(part).latin
+
+
+def _maybe(value: str | None, normalize: Callable[[str], str | None]) -> str | None:
+    """``normalize(value)``, None for a missing value (``features`` maps non-nulls only)."""
+    return None if value is None else normalize(value)
+
+
+def _passport(number: str | None, country: str | None) -> str | None:
+    """The passport key: number and country joined as ``features`` joins them (a missing
+    number gives a missing key; a missing country counts as empty)."""
+    if number is None:
+        return None
+    return passport_key(f"{number}{_UNIT}{country or ''}")

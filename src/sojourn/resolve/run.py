@@ -1,0 +1,179 @@
+"""The batch run: every stored record linked to a person, written in one transaction.
+
+Stages: load records → features → blocking → comparison vectors → (train, when there is no
+model yet) → scores → clustering under judgements and existing persons → stable ids → write
+the links that changed, new persons, person events and new identity reviews. A run that is
+killed leaves the database as it was; running again redoes it. A run over unchanged records
+with the same model and judgements writes nothing but its run row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+from sqlalchemy import Connection, Engine
+
+from sojourn.resolve.blocking import candidate_pairs
+from sojourn.resolve.cluster import Clusters, Constraints, cluster
+from sojourn.resolve.compare import compare_pairs
+from sojourn.resolve.features import features, load_records
+from sojourn.resolve.identity import Identities, assign_ids
+from sojourn.resolve.judgements import Verdict, effective
+from sojourn.resolve.links import link_rows
+from sojourn.resolve.model import Model, score, train
+from sojourn.resolve.store import (
+    NoModelError,
+    RunHeader,
+    current_links,
+    load_model,
+    next_run_id,
+    reviewed_pairs,
+    save_model,
+    write_results,
+)
+from sojourn.store.bulk import lock_for_writing
+
+#: Called with a stage's name when it starts.
+Progress = Callable[[str], None]
+RANDOM_PAIRS = 1_000_000
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    model_version: str
+    trained: bool
+    records: int
+    persons: int
+    counts: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+        self._stage: str | None = None
+        self._start = time.perf_counter()
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._stage is not None:
+            self.seconds[self._stage] = now - self._start
+        self._stage, self._start = name, now
+        if self.progress is not None:
+            self.progress(name)
+
+
+def train_on(scored_input: pl.DataFrame, feats: pl.DataFrame, seed: int = 7) -> Model:
+    """A model trained on candidate vectors and random pairs of ``feats``."""
+    n = min(RANDOM_PAIRS, max(feats.height * 4, 10_000))
+    ids = feats["id"].sample(2 * n, seed=seed, with_replacement=True).to_list()
+    randoms = pl.DataFrame({"id_l": ids[::2], "id_r": ids[1::2]})
+    random_vectors = compare_pairs(randoms.filter(pl.col("id_l") != pl.col("id_r")), feats)
+    return train(scored_input, random_vectors, feats.height, feats["name_sorted"])
+
+
+def train_model(engine: Engine, progress: Progress | None = None) -> Model:
+    """Train a model on every stored record and save it (``sojourn resolve train``)."""
+    clock = _Clock(progress)
+    feats, vectors = _vectors(engine, clock)
+    clock.stage("train")
+    model = train_on(vectors, feats)
+    with engine.begin() as conn:
+        save_model(conn, model, feats.height)
+    clock.stage("done")
+    return model
+
+
+def _vectors(engine: Engine, clock: _Clock) -> tuple[pl.DataFrame, pl.DataFrame]:
+    clock.stage("load records")
+    records = load_records(engine)
+    clock.stage("features")
+    feats = features(records)
+    clock.stage("blocking")
+    pairs = candidate_pairs(feats).pairs
+    clock.stage("compare")
+    return feats, compare_pairs(pairs, feats)
+
+
+def resolve_all(
+    engine: Engine,
+    accept: float = 0.9,
+    review: float = 0.5,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Link every stored record (``sojourn resolve``); train a model first if none exists."""
+    clock = _Clock(progress)
+    started = dt.datetime.now(dt.UTC)
+    feats, vectors = _vectors(engine, clock)
+    model, trained = _model(engine, vectors, feats, clock)
+    clock.stage("score")
+    scored = score(vectors, model)
+    with engine.begin() as conn:
+        lock_for_writing(conn, "resolve")
+        clock.stage("cluster")
+        old = current_links(conn)
+        constraints = _constraints(conn, old)
+        clusters = cluster(scored, feats["id"], accept, review, constraints)
+        run_id = next_run_id(conn)
+        identities = assign_ids(clusters.assignments, constraints.owners, run_id)
+        clock.stage("write")
+        header = RunHeader("batch", model.version, accept, review, started, feats.height)
+        new_links = link_rows(scored, clusters, identities, constraints, old, model, accept)
+        new_reviews = _new_reviews(conn, clusters, identities, model)
+        counts = write_results(conn, run_id, header, new_links, identities, new_reviews)
+    clock.stage("done")
+    persons = len(set(identities.persons.values()))
+    return RunSummary(run_id, model.version, trained, feats.height, persons, counts, clock.seconds)
+
+
+def _model(
+    engine: Engine, vectors: pl.DataFrame, feats: pl.DataFrame, clock: _Clock
+) -> tuple[Model, bool]:
+    with engine.connect() as conn:
+        try:
+            return load_model(conn), False
+        except NoModelError:
+            pass
+    clock.stage("train")
+    model = train_on(vectors, feats)
+    with engine.begin() as conn:
+        save_model(conn, model, feats.height)
+    return model, True
+
+
+def _constraints(conn: Connection, old: pl.DataFrame) -> Constraints:
+    judged = effective(conn)
+    same = tuple((a, b, j.id) for (a, b), j in sorted(judged.items()) if j.verdict is Verdict.SAME)
+    different = tuple(pair for pair, j in sorted(judged.items()) if j.verdict is Verdict.DIFFERENT)
+    owners = dict(old.select("record_id", "person_id").iter_rows())
+    return Constraints(same, different, owners)
+
+
+def _new_reviews(
+    conn: Connection, clusters: Clusters, identities: Identities, model: Model
+) -> pl.DataFrame:
+    """Review items not opened before for the same pair of records."""
+    person = pl.DataFrame(
+        {"cluster": list(identities.persons), "person": list(identities.persons.values())}
+    )
+    by_record = clusters.assignments.join(person, on="cluster").select("id", "person")
+    return (
+        clusters.reviews.join(reviewed_pairs(conn), on=["id_l", "id_r"], how="anti")
+        .join(by_record.rename({"id": "id_l", "person": "person_l"}), on="id_l")
+        .join(by_record.rename({"id": "id_r", "person": "person_r"}), on="id_r")
+        .select(
+            pl.col("id_l").alias("record_l"),
+            pl.col("id_r").alias("record_r"),
+            "person_l",
+            "person_r",
+            "match_probability",
+            pl.lit(model.version).alias("model_version"),
+            "reason",
+        )
+    )
