@@ -21,6 +21,7 @@ from sojourn.cli_output import (
     quarantine_table,
     stage_progress,
 )
+from sojourn.cli_resolve import register as register_resolve
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 
@@ -115,6 +116,9 @@ def demo(
     console.rule("3. quarantined rows (first 10)")
     quarantine_list(source=None, limit=10)
     console.print("Try: sojourn sources · sojourn quarantine list · sojourn ingest --help")
+
+
+register_resolve(app)
 
 
 def main() -> None:

@@ -95,3 +95,10 @@ def test_metrics_on_a_hand_made_truth_set() -> None:
     assert rates["z"]["missed_link_rate"] == 1.0 and rates["z"]["false_merge_rate"] == 0.0
     overall = error_rates(predicted, TRUTH).to_dicts()[0]
     assert overall["persons"] == 3
+
+
+def test_existing_persons_own_records_may_join_after_retraining() -> None:
+    scored = pl.DataFrame({"id_l": ["a"], "id_r": ["d"], "match_probability": [0.95]})
+    rules = Constraints(owners={"a": "P1", "d": "P2"})
+    result = cluster(scored, pl.Series(["a", "d"]), constraints=rules)
+    assert result.assignments["cluster"].n_unique() == 1 and result.reviews.is_empty()

@@ -32,6 +32,7 @@ _FIELD_KEYS = {
     "null_values",
     "required",
     "split",
+    "value",
 }
 
 
@@ -50,11 +51,13 @@ class FieldMap:
     null_values: tuple[str, ...] = DEFAULT_NULLS
     required: bool = False
     split: str | None = None
+    #: A constant for every row instead of a column (e.g. the extract date of a list).
+    value: str | None = None
 
     @property
     def label(self) -> str:
         """The source column(s) as a user sees them in the file."""
-        return "+".join(self.columns)
+        return f"value {self.value!r}" if self.value is not None else "+".join(self.columns)
 
 
 @dataclass(frozen=True)
@@ -153,9 +156,16 @@ def _field(
         raise MappingError(f"{where}: give a column name or an object of options")
     if set(opts) - _FIELD_KEYS:
         raise MappingError(f"{where}: unknown keys {sorted(set(opts) - _FIELD_KEYS)}")
+    value = opts.get("value")
     columns = tuple(opts["join"]) if "join" in opts else (opts.get("column"),)
-    if not columns or not all(isinstance(c, str) and c for c in columns):
-        raise MappingError(f"{where}: needs 'column' (a column name) or 'join' (a list)")
+    if value is not None:
+        if "join" in opts or "column" in opts or not isinstance(value, str | int | float):
+            raise MappingError(f"{where}: 'value' is a constant text, without 'column' or 'join'")
+        columns = ()
+    elif not columns or not all(isinstance(c, str) and c for c in columns):
+        raise MappingError(
+            f"{where}: needs 'column' (a column name), 'join' (a list) or 'value' (a constant)"
+        )
     spec = targets[name]
     formats = opts.get("format", default_fmt)
     split = opts.get("split")
@@ -173,6 +183,7 @@ def _field(
         null_values=nulls + tuple(str(v) for v in opts.get("null_values", ())),
         required=spec.required or bool(opts.get("required", False)),
         split=split,
+        value=None if value is None else str(value),
     )
     check_field(where, field_map)
     return field_map

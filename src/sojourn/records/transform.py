@@ -101,6 +101,8 @@ class Transformer:
 
 
 def _source(frame: pl.DataFrame, fm: FieldMap) -> pl.Series:
+    if fm.value is not None:
+        return pl.Series(fm.target, [fm.value] * frame.height, dtype=pl.Utf8)
     if len(fm.columns) == 1:
         return frame[fm.columns[0]]
     nulls = [n.upper() for n in fm.null_values]

@@ -2,8 +2,9 @@
 
 Judged ``same`` pairs are joined first; then pairs at or above ``accept``, strongest first
 (union–find). A join never happens when it would put two records judged ``different`` in one
-person, or join two persons that already exist (records linked by an earlier run): such a pair
-becomes an identity-review item instead, for a person to decide. Pairs in the grey band
+person, or let a new record (not linked by an earlier run) join two persons that already
+exist: such a pair becomes an identity-review item instead, for a person to decide. (Two
+existing persons' own records may join: after a retraining, or a retracted judgement.) Pairs in the grey band
 [``review``, ``accept``) never join anything: each one between two clusters is a review item
 too (the strongest pair per two clusters, pairs with a judgement excluded).
 """
@@ -48,6 +49,7 @@ class _Forest:
         self.owners: dict[str, set[str]] = {
             r: {p} for r, p in constraints.owners.items() if p is not None
         }
+        self.known = set(constraints.owners)
         self.apart: dict[str, set[str]] = {}
         for a, b in constraints.different:
             self.apart.setdefault(a, set()).add(b)
@@ -69,8 +71,10 @@ class _Forest:
         apart = self.apart.get(root_a, set())
         if any(self.find(x) == root_b for x in apart):
             return "judged different"
+        if judged_same or (a in self.known and b in self.known):
+            return None
         owners_a, owners_b = self.owners.get(root_a), self.owners.get(root_b)
-        if not judged_same and owners_a and owners_b and owners_a != owners_b:
+        if owners_a and owners_b and owners_a != owners_b:
             return TWO_PERSONS
         return None
 
@@ -108,13 +112,14 @@ def cluster(
         raise ValueError("thresholds must satisfy 0 < review <= accept <= 1")
     rules = constraints or Constraints()
     forest = _Forest(rules)
-    for record in ids.to_list():
+    wanted = ids.to_list()
+    for record in wanted:
         forest.find(record)
     for a, b, _judgement in rules.same:
         if forest.blocker(a, b, judged_same=True) is None:
             forest.union(a, b)
     blocked = _join_strong(forest, scored, accept)
-    mapping = {record: forest.find(record) for record in list(forest.parent)}
+    mapping = {record: forest.find(record) for record in wanted}
     assignments = pl.DataFrame(
         {"id": list(mapping), "cluster": list(mapping.values())},
         schema={"id": pl.Utf8, "cluster": pl.Utf8},

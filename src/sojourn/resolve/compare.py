@@ -11,6 +11,7 @@ Levels are integers, higher = stronger agreement, ``-1`` = a value missing on ei
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,7 @@ def _jw(a: str, b: str) -> np.float32:
     return np.float32(JaroWinkler.similarity(a, b))
 
 
-def name_level(a: dict[str, Any], b: dict[str, Any]) -> int:
+def name_level(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     """Name agreement of two feature rows."""
     if not a["name_sorted"] or not b["name_sorted"]:
         return MISSING
@@ -98,12 +99,12 @@ def address_level(a: str | None, b: str | None) -> int:
     return 1 if _jw(a, b) >= JW_LOW else 0
 
 
-def _other_ids(a: dict[str, Any], b: dict[str, Any]) -> int:
+def _other_ids(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     levels = [_same(a[k], b[k]) for k in OTHER_IDS]
     return max(levels)
 
 
-def compare_one(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     """The comparison vector of two feature rows (real-time path), with ``name_value``: the
     shared name when the names agree exactly (for term-frequency weights), else None."""
     name = name_level(a, b)

@@ -6,7 +6,7 @@ million records cost a few hundred thousand name normalizations, not a million.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
@@ -24,9 +24,11 @@ SOURCE_COLUMNS = (
 )  # fmt: skip
 
 
-def load_records(engine: Engine) -> pl.DataFrame:
-    """The identity columns of every stored record."""
+def load_records(engine: Engine, ids: Sequence[str] | None = None) -> pl.DataFrame:
+    """The identity columns of every stored record (or of the records ``ids``)."""
     query = select(*(records.c[name] for name in SOURCE_COLUMNS))
+    if ids is not None:
+        query = query.where(records.c.id.in_(list(ids)))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return pl.DataFrame(rows, schema=dict.fromkeys(SOURCE_COLUMNS, pl.Utf8), orient="row")

@@ -29,6 +29,7 @@ from sojourn.resolve.store import (
     NoModelError,
     RunHeader,
     current_links,
+    last_thresholds,
     load_model,
     next_run_id,
     reviewed_pairs,
@@ -37,8 +38,9 @@ from sojourn.resolve.store import (
 )
 from sojourn.store.bulk import lock_for_writing
 
-#: Called with a stage's name when it starts.
-Progress = Callable[[str], None]
+#: Called as ``progress(stage, stages done, stages in all)`` when a stage starts.
+Progress = Callable[[str, int, int], None]
+STAGES = ("load records", "features", "blocking", "compare", "train", "score", "cluster", "write")
 RANDOM_PAIRS = 1_000_000
 
 
@@ -66,7 +68,8 @@ class _Clock:
             self.seconds[self._stage] = now - self._start
         self._stage, self._start = name, now
         if self.progress is not None:
-            self.progress(name)
+            done = STAGES.index(name) if name in STAGES else len(STAGES)
+            self.progress(name, done, len(STAGES))
 
 
 def train_on(scored_input: pl.DataFrame, feats: pl.DataFrame, seed: int = 7) -> Model:
@@ -90,15 +93,28 @@ def train_model(engine: Engine, progress: Progress | None = None) -> Model:
     return model
 
 
-def _vectors(engine: Engine, clock: _Clock) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _vectors(
+    engine: Engine, clock: _Clock, ids: list[str] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     clock.stage("load records")
-    records = load_records(engine)
+    records = load_records(engine, ids)
     clock.stage("features")
     feats = features(records)
     clock.stage("blocking")
     pairs = candidate_pairs(feats).pairs
     clock.stage("compare")
     return feats, compare_pairs(pairs, feats)
+
+
+@dataclass(frozen=True)
+class _Job:
+    kind: str
+    feats: pl.DataFrame
+    scored: pl.DataFrame
+    model: Model
+    trained: bool
+    accept: float
+    review: float
 
 
 def resolve_all(
@@ -113,23 +129,63 @@ def resolve_all(
     feats, vectors = _vectors(engine, clock)
     model, trained = _model(engine, vectors, feats, clock)
     clock.stage("score")
-    scored = score(vectors, model)
+    job = _Job("batch", feats, score(vectors, model), model, trained, accept, review)
+    return _link(engine, clock, job, started)
+
+
+def resolve_records(engine: Engine, record_ids: list[str], kind: str = "judgement") -> RunSummary:
+    """Resolve again, with the current model and the last run's thresholds, the persons of
+    these records and of every record judged together with them (after a judgement)."""
+    clock = _Clock(None)
+    started = dt.datetime.now(dt.UTC)
+    with engine.connect() as conn:
+        model = load_model(conn)
+        accept, review = last_thresholds(conn)
+        subset = _closure(conn, set(record_ids))
+    feats, vectors = _vectors(engine, clock, sorted(subset))
+    clock.stage("score")
+    job = _Job(kind, feats, score(vectors, model), model, False, accept, review)
+    return _link(engine, clock, job, started)
+
+
+def _closure(conn: Connection, records: set[str]) -> set[str]:
+    """The records, the other records of their persons, and of records judged with them."""
+    links = current_links(conn)
+    judged = list(effective(conn))
+    while True:
+        persons = links.filter(pl.col("record_id").is_in(list(records)))["person_id"].to_list()
+        grown = records | set(links.filter(pl.col("person_id").is_in(persons))["record_id"])
+        grown |= {x for pair in judged if pair[0] in grown or pair[1] in grown for x in pair}
+        if grown == records:
+            return records
+        records = grown
+
+
+def _link(engine: Engine, clock: _Clock, job: _Job, started: dt.datetime) -> RunSummary:
+    """Cluster scored pairs, give stable ids and write the changes, in one transaction."""
+    ids = job.feats["id"]
     with engine.begin() as conn:
         lock_for_writing(conn, "resolve")
         clock.stage("cluster")
         old = current_links(conn)
-        constraints = _constraints(conn, old)
-        clusters = cluster(scored, feats["id"], accept, review, constraints)
+        constraints = _constraints(conn, old, set(ids.to_list()))
+        clusters = cluster(job.scored, ids, job.accept, job.review, constraints)
         run_id = next_run_id(conn)
         identities = assign_ids(clusters.assignments, constraints.owners, run_id)
         clock.stage("write")
-        header = RunHeader("batch", model.version, accept, review, started, feats.height)
-        new_links = link_rows(scored, clusters, identities, constraints, old, model, accept)
-        new_reviews = _new_reviews(conn, clusters, identities, model)
+        header = RunHeader(
+            job.kind, job.model.version, job.accept, job.review, started, job.feats.height
+        )
+        new_links = link_rows(
+            job.scored, clusters, identities, constraints, old, job.model, job.accept
+        )
+        new_reviews = _new_reviews(conn, clusters, identities, job.model)
         counts = write_results(conn, run_id, header, new_links, identities, new_reviews)
     clock.stage("done")
     persons = len(set(identities.persons.values()))
-    return RunSummary(run_id, model.version, trained, feats.height, persons, counts, clock.seconds)
+    return RunSummary(
+        run_id, job.model.version, job.trained, job.feats.height, persons, counts, clock.seconds
+    )
 
 
 def _model(
@@ -147,11 +203,12 @@ def _model(
     return model, True
 
 
-def _constraints(conn: Connection, old: pl.DataFrame) -> Constraints:
-    judged = effective(conn)
+def _constraints(conn: Connection, old: pl.DataFrame, ids: set[str]) -> Constraints:
+    judged = {pair: j for pair, j in effective(conn).items() if pair[0] in ids and pair[1] in ids}
     same = tuple((a, b, j.id) for (a, b), j in sorted(judged.items()) if j.verdict is Verdict.SAME)
     different = tuple(pair for pair, j in sorted(judged.items()) if j.verdict is Verdict.DIFFERENT)
-    owners = dict(old.select("record_id", "person_id").iter_rows())
+    mine = old.filter(pl.col("record_id").is_in(list(ids)))
+    owners = dict(mine.select("record_id", "person_id").iter_rows())
     return Constraints(same, different, owners)
 
 

@@ -77,6 +77,13 @@ class RunHeader:
     records: int
 
 
+def last_thresholds(conn: Connection) -> tuple[float, float]:
+    """The accept and review thresholds of the latest batch run (default 0.9 and 0.5)."""
+    query = select(runs.c.accept, runs.c.review).where(runs.c.kind == "batch")
+    row = conn.execute(query.order_by(runs.c.id.desc()).limit(1)).first()
+    return (0.9, 0.5) if row is None else (float(row.accept), float(row.review))
+
+
 def next_run_id(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar_one()) + 1
 

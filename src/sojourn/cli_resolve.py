@@ -1,0 +1,159 @@
+"""Entity-resolution commands: resolve, resolve train, explain, evaluate, export links,
+reviews, judge and retract (thin layers over ``sojourn.resolve``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from sojourn.cli_output import stage_progress
+from sojourn.cli_resolve_output import (
+    evaluation_tables,
+    explanation_view,
+    reviews_table,
+    run_table,
+)
+from sojourn.resolve import judgements, queries
+from sojourn.resolve.evaluation import evaluate_links
+from sojourn.resolve.run import resolve_all, resolve_records, train_model
+from sojourn.resolve.store import NoModelError
+from sojourn.settings import get_settings
+from sojourn.store import connect, upgrade
+
+console = Console()
+resolve_app = typer.Typer(
+    help="Link every ingested record to a person (entity resolution).",
+    invoke_without_command=True,
+)
+export_app = typer.Typer(help="Write results to files.")
+reviews_app = typer.Typer(help="Identity-review items: pairs of records for a person to decide.")
+
+Accept = Annotated[float, typer.Option(help="Link pairs at or above this probability.")]
+Review = Annotated[float, typer.Option(help="Pairs from here up to --accept open a review.")]
+
+
+def _engine() -> Engine:
+    engine = connect()
+    upgrade(engine)
+    return engine
+
+
+@resolve_app.callback()
+def resolve(ctx: typer.Context, accept: Accept = 0.9, review: Review = 0.5) -> None:
+    """Link every ingested record (train a model first if there is none). Person ids
+    survive re-runs; human judgements override the model."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with stage_progress(console) as progress:
+        summary = resolve_all(_engine(), accept, review, progress)
+    console.print(run_table(summary))
+
+
+@resolve_app.command("train")
+def resolve_train() -> None:
+    """Train the model on every stored record and save it (database and a JSON file)."""
+    with stage_progress(console) as progress:
+        model = train_model(_engine(), progress)
+    models = get_settings().data_dir / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    path = models / f"model-{model.version}.json"
+    model.save(path)
+    console.print(f"model {model.version} trained; saved to the database and {path}")
+
+
+def explain(
+    record_id: Annotated[str, typer.Argument(help="A record id (see `sojourn export links`).")],
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Why a record belongs to its person: field-by-field levels and weights, prior, result."""
+    result = queries.explain_record(_engine(), record_id)
+    if output == "json":
+        console.print_json(json.dumps(result.as_dict(), default=str))
+    else:
+        for part in explanation_view(result):
+            console.print(part)
+
+
+def evaluate(
+    truth: Annotated[Path, typer.Option(help="The truth directory (holds records.csv).")],
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Measure the current links against ground truth, per name-origin group with 95% CIs."""
+    from sojourn.resolve.latency import measure_latency
+
+    report = evaluate_links(_engine(), truth, measure_latency)
+    if output == "json":
+        console.print_json(json.dumps(report, default=str))
+    else:
+        for table in evaluation_tables(report):
+            console.print(table)
+
+
+@export_app.command("links")
+def export_links(
+    out: Annotated[Path, typer.Option(help="CSV file to write.")],
+) -> None:
+    """One row per record: source, source_record_id, record_id, person_id, match_probability."""
+    rows = queries.export_links(_engine(), out)
+    console.print(f"wrote {rows:,} rows to {out}")
+
+
+@reviews_app.command("list")
+def reviews_list(
+    limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
+) -> None:
+    """Open identity-review items, oldest first."""
+    console.print(reviews_table(queries.open_reviews(_engine(), limit or None)))
+
+
+def judge(
+    record_a: Annotated[str, typer.Argument(help="A record id.")],
+    record_b: Annotated[str, typer.Argument(help="Another record id.")],
+    verdict: Annotated[str, typer.Argument(help="same, different or unsure")],
+    actor: Annotated[str, typer.Option(help="Who decides.")],
+    reason: Annotated[str, typer.Option(help="Why (required).")],
+    review: Annotated[int | None, typer.Option(help="The review item decided.")] = None,
+) -> None:
+    """Record a human judgement on two records and apply it at once to their persons; it
+    overrides the model in every later run and retraining."""
+    engine = _engine()
+    number = judgements.judge(engine, record_a, record_b, verdict, actor, reason, review)
+    console.print(f"judgement {number} recorded: {verdict}")
+    _apply(engine, [record_a, record_b])
+
+
+def _apply(engine: Engine, records: list[str]) -> None:
+    try:
+        summary = resolve_records(engine, records)
+    except NoModelError:
+        console.print("no model yet: the first `sojourn resolve` will apply it")
+        return
+    console.print(run_table(summary))
+
+
+def retract(
+    judgement_id: Annotated[int, typer.Argument(help="The judgement to take back.")],
+    actor: Annotated[str, typer.Option(help="Who takes it back.")],
+    reason: Annotated[str, typer.Option(help="Why (required).")],
+) -> None:
+    """Take back a judgement (the record of it stays) and apply that to the persons."""
+    engine = _engine()
+    number = judgements.retract(engine, judgement_id, actor, reason)
+    console.print(f"judgement {judgement_id} retracted by {number}")
+    with engine.connect() as conn:
+        taken_back = next(j for j in judgements.history(conn) if j.id == judgement_id)
+    _apply(engine, [taken_back.record_l, taken_back.record_r])
+
+
+def register(app: typer.Typer) -> None:
+    """Add the entity-resolution commands to the main CLI."""
+    app.add_typer(resolve_app, name="resolve")
+    app.add_typer(export_app, name="export")
+    app.add_typer(reviews_app, name="reviews")
+    for command in (explain, evaluate, judge, retract):
+        app.command()(command)

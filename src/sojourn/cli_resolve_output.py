@@ -1,0 +1,164 @@
+"""Rich tables for the entity-resolution commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import RenderableType
+from rich.markup import escape
+from rich.table import Table
+
+from sojourn.resolve.queries import LinkExplanation
+from sojourn.resolve.run import RunSummary
+
+
+def run_table(summary: RunSummary) -> Table:
+    """What a resolve run did, and how long each stage took."""
+    table = Table(title=f"resolve run {summary.run_id} (model {summary.model_version})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("records", summary.records),
+        ("persons", summary.persons),
+        *summary.counts.items(),
+        ("model trained in this run", "yes" if summary.trained else "no"),
+    ]
+    for name, value in rows:
+        shown = f"{value:,}" if isinstance(value, int) else str(value)
+        table.add_row(name.replace("_", " "), shown)
+    table.add_section()
+    for stage, seconds in summary.seconds.items():
+        table.add_row(f"{stage} (s)", f"{seconds:.1f}")
+    return table
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def explanation_view(result: LinkExplanation) -> list[RenderableType]:
+    """A header, the field-by-field table and the person's records."""
+    parts: list[RenderableType] = []
+    if result.person_id is None:
+        return [f"record {result.record_id} is not linked yet: run `sojourn resolve`"]
+    head = (
+        f"record {result.record_id} → person {result.person_id} ({result.method}, "
+        f"model {result.model_version})"
+    )
+    parts.append(head)
+    if result.judgement_id is not None:
+        parts.append(f"linked by human judgement {result.judgement_id}")
+    if result.pair is not None:
+        parts.append(_pair_table(result))
+    parts.append(_records_table(result.person_records, result.record_id))
+    return parts
+
+
+def _pair_table(result: LinkExplanation) -> Table:
+    assert result.pair is not None
+    pair = result.pair
+    table = Table(title=f"compared with record {result.via_record_id}")
+    for name in ("comparison", "this record", "matched record", "level", "m", "u", "weight"):
+        table.add_column(name, justify="right" if name in ("m", "u", "weight") else "left")
+    table.add_row("prior", "", "", "", "", "", f"{pair.prior_weight:+.2f}")
+    for item in pair.fields:
+        left, right = result.values.get(item.comparison, (None, None))
+        table.add_row(
+            item.comparison,
+            escape(left or "—"),
+            escape(right or "—"),
+            item.level_name,
+            _number(item.m),
+            _number(item.u),
+            f"{item.weight:+.2f}",
+        )
+    if pair.tf_adjustment:
+        table.add_row(
+            "common name", "", "", pair.name_value or "", "", "", f"{pair.tf_adjustment:+.2f}"
+        )
+    table.add_section()
+    table.add_row("match weight", "", "", "", "", "", f"{pair.match_weight:+.2f}")
+    table.add_row("probability", "", "", "", "", "", f"{pair.match_probability:.6f}")
+    return table
+
+
+def _records_table(rows: list[dict[str, Any]], current: str) -> Table:
+    table = Table(title=f"records of this person ({len(rows)})")
+    for name in ("record", "source", "source record id", "kind", "event date"):
+        table.add_column(name)
+    for r in rows:
+        mark = " *" if r["id"] == current else ""
+        table.add_row(
+            r["id"] + mark,
+            r["source"],
+            escape(r["source_record_id"]),
+            r["kind"],
+            str(r["event_date"]),
+        )
+    return table
+
+
+def reviews_table(rows: list[dict[str, Any]]) -> Table:
+    """Open identity-review items."""
+    table = Table(title=f"open identity reviews ({len(rows)} shown)")
+    for name in ("id", "record", "other record", "persons", "probability", "reason"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        persons = f"{r['person_l']} / {r['person_r'] or 'new'}"
+        table.add_row(
+            str(r["id"]),
+            r["record_l"],
+            r["record_r"],
+            persons,
+            f"{r['match_probability']:.3f}",
+            r["reason"],
+        )
+    return table
+
+
+def _ci(value: tuple[float, float]) -> str:
+    return f"[{value[0]:.4f}, {value[1]:.4f}]"
+
+
+def evaluation_tables(report: dict[str, Any]) -> list[RenderableType]:
+    """Overall figures, then one row per name-origin group with 95% intervals."""
+    head = Table(
+        title=f"evaluation: {report['records']:,} records, {report['persons']:,} true persons"
+    )
+    head.add_column("figure")
+    head.add_column("value", justify="right")
+    head.add_column("95% interval", justify="right")
+    overall = report["overall"]
+    for name in ("precision", "recall", "f1"):
+        head.add_row(f"pairwise {name}", f"{overall[name]:.4f}", _ci(overall[f"{name}_ci"]))
+    for name, value in report["cluster"].items():
+        head.add_row(f"cluster {name}", f"{value:.4f}", "")
+    for name in ("false_merge_rate", "missed_link_rate"):
+        head.add_row(name.replace("_", " "), f"{overall[name]:.4%}", _ci(overall[f"{name}_ci"]))
+    head.add_row("blocking recall", f"{report['blocking_recall']['all']:.4f}", "")
+    ratio = report.get("worst_best_missed_link_ratio")
+    head.add_row(
+        "worst/best group missed-link ratio", "n/a" if ratio is None else f"{ratio:.2f}", ""
+    )
+    for name, value in report.get("match_latency_ms", {}).items():
+        head.add_row(
+            f"real-time match {name}" + (" (ms)" if name != "n" else ""), f"{value:,.3f}", ""
+        )
+    return [head, _groups_table(report)]
+
+
+def _groups_table(report: dict[str, Any]) -> Table:
+    table = Table(title="per name-origin group (95% intervals)")
+    for name in ("group", "persons", "F1", "false merges", "missed links", "blocking recall"):
+        table.add_column(name, justify="left" if name == "group" else "right")
+    for g in report["groups"]:
+        key = g["name_origin"]
+        table.add_row(
+            key,
+            f"{g['persons']:,}",
+            f"{g['f1']:.4f} {_ci(g['f1_ci'])}",
+            f"{g['false_merge_rate']:.3%} {_ci(g['false_merge_rate_ci'])}",
+            f"{g['missed_link_rate']:.3%} {_ci(g['missed_link_rate_ci'])}",
+            f"{report['blocking_recall'].get(key, 0.0):.4f}",
+        )
+    return table
