@@ -4,9 +4,9 @@ Judged ``same`` pairs are joined first; then pairs at or above ``accept``, stron
 (union–find). A join never happens when it would put two records judged ``different`` in one
 person, or let a new record (not linked by an earlier run) join two persons that already
 exist: such a pair becomes an identity-review item instead, for a person to decide. (Two
-existing persons' own records may join: after a retraining, or a retracted judgement.) Pairs in the grey band
-[``review``, ``accept``) never join anything: each one between two clusters is a review item
-too (the strongest pair per two clusters, pairs with a judgement excluded).
+existing persons' own records may join: after a retraining, or a retracted judgement.)
+Pairs in the grey band [``review``, ``accept``) never join anything: each one between two
+clusters is a review item too (the strongest pair per two clusters, judged pairs excluded).
 """
 
 from __future__ import annotations
