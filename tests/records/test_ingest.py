@@ -54,7 +54,7 @@ QUARANTINE_CASES = [
     ({"MODE": "Q"}, "MODE", "unknown code 'Q' for mode"),
     ({"CTZ": "Atlantis"}, "CTZ", "unknown country code 'Atlantis'"),
     ({"ADMNUM": ""}, "ADMNUM", "the source record id is empty"),
-    ({"LAST_NAME": " "}, "family_name", "the row has no name"),
+    ({"LAST_NAME": " ", "FIRST_NAME": ""}, "family_name/given_name", "the row has no name"),
 ]
 
 

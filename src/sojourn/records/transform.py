@@ -71,7 +71,7 @@ class Transformer:
             checks.append(_field_check(fm, f"__e_{fm.target}", f"__v_{fm.target}"))
             errors[f"__v_{fm.target}"] = value.is_null()
         values = pl.DataFrame(columns)
-        names = [c for c in ("family_name", "full_name") if c in columns]
+        names = [c for c in ("family_name", "given_name", "full_name") if c in columns]
         errors["__e_name"] = (
             pl.DataFrame(columns)
             .select(pl.all_horizontal(pl.col(n).is_null() for n in names))

@@ -37,6 +37,9 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("year_skeleton", ("birth_year", "name_skeleton")),
     BlockingRule("postcode_dob", ("postcode", "birth_date")),
     BlockingRule("postcode_skeleton", ("postcode", "name_skeleton")),
+    BlockingRule("postcode_family", ("postcode", "family_latin")),
+    BlockingRule("postcode_given", ("postcode", "given_latin")),
+    BlockingRule("address", ("address",), max_block=50),
 )
 
 

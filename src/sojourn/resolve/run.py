@@ -44,6 +44,10 @@ STAGES = ("load records", "features", "blocking", "compare", "train", "score", "
 RANDOM_PAIRS = 1_000_000
 
 
+class NothingToResolveError(ValueError):
+    """There are no stored records."""
+
+
 @dataclass(frozen=True)
 class RunSummary:
     run_id: int
@@ -76,7 +80,9 @@ def train_on(scored_input: pl.DataFrame, feats: pl.DataFrame, seed: int = 7) -> 
     """A model trained on candidate vectors and random pairs of ``feats``."""
     n = min(RANDOM_PAIRS, max(feats.height * 4, 10_000))
     ids = feats["id"].sample(2 * n, seed=seed, with_replacement=True).to_list()
-    randoms = pl.DataFrame({"id_l": ids[::2], "id_r": ids[1::2]})
+    randoms = pl.DataFrame(
+        {"id_l": ids[::2], "id_r": ids[1::2]}, schema={"id_l": pl.Utf8, "id_r": pl.Utf8}
+    )
     random_vectors = compare_pairs(randoms.filter(pl.col("id_l") != pl.col("id_r")), feats)
     return train(scored_input, random_vectors, feats.height, feats["name_sorted"])
 
@@ -98,6 +104,8 @@ def _vectors(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     clock.stage("load records")
     records = load_records(engine, ids)
+    if records.is_empty():
+        raise NothingToResolveError("no records to resolve: run `sojourn ingest` first")
     clock.stage("features")
     feats = features(records)
     clock.stage("blocking")
