@@ -58,7 +58,8 @@ def test_a_same_person_pair_agrees_more_than_a_random_pair(feats: pl.DataFrame) 
 
 def _row(**values: object) -> dict[str, object]:
     base: dict[str, object] = {
-        "name_sorted": "garcia jose", "name_skeleton": "jS krk", "name_variants": ["garcia"],
+        "name_sorted": "garcia jose", "name_skeleton": "js krs", "name_shape": "j.s. k.rs.",
+        "name_variants": ["garcia"],
         "birth_date": "1985-03-12", "sex": "M", "nationality": "MEX", "a_number": None,
         "passport": None, "sevis_id": None, "fbi_number": None, "ssn": None,
         "address": None, "postcode": None, "birth_place": None,
@@ -77,7 +78,13 @@ def test_compare_one_levels_by_hand() -> None:
     assert near["address"] == 1
     assert (
         compare_one(
-            a, _row(name_sorted="mahmoud", name_skeleton="mhmd", name_variants=["mahmoud"])
+            a,
+            _row(
+                name_sorted="mahmoud",
+                name_skeleton="mhmd",
+                name_variants=["mahmoud"],
+                name_shape="m.hm.d",
+            ),
         )["name"]
         == 0
     )

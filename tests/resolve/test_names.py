@@ -69,3 +69,17 @@ def test_a_particle_at_the_end_or_a_common_surname_stays_in_the_name() -> None:
 
 def test_vowel_only_tokens_keep_a_skeleton() -> None:
     assert name_keys("Wei").skeletons == ("w",)
+
+
+def test_shapes_keep_mohammed_and_mahmoud_apart_but_not_arabic_script() -> None:
+    shapes = {n: name_keys(n).shape for n in ("Mohammed", "Muhammad", "Mohamed", "Mahmoud")}
+    assert shapes["Mohammed"] == shapes["Muhammad"] == shapes["Mohamed"] == "m.h.m.d"
+    assert shapes["Mahmoud"] == "m.hm.d"
+    assert name_keys("محمد").shape == "*"
+    assert name_keys("Gaddafi").shape == name_keys("Qadhafi").shape
+
+
+def test_the_joined_arabic_article_is_a_particle() -> None:
+    assert name_keys("محمد المصري").sorted_full == "mhmd msry"
+    assert name_keys("محمد المصري").skeletons == name_keys("Mohammed Al-Masri").skeletons
+    assert name_keys("عبد الله").sorted_full == "bd llh"  # Allah is not al + lh

@@ -27,7 +27,7 @@ class BlockingRule:
 
 RULES: tuple[BlockingRule, ...] = (
     BlockingRule("a_number", ("a_number",), max_block=50),
-    BlockingRule("passport", ("passport",), max_block=50),
+    BlockingRule("passport", ("passport_no",), max_block=50),
     BlockingRule("sevis_id", ("sevis_id",), max_block=50),
     BlockingRule("fbi_number", ("fbi_number",), max_block=50),
     BlockingRule("ssn", ("ssn",), max_block=50),

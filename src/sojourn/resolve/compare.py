@@ -20,6 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from sojourn.resolve.dates import DateLevel, date_level
+from sojourn.resolve.names import shapes_fit
 
 MISSING = -1
 JW_HIGH, JW_LOW = np.float32(0.95), np.float32(0.88)
@@ -36,7 +37,7 @@ DATE_LEVELS: dict[DateLevel, int] = {
 #: Comparison name → the name of each level; a level's value is its index (weakest first).
 COMPARISONS: dict[str, tuple[str, ...]] = {
     "name": (
-        "different", "shared variant", "jw>=0.88", "same skeleton", "jw>=0.95",
+        "different", "shared variant", "jw>=0.88", "same skeleton and shape", "jw>=0.95",
         "one name's tokens within the other's", "exact",
     ),
     "birth_date": ("different", "same year", "one digit", "partial", "day/month swapped", "exact"),
@@ -50,6 +51,11 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "birth_place": ("different", "same"),
 }  # fmt: skip
 OTHER_IDS = ("sevis_id", "fbi_number", "ssn")
+#: The feature columns ``compare_one`` reads.
+COMPARED = (
+    "name_sorted", "name_skeleton", "name_shape", "name_variants", "birth_date", "sex",
+    "nationality", "a_number", "passport", *OTHER_IDS, "address", "postcode", "birth_place",
+)  # fmt: skip
 EXACT_NAME = 6
 
 
@@ -68,7 +74,7 @@ def name_level(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     similarity = _jw(a["name_sorted"], b["name_sorted"])
     if similarity >= JW_HIGH:
         return 4
-    if a["name_skeleton"] == b["name_skeleton"]:
+    if a["name_skeleton"] == b["name_skeleton"] and shapes_fit(a["name_shape"], b["name_shape"]):
         return 3
     if similarity >= JW_LOW:
         return 2
@@ -88,6 +94,18 @@ def _same(a: Any, b: Any) -> int:
     if a is None or b is None:
         return MISSING
     return 1 if a == b else 0
+
+
+def passport_level(a: str | None, b: str | None) -> int:
+    """Passports (``COUNTRY:NUMBER``) agree when the numbers are equal and the issuing
+    countries are too, or one of them is not recorded."""
+    if not a or not b:
+        return MISSING
+    country_a, _, number_a = a.partition(":")
+    country_b, _, number_b = b.partition(":")
+    if number_a != number_b:
+        return 0
+    return 1 if country_a == country_b or not country_a or not country_b else 0
 
 
 def address_level(a: str | None, b: str | None) -> int:
@@ -115,7 +133,7 @@ def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
         "sex": _same(a["sex"], b["sex"]),
         "nationality": _same(a["nationality"], b["nationality"]),
         "a_number": _same(a["a_number"], b["a_number"]),
-        "passport": _same(a["passport"], b["passport"]),
+        "passport": passport_level(a["passport"], b["passport"]),
         "other_id": _other_ids(a, b),
         "address": address_level(a["address"], b["address"]),
         "postcode": _same(a["postcode"], b["postcode"]),
@@ -142,7 +160,8 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         "name",
         pl.when(pl.col("name") == EXACT_NAME).then(pl.col("name_sorted_l")).alias("name_value"),
         _date_expr().alias("birth_date"),
-        *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number", "passport")),
+        *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number")),
+        _passport_expr().alias("passport"),
         pl.max_horizontal(_same_expr(c) for c in OTHER_IDS).alias("other_id"),
         _address_expr().alias("address"),
         *(_same_expr(c).alias(c) for c in ("postcode", "birth_place")),
@@ -166,6 +185,8 @@ def _name_expr() -> pl.Expr:
         sorted_r.str.split(" ").list.unique(),
     )
     n_l, n_r = tokens_l.list.len(), tokens_r.list.len()
+    shape_l, shape_r = pl.col("name_shape_l"), pl.col("name_shape_r")
+    shapes = (shape_l == shape_r) | (shape_l == "*") | (shape_r == "*")
     left_in = (n_l >= 2) & (n_l <= n_r) & (tokens_l.list.set_difference(tokens_r).list.len() == 0)
     right_in = (n_r >= 2) & (n_r <= n_l) & (tokens_r.list.set_difference(tokens_l).list.len() == 0)
     return (
@@ -177,11 +198,26 @@ def _name_expr() -> pl.Expr:
         .then(5)
         .when(pl.col("jw") >= float(JW_HIGH))
         .then(4)
-        .when(pl.col("name_skeleton_l") == pl.col("name_skeleton_r"))
+        .when((pl.col("name_skeleton_l") == pl.col("name_skeleton_r")) & shapes)
         .then(3)
         .when(pl.col("jw") >= float(JW_LOW))
         .then(2)
         .when(shared > 0)
+        .then(1)
+        .otherwise(0)
+        .cast(pl.Int8)
+    )
+
+
+def _passport_expr() -> pl.Expr:
+    parts = [pl.col(f"passport_{side}").cast(pl.Utf8).str.split_exact(":", 1) for side in "lr"]
+    country_l, number_l = parts[0].struct.field("field_0"), parts[0].struct.field("field_1")
+    country_r, number_r = parts[1].struct.field("field_0"), parts[1].struct.field("field_1")
+    countries_fit = (country_l == country_r) | (country_l == "") | (country_r == "")
+    return (
+        pl.when(pl.col("passport_l").is_null() | pl.col("passport_r").is_null())
+        .then(MISSING)
+        .when((number_l == number_r) & countries_fit)
         .then(1)
         .otherwise(0)
         .cast(pl.Int8)

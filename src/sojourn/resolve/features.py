@@ -71,6 +71,7 @@ def _name_columns(frame: pl.DataFrame) -> list[pl.Series]:
         "name_latin": (lambda k: k.latin, pl.Utf8),
         "name_sorted": (lambda k: k.sorted_full, pl.Utf8),
         "name_skeleton": (lambda k: " ".join(sorted(k.skeletons)), pl.Utf8),
+        "name_shape": (lambda k: k.shape, pl.Utf8),
         "name_variants": (lambda k: list(k.variants), pl.List(pl.Utf8)),
         "name_metaphones": (lambda k: list(k.metaphones), pl.List(pl.Utf8)),
     }
@@ -114,7 +115,10 @@ def _identifier_columns(frame: pl.DataFrame) -> list[pl.Series]:
             separator="\x1f",
         )
     ).to_series()
-    columns.append(_per_value(pairs, passport_key, pl.Utf8).alias("passport"))
+    key = _per_value(pairs, passport_key, pl.Utf8).alias("passport")
+    columns.append(key)
+    # The number alone, for blocking: one source may not record the issuing country.
+    columns.append(key.str.split(":").list.last().alias("passport_no"))
     return columns
 
 

@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ class Model:
     #: match on such a name weighs log2(m / frequency) instead of log2(m / u).
     name_tf: dict[str, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def version(self) -> str:
         """A short hash of the parameters."""
         body = json.dumps([self.m, self.u, self.prior, self.name_tf], sort_keys=True).encode()
@@ -111,29 +112,41 @@ SESSIONS: tuple[Session, ...] = (
     Session("a_number", frozenset({"a_number"})),
     Session("dob_name", frozenset({"birth_date", "name"})),
     Session("postcode_dob", frozenset({"postcode", "birth_date"})),
+    Session("postcode_skeleton", frozenset({"postcode", "name"})),
+    Session("address", frozenset({"address"})),
 )
+
+
+MIN_SESSION_PAIRS = 100
+
+
+def u_from_pairs(randoms: pl.DataFrame) -> dict[str, list[float]]:
+    """u of every comparison: its level shares among random pairs."""
+    return {c: level_shares(randoms, c) for c in COMPARISONS}
 
 
 def train(
     candidates: pl.DataFrame,
-    randoms: pl.DataFrame,
+    randoms: pl.DataFrame | dict[str, list[float]],
     records: int,
     names: pl.Series | None = None,
     iterations: int = 25,
 ) -> Model:
-    """u from ``randoms`` (random pairs: almost all different people), kept fixed; m by EM
-    in one session per blocking rule (``candidates`` has a ``rules`` list column); then the
-    prior, the chance that two random records match, by a fixed point over all candidates
-    (nearly every match is a candidate) and the ``records`` count."""
-    u = {c: level_shares(randoms, c) for c in COMPARISONS}
-    estimates: dict[str, list[list[float]]] = {c: [] for c in COMPARISONS}
+    """u from ``randoms`` (random pairs: almost all different people; or u itself), kept
+    fixed; m by EM in one session per blocking rule (``candidates`` has a ``rules`` list
+    column), each comparison's m the average of the sessions' estimates weighted by the
+    matches in which it was present (a comparison no session saw gets m = u: no weight);
+    then the prior, the chance that two random records match, by a fixed point over all
+    candidates (nearly every match is a candidate) and the ``records`` count."""
+    u = randoms if isinstance(randoms, dict) else u_from_pairs(randoms)
+    estimates: dict[str, list[tuple[list[float], float]]] = {c: [] for c in COMPARISONS}
     for session in SESSIONS:
         subset = candidates.filter(pl.col("rules").list.contains(session.rule))
         free = [c for c in COMPARISONS if c not in session.blocked]
-        if subset.height:
-            for comparison, shares in _session_m(subset, free, u, iterations).items():
-                estimates[comparison].append(shares)
-    m = {c: _mean(estimates[c], len(COMPARISONS[c])) for c in COMPARISONS}
+        if subset.height >= MIN_SESSION_PAIRS:
+            for comparison, found in _session_m(subset, free, u, iterations).items():
+                estimates[comparison].append(found)
+    m = {c: _weighted(estimates[c], u[c]) for c in COMPARISONS}
     prior = _prior(candidates, m, u, records)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return Model(m, u, prior, now, _name_tf(names, u["name"][EXACT_NAME]))
@@ -151,7 +164,8 @@ def _name_tf(names: pl.Series | None, base_u: float) -> dict[str, float]:
 
 def _session_m(
     subset: pl.DataFrame, free: list[str], u: dict[str, list[float]], iterations: int
-) -> dict[str, list[float]]:
+) -> dict[str, tuple[list[float], float]]:
+    """Each free comparison's m in this session, and the expected matches it was present in."""
     patterns = subset.group_by(free).agg(pl.len().alias("n"))
     levels = patterns.select(free).to_numpy().astype(np.int64)
     counts = patterns["n"].to_numpy().astype(np.float64)
@@ -162,13 +176,19 @@ def _session_m(
         posterior = _posterior(levels, m, u_free, prior, free)
         m = _m_step(levels, counts * posterior, free)
         prior = min(max(float((counts * posterior).sum() / counts.sum()), FLOOR), 1 - FLOOR)
-    return m
+    mass = counts * _posterior(levels, m, u_free, prior, free)
+    present = {c: float(mass[levels[:, j] != MISSING].sum()) for j, c in enumerate(free)}
+    return {c: (m[c], present[c]) for c in free}
 
 
-def _mean(values: list[list[float]], n_levels: int) -> list[float]:
-    if not values:
-        return [1.0 / n_levels] * n_levels
-    return [float(x) for x in np.mean(np.array(values), axis=0)]
+def _weighted(found: list[tuple[list[float], float]], u: list[float]) -> list[float]:
+    total = sum(weight for _, weight in found)
+    if total < 1.0:
+        return list(u)
+    mixed = np.zeros(len(u))
+    for shares, weight in found:
+        mixed += np.array(shares) * weight
+    return [float(x) for x in mixed / total]
 
 
 def _prior(

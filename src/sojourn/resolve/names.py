@@ -44,7 +44,12 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("z", "s"), ("v", "f"),
 )  # fmt: skip
 _VOWELS = re.compile(r"[aeiouyw]")
+#: ال at the start of an Arabic word of three or more further letters (not الله).
+_ARABIC_ARTICLE = re.compile(r"(?<![\u0621-\u064A])\u0627\u0644(?=[\u0621-\u064A]{3,})")
 _REPEATS = re.compile(r"(.)\1+")
+_VOWEL_RUNS = re.compile(r"[aeiouyw]+")
+#: Scripts written without short vowels.
+_ABJAD = re.compile(r"[\u0590-\u05FF\u0600-\u06FF\u0700-\u074F\u0750-\u077F]")
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class NameKeys:
     skeletons: tuple[str, ...]
     metaphones: tuple[str, ...]
     variants: tuple[str, ...]
+    #: Where the vowels fall between the skeleton's consonants, per token, sorted
+    #: (Mohammed m.h.m.d, Mahmoud m.hm.d); ``*`` for a name written in a script that leaves
+    #: short vowels out (Arabic, Hebrew), which fits any.
+    shape: str
 
 
 def _syllabic(char: str) -> bool:
@@ -66,14 +75,29 @@ def _syllabic(char: str) -> bool:
 
 
 def to_latin(text: str) -> str:
-    """Latin letters for any script; Chinese and Korean one syllable per token."""
+    """Latin letters for any script; Chinese and Korean one syllable per token; the Arabic
+    article written joined to its word (المصري) set apart as the particle ``al``."""
     spaced = "".join(f" {c} " if _syllabic(c) else c for c in text)
-    return anyascii(spaced)
+    return anyascii(_ARABIC_ARTICLE.sub("al ", spaced))
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits, single spaces."""
     return _NON_ALNUM.sub(" ", to_latin(text).lower()).strip()
+
+
+def shape(token: str) -> str:
+    """The skeleton with a dot wherever vowels stood: ``m.h.m.d`` for Mohammed and
+    Muhammad, ``m.hm.d`` for Mahmoud, ``k.d.f.`` for Gaddafi and Qadhafi."""
+    out = token
+    for old, new in _SKELETON_RULES:
+        out = out.replace(old, new)
+    return _REPEATS.sub(r"\1", _VOWEL_RUNS.sub(".", out))
+
+
+def shapes_fit(a: str, b: str) -> bool:
+    """Whether two name shapes agree (``*`` fits any)."""
+    return a == b or a == "*" or b == "*"
 
 
 def skeleton(token: str) -> str:
@@ -100,6 +124,7 @@ def name_keys(name: str) -> NameKeys:
         skeletons=tuple(s for s in (skeleton(t) for t in core) if s),
         metaphones=_metaphones(core),
         variants=_variants(tokens, core),
+        shape="*" if _ABJAD.search(name) else " ".join(sorted(shape(t) for t in core)),
     )
 
 

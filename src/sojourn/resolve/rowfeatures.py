@@ -30,6 +30,7 @@ def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
     get = record.get
     birth_date = get("birth_date")
     name = full_name(record)
+    passport = _passport(get("passport_number"), get("passport_country"))
     return {
         "id": get("id"),
         "source": get("source"),
@@ -42,7 +43,8 @@ def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
         "family_latin": _latin(get("family_name")),
         "given_latin": _latin(get("given_name")),
         **{column: _maybe(get(column), normalize) for column, normalize in NORMALIZERS.items()},
-        "passport": _passport(get("passport_number"), get("passport_country")),
+        "passport": passport,
+        "passport_no": None if passport is None else passport.split(":")[-1],
         "address": _maybe(get("address"), fold_place),
         "postcode": _maybe(get("postcode"), postcode_key),
         "birth_place": _maybe(get("birth_place"), fold_place),
@@ -61,13 +63,21 @@ def name_columns(name: str | None) -> dict[str, Any]:
     """The keys of the full name, as the ``name_*`` feature columns."""
     if name is None:
         return dict.fromkeys(
-            ("name_latin", "name_sorted", "name_skeleton", "name_variants", "name_metaphones")
+            (
+                "name_latin",
+                "name_sorted",
+                "name_skeleton",
+                "name_shape",
+                "name_variants",
+                "name_metaphones",
+            )
         )
     keys = name_keys(name)
     return {
         "name_latin": keys.latin,
         "name_sorted": keys.sorted_full,
         "name_skeleton": " ".join(sorted(keys.skeletons)),
+        "name_shape": keys.shape,
         "name_variants": list(keys.variants),
         "name_metaphones": list(keys.metaphones),
     }

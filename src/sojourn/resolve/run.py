@@ -24,7 +24,7 @@ from sojourn.resolve.features import features, load_records
 from sojourn.resolve.identity import Identities, assign_ids
 from sojourn.resolve.judgements import Verdict, effective
 from sojourn.resolve.links import link_rows
-from sojourn.resolve.model import Model, score, train
+from sojourn.resolve.model import Model, score
 from sojourn.resolve.store import (
     NoModelError,
     RunHeader,
@@ -36,12 +36,12 @@ from sojourn.resolve.store import (
     save_model,
     write_results,
 )
+from sojourn.resolve.training import train_on
 from sojourn.store.bulk import lock_for_writing
 
 #: Called as ``progress(stage, stages done, stages in all)`` when a stage starts.
 Progress = Callable[[str, int, int], None]
 STAGES = ("load records", "features", "blocking", "compare", "train", "score", "cluster", "write")
-RANDOM_PAIRS = 1_000_000
 
 
 class NothingToResolveError(ValueError):
@@ -74,17 +74,6 @@ class _Clock:
         if self.progress is not None:
             done = STAGES.index(name) if name in STAGES else len(STAGES)
             self.progress(name, done, len(STAGES))
-
-
-def train_on(scored_input: pl.DataFrame, feats: pl.DataFrame, seed: int = 7) -> Model:
-    """A model trained on candidate vectors and random pairs of ``feats``."""
-    n = min(RANDOM_PAIRS, max(feats.height * 4, 10_000))
-    ids = feats["id"].sample(2 * n, seed=seed, with_replacement=True).to_list()
-    randoms = pl.DataFrame(
-        {"id_l": ids[::2], "id_r": ids[1::2]}, schema={"id_l": pl.Utf8, "id_r": pl.Utf8}
-    )
-    random_vectors = compare_pairs(randoms.filter(pl.col("id_l") != pl.col("id_r")), feats)
-    return train(scored_input, random_vectors, feats.height, feats["name_sorted"])
 
 
 def train_model(engine: Engine, progress: Progress | None = None) -> Model:
