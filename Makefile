@@ -27,6 +27,7 @@ bench: install
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/resolve.py
+	$(BIN)/python bench/match.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

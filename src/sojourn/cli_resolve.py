@@ -33,8 +33,14 @@ resolve_app = typer.Typer(
 export_app = typer.Typer(help="Write results to files.")
 reviews_app = typer.Typer(help="Identity-review items: pairs of records for a person to decide.")
 
-Accept = Annotated[float, typer.Option(help="Link pairs at or above this probability.")]
-Review = Annotated[float, typer.Option(help="Pairs from here up to --accept open a review.")]
+Accept = Annotated[
+    float | None,
+    typer.Option(help="Link pairs at or above this probability [default: SOJOURN_RESOLVE_ACCEPT]."),
+]
+Review = Annotated[
+    float | None,
+    typer.Option(help="Pairs from here up to --accept open a review [SOJOURN_RESOLVE_REVIEW]."),
+]
 
 
 def _engine() -> Engine:
@@ -44,7 +50,7 @@ def _engine() -> Engine:
 
 
 @resolve_app.callback()
-def resolve(ctx: typer.Context, accept: Accept = 0.9, review: Review = 0.5) -> None:
+def resolve(ctx: typer.Context, accept: Accept = None, review: Review = None) -> None:
     """Link every ingested record (train a model first if there is none). Person ids
     survive re-runs; human judgements override the model."""
     if ctx.invoked_subcommand is not None:

@@ -45,6 +45,21 @@ class Settings(BaseSettings):
         "rows of a batch, to prove a crash leaves nothing half-written.",
     )
 
+    resolve_accept: float = Field(
+        default=0.98,
+        gt=0,
+        le=1,
+        description="Entity resolution: record pairs at or above this match probability are "
+        "linked (batch and real time).",
+    )
+    resolve_review: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Entity resolution: pairs from this probability up to the accept threshold "
+        "open an identity review instead of linking.",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file under ``data_dir``."""
         if self.database_url:

@@ -82,8 +82,9 @@ def to_latin(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII letters and digits, single spaces."""
-    return _NON_ALNUM.sub(" ", to_latin(text).lower()).strip()
+    """Lower-case ASCII letters and digits, single spaces; apostrophes join (O'Brien →
+    obrien)."""
+    return _NON_ALNUM.sub(" ", to_latin(text).lower().replace("'", "")).strip()
 
 
 def shape(token: str) -> str:
@@ -138,8 +139,8 @@ def _metaphones(core: tuple[str, ...]) -> tuple[str, ...]:
 def _variants(tokens: tuple[str, ...], core: tuple[str, ...]) -> tuple[str, ...]:
     found = dict.fromkeys(core)
     for particle, following in pairwise(tokens):
-        if particle in FUSABLE and following not in FUSABLE:
-            found[particle + following] = None  # al masri → almasri, de jong → dejong
+        if (particle in FUSABLE or len(particle) == 1) and following not in FUSABLE:
+            found[particle + following] = None  # al masri → almasri, o brien → obrien
     if len(core) > 1:
         found["".join(core)] = None
     if len(tokens) > len(core):

@@ -37,6 +37,7 @@ from sojourn.resolve.store import (
     write_results,
 )
 from sojourn.resolve.training import train_on
+from sojourn.settings import get_settings
 from sojourn.store.bulk import lock_for_writing
 
 #: Called as ``progress(stage, stages done, stages in all)`` when a stage starts.
@@ -116,11 +117,15 @@ class _Job:
 
 def resolve_all(
     engine: Engine,
-    accept: float = 0.9,
-    review: float = 0.5,
+    accept: float | None = None,
+    review: float | None = None,
     progress: Progress | None = None,
 ) -> RunSummary:
-    """Link every stored record (``sojourn resolve``); train a model first if none exists."""
+    """Link every stored record (``sojourn resolve``); train a model first if none exists.
+    The thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``)."""
+    settings = get_settings()
+    accept = settings.resolve_accept if accept is None else accept
+    review = settings.resolve_review if review is None else review
     clock = _Clock(progress)
     started = dt.datetime.now(dt.UTC)
     feats, vectors = _vectors(engine, clock)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, insert, select
 from sojourn.resolve.identity import Identities
 from sojourn.resolve.model import Model
 from sojourn.resolve.tables import links, models, reviews, runs
+from sojourn.settings import get_settings
 from sojourn.store.bulk import insert_rows
 
 LINK_SCHEMA = {
@@ -78,10 +79,13 @@ class RunHeader:
 
 
 def last_thresholds(conn: Connection) -> tuple[float, float]:
-    """The accept and review thresholds of the latest batch run (default 0.9 and 0.5)."""
+    """The accept and review thresholds of the latest batch run (default: the settings)."""
     query = select(runs.c.accept, runs.c.review).where(runs.c.kind == "batch")
     row = conn.execute(query.order_by(runs.c.id.desc()).limit(1)).first()
-    return (0.9, 0.5) if row is None else (float(row.accept), float(row.review))
+    if row is None:
+        settings = get_settings()
+        return settings.resolve_accept, settings.resolve_review
+    return float(row.accept), float(row.review)
 
 
 def next_run_id(conn: Connection) -> int:
