@@ -48,6 +48,7 @@ def test_demo_runs_end_to_end() -> None:
     result = runner.invoke(app, ["demo", "--persons", "300"])
     assert result.exit_code == 0, result.output
     assert "ingest summary" in result.output and "quarantined rows" in result.output
+    assert "resolve run 1" in result.output and "pairwise precision" in result.output
 
 
 def _sojourn(*args: str) -> subprocess.CompletedProcess[str]:

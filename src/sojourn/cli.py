@@ -22,6 +22,7 @@ from sojourn.cli_output import (
     stage_progress,
 )
 from sojourn.cli_resolve import register as register_resolve
+from sojourn.cli_resolve import show_resolution
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 
@@ -115,7 +116,12 @@ def demo(
     ingest(paths=[out], mapping=None)
     console.rule("3. quarantined rows (first 10)")
     quarantine_list(source=None, limit=10)
-    console.print("Try: sojourn sources · sojourn quarantine list · sojourn ingest --help")
+    console.rule("4. entity resolution")
+    show_resolution(out / "truth")
+    console.print(
+        "Try: sojourn sources · sojourn quarantine list · sojourn reviews list · "
+        "sojourn export links --out links.csv · sojourn explain RECORD_ID"
+    )
 
 
 register_resolve(app)

@@ -156,6 +156,19 @@ def retract(
     _apply(engine, [taken_back.record_l, taken_back.record_r])
 
 
+def show_resolution(truth: Path) -> None:
+    """For the demo: resolve, explain one link, and measure against the truth."""
+    engine = _engine()
+    with stage_progress(console) as progress:
+        console.print(run_table(resolve_all(engine, progress=progress)))
+    example = queries.example_link(engine)
+    if example is not None:
+        for part in explanation_view(queries.explain_record(engine, example)):
+            console.print(part)
+    for table in evaluation_tables(evaluate_links(engine, truth)):
+        console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add the entity-resolution commands to the main CLI."""
     app.add_typer(resolve_app, name="resolve")

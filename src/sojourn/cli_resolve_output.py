@@ -58,8 +58,11 @@ def _pair_table(result: LinkExplanation) -> Table:
     assert result.pair is not None
     pair = result.pair
     table = Table(title=f"compared with record {result.via_record_id}")
-    for name in ("comparison", "this record", "matched record", "level", "m", "u", "weight"):
-        table.add_column(name, justify="right" if name in ("m", "u", "weight") else "left")
+    table.add_column("comparison", no_wrap=True)
+    for name in ("this record", "matched record", "level"):
+        table.add_column(name, overflow="fold")
+    for name in ("m", "u", "weight"):
+        table.add_column(name, justify="right", no_wrap=True)
     table.add_row("prior", "", "", "", "", "", f"{pair.prior_weight:+.2f}")
     for item in pair.fields:
         left, right = result.values.get(item.comparison, (None, None))

@@ -102,6 +102,16 @@ def _pair(
     return explain_vector(compare_one(left, right), model), values
 
 
+def example_link(engine: Engine) -> str | None:
+    """A record linked by the model to a person of three or more records (for a tour)."""
+    with engine.connect() as conn:
+        links = current_links(conn)
+    sizes = links.group_by("person_id").len()
+    big = links.join(sizes.filter(pl.col("len") >= 3), on="person_id")
+    chosen = big.filter(pl.col("method") == "model").sort("record_id").head(1)
+    return None if chosen.is_empty() else str(chosen["record_id"][0])
+
+
 def person_records(engine: Engine, person_id: str) -> list[dict[str, Any]]:
     """The records currently linked to a person, oldest event first."""
     with engine.connect() as conn:
