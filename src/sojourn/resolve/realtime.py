@@ -199,6 +199,10 @@ class Index:
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._position
 
+    def person_of(self, record_id: str) -> str | None:
+        """The person an indexed record belongs to."""
+        return self._persons[self._position[record_id]]
+
     def add(self, record_id: str, row: Mapping[str, Any], person_id: str | None) -> None:
         """Index a record (its feature row) under a person (None: not resolved yet)."""
         self._insert(record_id, stored(row), person_id)
