@@ -4,6 +4,7 @@ records and retraining, judgements that override the model, grey-band reviews.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, func, select
 
 from sojourn.records import ingest_file, plan
 from sojourn.records.tables import records
+from sojourn.resolve.compare import COMPARISONS
 from sojourn.resolve.judgements import JudgementError, judge, retract
 from sojourn.resolve.queries import explain_record, open_reviews, person_history
 from sojourn.resolve.run import resolve_all, resolve_records, train_model
@@ -153,3 +155,28 @@ def test_explanation_adds_up_to_the_link_probability(engine: Engine, population:
     assert result.pair.match_probability == pytest.approx(link["match_probability"], abs=1e-9)
     assert link["record_id"] in {r["id"] for r in result.person_records}
     assert result.values["name"][0]
+    stored = json.loads(result.history[-1]["evidence"])  # the vector the run scored
+    assert {f.comparison: f.level for f in result.pair.fields} == {
+        c: stored[c] for c in COMPARISONS
+    }
+
+
+def test_a_run_that_fails_while_writing_leaves_nothing(
+    engine: Engine, population: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ingest(engine, population, {"cbp-i94"})
+    from sojourn.resolve import store
+
+    real = store.insert_rows
+
+    def fail_after_links(conn: object, table: str, frame: pl.DataFrame) -> int:
+        if table == "persons":
+            raise RuntimeError("disk full")
+        return real(conn, table, frame)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "insert_rows", fail_after_links)
+    with pytest.raises(RuntimeError, match="disk full"):
+        resolve_all(engine)
+    assert _links(engine).is_empty()  # the links written before the failure are gone
+    monkeypatch.undo()
+    assert resolve_all(engine).counts["links_written"] > 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from sojourn.resolve.cluster import Clusters, Constraints
+from sojourn.resolve.compare import COMPARISONS
 from sojourn.resolve.identity import Identities
 from sojourn.resolve.model import Model
 from sojourn.resolve.store import LINK_SCHEMA
@@ -53,7 +54,7 @@ def link_rows(
     model: Model,
     accept: float,
 ) -> pl.DataFrame:
-    """The links this run must write (LINK_SCHEMA columns)."""
+    """The links this run must write (LINK_SCHEMA columns and ``evidence``)."""
     person = pl.DataFrame(
         {"cluster": list(identities.persons), "person_id": list(identities.persons.values())},
         schema={"cluster": pl.Utf8, "person_id": pl.Utf8},
@@ -91,6 +92,24 @@ def link_rows(
         .cast(LINK_SCHEMA)  # type: ignore[arg-type]
     )
     unchanged = old.select("record_id", "person_id", "method", "model_version")
-    return rows.join(
+    changed = rows.join(
         unchanged, on=["record_id", "person_id", "method", "model_version"], how="anti"
-    ).sort("record_id")
+    )
+    return _with_evidence(changed, scored).sort("record_id")
+
+
+def _with_evidence(rows: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
+    """Each link's ``evidence``: the comparison vector of the record and its via record, as
+    the run scored it (JSON), so an explanation shows exactly what the run used."""
+    vectors = scored.select(
+        "id_l",
+        "id_r",
+        pl.struct([*COMPARISONS, "name_value"]).struct.json_encode().alias("evidence"),
+    )
+    low = pl.min_horizontal("record_id", "via_record_id").alias("id_l")
+    high = pl.max_horizontal("record_id", "via_record_id").alias("id_r")
+    return (
+        rows.with_columns(low, high)
+        .join(vectors, on=["id_l", "id_r"], how="left")
+        .drop("id_l", "id_r")
+    )

@@ -3,6 +3,7 @@ reviews are open, and every record's person as a file."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,8 @@ def explain_record(engine: Engine, record_id: str) -> LinkExplanation:
             select(links).where(links.c.record_id == record_id).order_by(links.c.id)
         ).all()
     link = current[0] if current else {}
-    pair, values = _pair(engine, record_id, link)
+    evidence = past[-1].evidence if past else None
+    pair, values = _pair(engine, record_id, link, evidence)
     person = link.get("person_id")
     return LinkExplanation(
         record_id,
@@ -89,8 +91,11 @@ def explain_record(engine: Engine, record_id: str) -> LinkExplanation:
 
 
 def _pair(
-    engine: Engine, record_id: str, link: dict[str, Any]
+    engine: Engine, record_id: str, link: dict[str, Any], evidence: str | None
 ) -> tuple[Explanation | None, dict[str, tuple[str | None, str | None]]]:
+    """The explanation of the record and its via record: the vector the run stored with
+    the link (recomputed only for a judged pair the model never scored), under the model
+    version that made the link; and the two records' values, for display."""
     via = link.get("via_record_id")
     if not via:
         return None, {}
@@ -99,7 +104,8 @@ def _pair(
     with engine.connect() as conn:
         model = load_model(conn, link["model_version"])
     values = {c: (_shown(left, c), _shown(right, c)) for c in SHOWN}
-    return explain_vector(compare_one(left, right), model), values
+    vector = json.loads(evidence) if evidence else compare_one(left, right)
+    return explain_vector(vector, model), values
 
 
 def example_link(engine: Engine) -> str | None:

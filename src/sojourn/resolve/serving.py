@@ -6,6 +6,7 @@ record and opens an identity review with its best candidate, for a person to dec
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 
 import polars as pl
@@ -87,8 +88,9 @@ def _link(record_id: str, person: str, match: Match, attach: bool, index: Index)
         "via_record_id": best.record_id if best else None,
         "match_probability": best.match_probability if best else None,
         "judgement_id": None,
+        "evidence": json.dumps(best.vector, sort_keys=True) if best else None,
     }
-    return pl.DataFrame([row], schema=LINK_SCHEMA)
+    return pl.DataFrame([row], schema=LINK_SCHEMA | {"evidence": pl.Utf8})
 
 
 def _review(record_id: str, person: str, match: Match, index: Index) -> pl.DataFrame:

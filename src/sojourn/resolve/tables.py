@@ -67,6 +67,7 @@ links = Table(
     Column("via_record_id", String(32), comment="the record it matched best in its person"),
     Column("match_probability", Float),
     Column("judgement_id", Integer, comment="the judgement that made it, if any"),
+    Column("evidence", Text, comment="JSON: the comparison vector with the via record"),
     Index("ix_links_record", "record_id", "id"),
     Index("ix_links_person", "person_id"),
     comment="a record's current person is its link with the highest id",

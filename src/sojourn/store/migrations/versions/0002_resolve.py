@@ -62,6 +62,7 @@ def upgrade() -> None:
         ),
         sa.Column("match_probability", sa.Float),
         sa.Column("judgement_id", sa.Integer, comment="the judgement that made it, if any"),
+        sa.Column("evidence", sa.Text, comment="JSON: the comparison vector with the via record"),
     )
     op.create_index("ix_links_record", "links", ["record_id", "id"])
     op.create_index("ix_links_person", "links", ["person_id"])
