@@ -22,6 +22,7 @@ def run_table(summary: RunSummary) -> Table:
         ("persons", summary.persons),
         *summary.counts.items(),
         ("model trained in this run", "yes" if summary.trained else "no"),
+        ("resumed an interrupted run", "yes" if summary.resumed else "no"),
     ]
     for name, value in rows:
         shown = f"{value:,}" if isinstance(value, int) else str(value)

@@ -179,4 +179,25 @@ def test_a_run_that_fails_while_writing_leaves_nothing(
         resolve_all(engine)
     assert _links(engine).is_empty()  # the links written before the failure are gone
     monkeypatch.undo()
-    assert resolve_all(engine).counts["links_written"] > 0
+    resumed = resolve_all(engine)  # from the saved features and vectors
+    assert resumed.resumed and resumed.counts["links_written"] == resumed.records
+    assert "features" not in resumed.seconds
+    assert not resolve_all(engine).resumed  # the checkpoint went with the commit
+
+
+def test_a_checkpoint_of_other_records_is_not_used(
+    engine: Engine, population: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ingest(engine, population, {"cbp-i94"})
+    from sojourn.resolve import run
+
+    def fail(*_args: object) -> None:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(run, "_link", fail)
+    with pytest.raises(RuntimeError):
+        resolve_all(engine)
+    monkeypatch.undo()
+    _ingest(engine, population, {"sevis"})
+    summary = resolve_all(engine)
+    assert not summary.resumed and summary.records == _links(engine).height

@@ -3,7 +3,8 @@
 Stages: load records → features → blocking → comparison vectors → (train, when there is no
 model yet) → scores → clustering under judgements and existing persons → stable ids → write
 the links that changed, new persons, person events and new identity reviews. A run that is
-killed leaves the database as it was; running again redoes it. A run over unchanged records
+killed leaves the database as it was; running again resumes from the features and vectors
+it saved (``checkpoint``) if the records have not changed since. A run over unchanged records
 with the same model and judgements writes nothing but its run row.
 """
 
@@ -12,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from sqlalchemy import Connection, Engine
 
 from sojourn.resolve.blocking import candidate_pairs
+from sojourn.resolve.checkpoint import Checkpoint, fingerprint
 from sojourn.resolve.cluster import Clusters, Constraints, cluster
 from sojourn.resolve.compare import compare_pairs
 from sojourn.resolve.features import features, load_records
@@ -58,6 +60,8 @@ class RunSummary:
     persons: int
     counts: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
+    #: Whether the run resumed from the features and vectors of an interrupted one.
+    resumed: bool = False
 
 
 class _Clock:
@@ -96,6 +100,10 @@ def _vectors(
     records = load_records(engine, ids)
     if records.is_empty():
         raise NothingToResolveError("no records to resolve: run `sojourn ingest` first")
+    return _compute(records, clock)
+
+
+def _compute(records: pl.DataFrame, clock: _Clock) -> tuple[pl.DataFrame, pl.DataFrame]:
     clock.stage("features")
     feats = features(records)
     clock.stage("blocking")
@@ -128,11 +136,21 @@ def resolve_all(
     review = settings.resolve_review if review is None else review
     clock = _Clock(progress)
     started = dt.datetime.now(dt.UTC)
-    feats, vectors = _vectors(engine, clock)
+    clock.stage("load records")
+    records = load_records(engine)
+    if records.is_empty():
+        raise NothingToResolveError("no records to resolve: run `sojourn ingest` first")
+    checkpoint = Checkpoint(settings.data_dir / "resolve-checkpoint", fingerprint(records["id"]))
+    saved = checkpoint.load()
+    feats, vectors = saved or _compute(records, clock)
+    if saved is None:
+        checkpoint.save(feats, vectors)
     model, trained = _model(engine, vectors, feats, clock)
     clock.stage("score")
     job = _Job("batch", feats, score(vectors, model), model, trained, accept, review)
-    return _link(engine, clock, job, started)
+    summary = _link(engine, clock, job, started)
+    checkpoint.clear()
+    return replace(summary, resumed=saved is not None)
 
 
 def resolve_records(engine: Engine, record_ids: list[str], kind: str = "judgement") -> RunSummary:
