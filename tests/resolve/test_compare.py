@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import pytest
-from sqlalchemy import Engine
 
-from sojourn.records import ingest_file, plan
 from sojourn.resolve.blocking import candidate_pairs
 from sojourn.resolve.compare import COMPARISONS, MISSING, compare_one, compare_pairs
-from sojourn.resolve.features import features, load_records
-from sojourn.store import make_engine, upgrade
-from sojourn.synth import generate
+from sojourn.resolve.features import features
 
 
 @pytest.fixture(scope="module")
-def feats(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
-    out = tmp_path_factory.mktemp("synth")
-    generate(3_000, 5, dt.date(2025, 9, 30), out)
-    engine: Engine = make_engine(f"sqlite:///{out / 'db.sqlite'}")
-    upgrade(engine)
-    for item in plan([out], None):
-        ingest_file(engine, item.path, item.mapping)
-    return features(load_records(engine))
+def feats(generated_records: pl.DataFrame) -> pl.DataFrame:
+    return features(generated_records)
 
 
 def _sample_pairs(feats: pl.DataFrame) -> pl.DataFrame:

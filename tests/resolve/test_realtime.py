@@ -3,26 +3,21 @@ the batch path on a generated population, and the decisions by hand."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine
 
-from sojourn.records import ingest_file, plan
 from sojourn.resolve.blocking import RULES, candidate_pairs
 from sojourn.resolve.cluster import GREY_BAND, cluster
 from sojourn.resolve.compare import COMPARISONS, compare_pairs
 from sojourn.resolve.explain import explain_vector
-from sojourn.resolve.features import features, load_records
+from sojourn.resolve.features import features
 from sojourn.resolve.model import Model, score, train
 from sojourn.resolve.realtime import TOP, Index
 from sojourn.resolve.rowfeatures import feature_row
-from sojourn.store import make_engine, upgrade
-from sojourn.synth import generate
 
 KEYS = (*COMPARISONS, "name_value")
 
@@ -40,14 +35,8 @@ class Batch:
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
-    out = tmp_path_factory.mktemp("synth")
-    generate(3_000, 5, dt.date(2025, 9, 30), out)
-    engine: Engine = make_engine(f"sqlite:///{out / 'db.sqlite'}")
-    upgrade(engine)
-    for item in plan([out], None):
-        ingest_file(engine, item.path, item.mapping)
-    records = load_records(engine)
+def batch(generated_records: pl.DataFrame) -> Batch:
+    records = generated_records
     feats = features(records)
     pairs = candidate_pairs(feats).pairs
     vectors = compare_pairs(pairs, feats)

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import pytest
-from sqlalchemy import Engine
 
-from sojourn.records import ingest_file, plan
-from sojourn.resolve.features import SOURCE_COLUMNS, features, load_records
+from sojourn.resolve.features import SOURCE_COLUMNS, features
 from sojourn.resolve.rowfeatures import birth_year, feature_row, full_name
-from sojourn.store import make_engine, upgrade
-from sojourn.synth import generate
 
 
 @pytest.fixture(scope="module")
-def records(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
-    out = tmp_path_factory.mktemp("synth")
-    generate(3_000, 5, dt.date(2025, 9, 30), out)
-    engine: Engine = make_engine(f"sqlite:///{out / 'db.sqlite'}")
-    upgrade(engine)
-    for item in plan([out], None):
-        ingest_file(engine, item.path, item.mapping)
-    return load_records(engine)
+def records(generated_records: pl.DataFrame) -> pl.DataFrame:
+    return generated_records
 
 
 def test_every_generated_record_gets_its_batch_row(records: pl.DataFrame) -> None:
