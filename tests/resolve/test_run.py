@@ -19,7 +19,9 @@ from sojourn.resolve.queries import explain_record, open_reviews, person_history
 from sojourn.resolve.run import resolve_all, resolve_records, train_model
 from sojourn.resolve.store import current_links
 from sojourn.resolve.tables import person_events
+from sojourn.store import make_engine, upgrade
 from sojourn.synth import generate
+from tests.conftest import PG_URL, drop_pg_schema, new_pg_schema, sqlite_url
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +203,25 @@ def test_a_checkpoint_of_other_records_is_not_used(
     _ingest(engine, population, {"sevis"})
     summary = resolve_all(engine)
     assert not summary.resumed and summary.records == _links(engine).height
+
+
+def test_the_same_records_give_the_same_persons_on_both_engines(
+    population: Path, tmp_path: Path
+) -> None:
+    schema = new_pg_schema()
+    engines = [make_engine(sqlite_url(tmp_path)), make_engine(PG_URL, schema)]
+    try:
+        results = []
+        for engine in engines:
+            upgrade(engine)
+            _ingest(engine, population, {"cbp-i94", "cbp-apis-out", "uscis-benefits"})
+            results.append((resolve_all(engine).model_version, _links(engine).sort("record_id")))
+        (version_a, links_a), (version_b, links_b) = results
+        assert version_a == version_b
+        assert links_a.select("record_id", "person_id").equals(
+            links_b.select("record_id", "person_id")
+        )
+    finally:
+        for engine in engines:
+            engine.dispose()
+        drop_pg_schema(schema)

@@ -25,13 +25,16 @@ SOURCE_COLUMNS = (
 
 
 def load_records(engine: Engine, ids: Sequence[str] | None = None) -> pl.DataFrame:
-    """The identity columns of every stored record (or of the records ``ids``)."""
+    """The identity columns of every stored record (or of the records ``ids``), in record
+    id order, so that whatever the engine or insertion order, a run samples the same random
+    pairs and trains the same model."""
     query = select(*(records.c[name] for name in SOURCE_COLUMNS))
     if ids is not None:
         query = query.where(records.c.id.in_(list(ids)))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pl.DataFrame(rows, schema=dict.fromkeys(SOURCE_COLUMNS, pl.Utf8), orient="row")
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(SOURCE_COLUMNS, pl.Utf8), orient="row")
+    return frame.sort("id")
 
 
 def features(frame: pl.DataFrame) -> pl.DataFrame:

@@ -166,7 +166,8 @@ def _session_m(
     subset: pl.DataFrame, free: list[str], u: dict[str, list[float]], iterations: int
 ) -> dict[str, tuple[list[float], float]]:
     """Each free comparison's m in this session, and the expected matches it was present in."""
-    patterns = subset.group_by(free).agg(pl.len().alias("n"))
+    # Sorted: the same patterns in the same order give the same floating-point sums.
+    patterns = subset.group_by(free).agg(pl.len().alias("n")).sort(free)
     levels = patterns.select(free).to_numpy().astype(np.int64)
     counts = patterns["n"].to_numpy().astype(np.float64)
     m = {c: _initial_m(len(COMPARISONS[c])) for c in free}
@@ -195,7 +196,7 @@ def _prior(
     candidates: pl.DataFrame, m: dict[str, list[float]], u: dict[str, list[float]], records: int
 ) -> float:
     names = list(COMPARISONS)
-    patterns = candidates.group_by(names).agg(pl.len().alias("n"))
+    patterns = candidates.group_by(names).agg(pl.len().alias("n")).sort(names)
     levels = patterns.select(names).to_numpy().astype(np.int64)
     counts = patterns["n"].to_numpy().astype(np.float64)
     total_pairs = max(records * (records - 1) / 2, 1.0)
