@@ -36,6 +36,7 @@ from sojourn.resolve.explain import probability, tf_adjustment
 from sojourn.resolve.features import SOURCE_COLUMNS, features
 from sojourn.resolve.model import Model
 from sojourn.resolve.rowfeatures import feature_row
+from sojourn.settings import get_settings
 
 #: The feature columns that ``compare_one`` reads.
 #: The columns kept per record: the compared ones and the blocking ones.
@@ -156,7 +157,13 @@ def _shared(values: list[Any], pool: dict[Any, Any]) -> tuple[Any, ...]:
 class Index:
     """The resolved records in memory, for matching one record at a time."""
 
-    def __init__(self, model: Model, accept: float = 0.9, review: float = 0.5) -> None:
+    def __init__(
+        self, model: Model, accept: float | None = None, review: float | None = None
+    ) -> None:
+        """Thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``)."""
+        settings = get_settings()
+        accept = settings.resolve_accept if accept is None else accept
+        review = settings.resolve_review if review is None else review
         if not 0 < review <= accept <= 1:
             raise ValueError("thresholds must satisfy 0 < review <= accept <= 1")
         self.model, self.accept, self.review = model, accept, review
@@ -173,8 +180,8 @@ class Index:
         features: pl.DataFrame,
         persons: Mapping[str, str],
         model: Model,
-        accept: float = 0.9,
-        review: float = 0.5,
+        accept: float | None = None,
+        review: float | None = None,
     ) -> Index:
         """An index of ``features`` (rows of ``features.features``); ``persons``: record id →
         person id of the records already resolved (others have no person yet). The garbage
