@@ -84,3 +84,16 @@ def test_the_joined_arabic_article_is_a_particle() -> None:
     assert name_keys("محمد المصري").sorted_full == "mhmd msry"
     assert name_keys("محمد المصري").skeletons == name_keys("Mohammed Al-Masri").skeletons
     assert name_keys("عبد الله").sorted_full == "bd llh"  # Allah is not al + lh
+
+
+@pytest.mark.parametrize(
+    ("wade_giles", "pinyin"),
+    [("Hsu Fang", "Xu Fang"), ("Hsiu Yang", "Xiu Yang"), ("Chiang Zhao", "Qiang Zhao")],
+)
+def test_wade_giles_and_pinyin_share_skeleton_and_shape(wade_giles: str, pinyin: str) -> None:
+    a, b = name_keys(wade_giles), name_keys(pinyin)
+    assert sorted(a.skeletons) == sorted(b.skeletons) and a.shape == b.shape
+
+
+def test_a_middle_x_is_still_ks() -> None:
+    assert name_keys("Olexandr").skeletons == name_keys("Oleksandr").skeletons

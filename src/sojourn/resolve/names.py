@@ -44,6 +44,9 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("z", "s"), ("v", "f"),
 )  # fmt: skip
 _VOWELS = re.compile(r"[aeiouyw]")
+#: Token-initial spellings of one sound: pinyin x = Wade–Giles hs; pinyin qi = WG ch'i.
+_INITIALS = {"hs": "s", "x": "s", "qi": "ji"}
+_INITIAL = re.compile(r"^(hs|x|qi)")
 #: ال at the start of an Arabic word of three or more further letters (not الله).
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0621-\u064A])\u0627\u0644(?=[\u0621-\u064A]{3,})")
 _REPEATS = re.compile(r"(.)\1+")
@@ -87,13 +90,20 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", to_latin(text).lower().replace("'", "")).strip()
 
 
+def _sounds(token: str) -> str:
+    """Look-alike sounds merged. At the start of a token, Wade–Giles and pinyin spellings of
+    the same Chinese syllable agree (Hsu/Xu, Hsiao/Xiao, Chiang/Qiang); elsewhere the general
+    rules apply (Qadhafi/Gaddafi, Zhang/Chang, Olexandr/Oleksandr)."""
+    out = _INITIAL.sub(lambda m: _INITIALS[m.group(0)], token)
+    for old, new in _SKELETON_RULES:
+        out = out.replace(old, new)
+    return out
+
+
 def shape(token: str) -> str:
     """The skeleton with a dot wherever vowels stood: ``m.h.m.d`` for Mohammed and
     Muhammad, ``m.hm.d`` for Mahmoud, ``k.d.f.`` for Gaddafi and Qadhafi."""
-    out = token
-    for old, new in _SKELETON_RULES:
-        out = out.replace(old, new)
-    return _REPEATS.sub(r"\1", _VOWEL_RUNS.sub(".", out))
+    return _REPEATS.sub(r"\1", _VOWEL_RUNS.sub(".", _sounds(token)))
 
 
 def shapes_fit(a: str, b: str) -> bool:
@@ -104,10 +114,7 @@ def shapes_fit(a: str, b: str) -> bool:
 def skeleton(token: str) -> str:
     """Consonant skeleton: look-alike sounds merged, vowels dropped, repeats collapsed. A
     token of vowels only (Wei, Ai) keeps its first letter."""
-    out = token
-    for old, new in _SKELETON_RULES:
-        out = out.replace(old, new)
-    return _REPEATS.sub(r"\1", _VOWELS.sub("", out)) or token[:1]
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", _sounds(token))) or token[:1]
 
 
 @lru_cache(maxsize=200_000)
