@@ -160,7 +160,8 @@ def show_resolution(truth: Path) -> None:
     """For the demo: resolve, explain one link, and measure against the truth."""
     engine = _engine()
     with stage_progress(console) as progress:
-        console.print(run_table(resolve_all(engine, progress=progress)))
+        summary = resolve_all(engine, progress=progress)
+    console.print(run_table(summary))
     example = queries.example_link(engine)
     if example is not None:
         for part in explanation_view(queries.explain_record(engine, example)):

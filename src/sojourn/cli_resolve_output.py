@@ -120,7 +120,9 @@ def reviews_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-def _ci(value: tuple[float, float]) -> str:
+def _ci(value: tuple[float, float], percent: bool = False) -> str:
+    if percent:
+        return f"[{value[0]:.3%}, {value[1]:.3%}]"
     return f"[{value[0]:.4f}, {value[1]:.4f}]"
 
 
@@ -138,7 +140,9 @@ def evaluation_tables(report: dict[str, Any]) -> list[RenderableType]:
     for name, value in report["cluster"].items():
         head.add_row(f"cluster {name}", f"{value:.4f}", "")
     for name in ("false_merge_rate", "missed_link_rate"):
-        head.add_row(name.replace("_", " "), f"{overall[name]:.4%}", _ci(overall[f"{name}_ci"]))
+        head.add_row(
+            name.replace("_", " "), f"{overall[name]:.4%}", _ci(overall[f"{name}_ci"], True)
+        )
     head.add_row("blocking recall", f"{report['blocking_recall']['all']:.4f}", "")
     ratio = report.get("worst_best_missed_link_ratio")
     head.add_row(
@@ -161,8 +165,8 @@ def _groups_table(report: dict[str, Any]) -> Table:
             key,
             f"{g['persons']:,}",
             f"{g['f1']:.4f} {_ci(g['f1_ci'])}",
-            f"{g['false_merge_rate']:.3%} {_ci(g['false_merge_rate_ci'])}",
-            f"{g['missed_link_rate']:.3%} {_ci(g['missed_link_rate_ci'])}",
+            f"{g['false_merge_rate']:.3%} {_ci(g['false_merge_rate_ci'], True)}",
+            f"{g['missed_link_rate']:.3%} {_ci(g['missed_link_rate_ci'], True)}",
             f"{report['blocking_recall'].get(key, 0.0):.4f}",
         )
     return table
