@@ -31,7 +31,8 @@ def _removal_orders(rng: np.random.Generator, life: Life, idx: IntArr, spec: Par
     life.appeal[rest[appeal]] = life.decided[rest[appeal]] + uniform_days(
         rng, (5, spec["appeal_window"]), int(appeal.sum())
     )
-    life.final_on[rest[~appeal]] = life.decided[rest[~appeal]] + spec["appeal_window"]
+    # An appeal may be filed up to the 30th day (8 CFR 1003.38(b)): final the day after.
+    life.final_on[rest[~appeal]] = life.decided[rest[~appeal]] + spec["appeal_window"] + 1
 
 
 def _voluntary(rng: np.random.Generator, life: Life, idx: IntArr, spec: Params) -> None:

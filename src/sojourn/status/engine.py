@@ -1,0 +1,220 @@
+"""The status engine: a pure function from a person's events and an as-of date to a
+timeline of statuses, each with the rule, its citation and the records behind it.
+
+On each day the first matching status wins, in this order (the vocabulary of
+docs/status.md): U.S. citizen; removed; self-departed; departed; lawful permanent resident;
+final removal order; voluntary departure; in proceedings; in status; pending application;
+overstay; present without admission. The timeline evaluates that on every day something can
+change (an event's dates, the end of a stay, an appeal window, a voluntary departure period)
+and joins equal neighbours into intervals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sojourn.status.court import court_finding
+from sojourn.status.events import Event, sorted_events
+from sojourn.status.rulebook import RuleBook, default_rules
+from sojourn.status.stay import Basis, Finding, Stay, authorized_stay, departure, pending
+from sojourn.status.unlawful import unlawful_presence
+
+D = dt.timedelta
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: dt.date
+    end: dt.date | None  # the last day; None: still so on the as-of date
+    status: str
+    reason: str
+    rule_id: str
+    citation: str
+    records: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    as_of: dt.date
+    intervals: tuple[Interval, ...]
+    current: Interval | None
+    authorized_until: dt.date | None
+    overstay_days: int | None
+    unlawful_presence_days: int
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+
+IN_COUNTRY_OVER = ("overstay", "in_proceedings", "removal_order_final", "voluntary_departure")
+
+
+def _gone(
+    events: list[Event], day: dt.date, known_on: dt.date, everything: list[Event]
+) -> Finding | None:
+    for e in reversed(events):
+        removed = e.day("removed_on", day) if e.kind == "custody" else None
+        if removed is not None:
+            return Finding(
+                "removed", removed, "removal recorded", Basis("removal.executed", (e.record_id,))
+            )
+        verified = e.day("verified_departure_on", day) if e.kind == "self_departure" else None
+        if verified is not None:
+            basis = Basis("departure.self_departure_verified", (e.record_id,))
+            return Finding("self_departed", verified, "CBP Home departure verified", basis)
+    left, _conflicts = departure(sorted_events(everything, known_on), day, known_on)
+    if left is None:
+        return None
+    rule = {"biometric": "departure.biometric_exit", "land_exchange": "departure.land_exchange"}
+    basis = Basis(
+        rule.get(str(left.get("provenance")), "departure.carrier_manifest"), (left.record_id,)
+    )
+    return Finding("departed", left.date, "departed the U.S.", basis)
+
+
+def _citizen(events: list[Event], day: dt.date) -> Finding | None:
+    for e in events:
+        if e.kind == "naturalization" and e.date <= day:
+            basis = Basis("citizenship.naturalization", (e.record_id,))
+            return Finding("us_citizen", e.date, "naturalized", basis)
+    return None
+
+
+def _lpr(events: list[Event], day: dt.date) -> Finding | None:
+    for e in events:
+        decided = e.day("decided_on", day) if e.kind == "status" else None
+        if decided is not None and e.get("form") == "I-485" and e.get("outcome") == "approved":
+            basis = Basis("application.adjustment_approved", (e.record_id,))
+            return Finding("lawful_permanent_resident", decided, "adjusted status", basis)
+    return None
+
+
+def _ran_on_pending(stay: Stay, day: dt.date) -> bool:
+    """A day after the admitted stay that was authorized only because an application was
+    pending (it was denied later)."""
+    end, until = stay.admitted_until, stay.until
+    return stay.denied and end is not None and until is not None and end < day <= until
+
+
+def _stay_findings(events: list[Event], day: dt.date, stay: Stay | None) -> Finding | None:
+    waiting = pending(events, day)
+    if stay is not None and _ran_on_pending(stay, day):
+        assert stay.admitted_until is not None
+        basis = Basis("application.extension_or_change_pending", stay.extended_by[-1].records)
+        since = stay.admitted_until + D(days=1)
+        return Finding("pending_application", since, "application pending", basis)
+    if stay is not None and (stay.until is None or stay.until >= day):
+        basis = stay.extended_by[-1] if stay.extended_by else stay.basis
+        return Finding("in_status", stay.admission.date, "within the authorized stay", basis)
+    if waiting:
+        since = (
+            max(waiting[0].date, stay.until + D(days=1)) if stay and stay.until else waiting[0].date
+        )
+        rule = "application.adjustment_pending" if waiting[0].get("form") == "I-485" else (
+            "application.asylum_pending" if waiting[0].get("form") == "I-589"
+            else "application.extension_or_change_pending"
+        )  # fmt: skip
+        return Finding(
+            "pending_application",
+            since,
+            "application pending",
+            Basis(rule, (waiting[0].record_id,)),
+        )
+    if stay is not None and stay.until is not None:
+        basis = Basis(
+            "unlawful_presence.accrual",
+            (*stay.basis.records, *(b.records[0] for b in stay.extended_by)),
+        )
+        return Finding(
+            "overstay",
+            stay.until + D(days=1),
+            "authorized stay ended; no departure, no pending application",
+            basis,
+        )
+    return None
+
+
+def status_on(
+    events: list[Event], day: dt.date, rules: RuleBook, known_on: dt.date | None = None
+) -> Finding | None:
+    """The status on ``day`` (first matching rule wins), from the events dated on or before
+    it; records known by ``known_on`` (default: ``day``) can contradict a departure."""
+    known = sorted_events(events, day)
+    found = (
+        _citizen(known, day)
+        or _gone(known, day, max(known_on or day, day), events)
+        or _lpr(known, day)
+        or court_finding(known, day, rules)
+        or _stay_findings(known, day, authorized_stay(known, day, rules))
+    )
+    if found is None and known:
+        basis = Basis("unlawful_presence.accrual", (known[0].record_id,))
+        return Finding("present_without_admission", known[0].date, "no admission recorded", basis)
+    return found
+
+
+def _change_days(events: list[Event], as_of: dt.date, rules: RuleBook) -> list[dt.date]:
+    days: set[dt.date] = set()
+    for e in events:
+        for value in e.fields.values():
+            if isinstance(value, dt.date):
+                days.update((value, value + D(days=1), value + D(days=31)))
+        days.add(e.date)
+    stay = authorized_stay(events, as_of, rules)
+    if stay is not None and stay.until is not None:
+        days.add(stay.until + D(days=1))
+    return sorted(d for d in days if d <= as_of)
+
+
+def timeline(
+    events: list[Event], as_of: dt.date, birth_date: dt.date | None = None,
+    rules: RuleBook | None = None,
+) -> Timeline:  # fmt: skip
+    """The person's statuses up to ``as_of``."""
+    book = rules or default_rules()
+    known = sorted_events(events, as_of)
+    intervals: list[Interval] = []
+    for day in _change_days(known, as_of, book):
+        found = status_on(known, day, book, as_of)
+        if found is None:
+            continue
+        if intervals and (intervals[-1].status, intervals[-1].rule_id) == (
+            found.status,
+            found.basis.rule_id,
+        ):
+            continue
+        if intervals:
+            last = intervals[-1]
+            intervals[-1] = Interval(
+                last.start,
+                day - D(days=1),
+                last.status,
+                last.reason,
+                last.rule_id,
+                last.citation,
+                last.records,
+            )
+        rule = book.require(found.basis.rule_id, day)
+        intervals.append(
+            Interval(
+                day, None, found.status, found.reason, rule.id, rule.citation, found.basis.records
+            )
+        )
+    stay = authorized_stay(known, as_of, book)
+    current = intervals[-1] if intervals else None
+    until = stay.until if stay else None
+    over = None
+    if (
+        current
+        and current.status in IN_COUNTRY_OVER
+        and until
+        and until < as_of
+        and not pending(known, as_of)
+    ):
+        over = (as_of - until).days
+    days = unlawful_presence(known, as_of, until, birth_date, book)
+    _, conflicts = departure(known, as_of)
+    flags = tuple(
+        f"departure record {c.record_id} contradicted by later records in the country"
+        for c in conflicts
+    )
+    return Timeline(as_of, tuple(intervals), current, until, over, days, flags)

@@ -1,0 +1,176 @@
+"""The facts the status engine derives from events on one day: the authorized stay of the
+last admission, pending applications, departures and their evidence, court orders.
+
+Every fact carries the rule that made it and the records behind it (``Basis``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sojourn.status.events import Event
+from sojourn.status.rulebook import RuleBook
+
+D = dt.timedelta
+STAY_FORMS = ("I-539", "I-129")
+PENDING_FORMS = ("I-539", "I-129", "I-485", "I-589")
+#: Records that show the person in the country on their date (a manifest departure
+#: followed by one of these, before any new arrival, is a conflict, not a departure).
+IN_COUNTRY = ("address", "status", "custody", "conviction", "court")
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The rule and the records behind a derived fact."""
+
+    rule_id: str
+    records: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A status on a day: since when, why (rule), and the records behind it."""
+
+    status: str
+    since: dt.date
+    reason: str
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class Stay:
+    """The authorized stay of the last admission as known on a day (``until`` None: no end
+    date yet, as for duration of status without a program end)."""
+
+    admission: Event
+    until: dt.date | None
+    basis: Basis
+    extended_by: tuple[Basis, ...] = ()
+    #: The end of the stay before any application changed it.
+    admitted_until: dt.date | None = None
+
+    @property
+    def denied(self) -> bool:
+        """Whether the stay ran on only while an application was pending, then denied."""
+        return bool(self.extended_by) and self.extended_by[-1].rule_id == "application.denial"
+
+
+def last_admission(events: list[Event], day: dt.date) -> Event | None:
+    arrivals = [e for e in events if e.kind == "arrival" and e.date <= day]
+    return arrivals[-1] if arrivals else None
+
+
+def _student_end(
+    events: list[Event], admission: Event, day: dt.date, rules: RuleBook
+) -> tuple[dt.date | None, Basis]:
+    """End of a duration-of-status stay: program end + grace, or the termination date."""
+    ds = Basis("admission.duration_of_status", (admission.record_id,))
+    cls = str(admission.get("class_of_admission") or "")
+    sevis = [e for e in events if e.kind == "student" and e.date <= day]
+    if not sevis:
+        return None, ds
+    record = sevis[-1]
+    status, status_date = record.get("status"), record.day("status_date", day)
+    ids = (admission.record_id, record.record_id)
+    if status == "terminated" and status_date is not None:
+        return status_date, Basis("grace.f1_termination", ids)
+    end = record.day("program_end")
+    if status == "completed" and status_date is not None:
+        end = status_date
+    if end is None:
+        return None, ds
+    rule_id = {"J": "grace.j1_program_end", "M": "grace.m1_completion"}.get(
+        cls[:1], "grace.f1_completion"
+    )
+    grace = int(rules.require(rule_id, end).param("grace_days"))
+    return end + D(days=grace), Basis(rule_id, ids)
+
+
+def _admitted_until(
+    events: list[Event], admission: Event, day: dt.date, rules: RuleBook
+) -> tuple[dt.date | None, Basis]:
+    cls = admission.get("class_of_admission")
+    arrived, admit_until = admission.date, admission.day("admit_until")
+    waiver = rules.require("admission.visa_waiver", arrived)
+    if cls in waiver.classes:
+        cap = arrived + D(days=int(waiver.param("max_stay_days")))
+        until = min(admit_until, cap) if admit_until else cap
+        return until, Basis(waiver.id, (admission.record_id,))
+    if admission.get("duration_of_status") or (admit_until is None and cls in _ds(rules, arrived)):
+        return _student_end(events, admission, day, rules)
+    return admit_until, Basis("admission.fixed_period", (admission.record_id,))
+
+
+def _ds(rules: RuleBook, on: dt.date) -> frozenset[str]:
+    return rules.require("admission.duration_of_status", on).classes
+
+
+def authorized_stay(events: list[Event], day: dt.date, rules: RuleBook) -> Stay | None:
+    """The authorized stay of the last admission on or before ``day``, with approved
+    extensions and changes (retroactive) and denials (the stay ends on the decision date)."""
+    admission = last_admission(events, day)
+    if admission is None:
+        return None
+    until, basis = _admitted_until(events, admission, day, rules)
+    admitted_until = until
+    extended: list[Basis] = []
+    waiver = (
+        admission.get("class_of_admission")
+        in rules.require("admission.visa_waiver", admission.date).classes
+    )
+    for app in applications(events, day, STAY_FORMS, after=admission.date):
+        decided = app.day("decided_on", day)
+        timely = until is None or app.date <= until
+        if waiver or decided is None or not timely:
+            continue
+        valid = app.day("valid_until")
+        if app.get("outcome") == "approved" and valid is not None:
+            until = max(until, valid) if until else valid
+            extended.append(Basis("application.approval_retroactive", (app.record_id,)))
+        elif app.get("outcome") == "denied" and until is not None and until < decided:
+            until = decided
+            extended.append(Basis("application.denial", (app.record_id,)))
+    return Stay(admission, until, basis, tuple(extended), admitted_until)
+
+
+def applications(
+    events: list[Event], day: dt.date, forms: tuple[str, ...], after: dt.date | None = None
+) -> list[Event]:
+    """Applications of ``forms`` filed on or before ``day`` (and on or after ``after``)."""
+    return [
+        e
+        for e in events
+        if e.kind == "status"
+        and e.get("form") in forms
+        and e.date <= day
+        and (after is None or e.date >= after)
+    ]
+
+
+def pending(
+    events: list[Event], day: dt.date, forms: tuple[str, ...] = PENDING_FORMS
+) -> list[Event]:
+    """Applications filed on or before ``day`` and not decided by then."""
+    return [a for a in applications(events, day, forms) if a.day("decided_on", day) is None]
+
+
+def departure(
+    events: list[Event], day: dt.date, known_on: dt.date | None = None
+) -> tuple[Event | None, list[Event]]:
+    """The confirmed departure after the last admission (or after the first record, for a
+    person never admitted), and the manifest departures contradicted by records of presence
+    dated after them (up to ``known_on``, the as-of date: what is known then)."""
+    admission = last_admission(events, day)
+    start = admission.date if admission else dt.date.min
+    conflicts: list[Event] = []
+    for e in reversed(events):
+        if e.kind != "departure" or not start <= e.date <= day:
+            continue
+        horizon = known_on or day
+        later = [x for x in events if x.kind in IN_COUNTRY and e.date < x.date <= horizon]
+        if e.get("provenance") == "manifest" and later:
+            conflicts.append(e)
+            continue
+        return e, conflicts
+    return None, conflicts

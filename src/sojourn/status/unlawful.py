@@ -1,0 +1,56 @@
+"""Unlawful-presence days of the current stay: consecutive days after the authorized stay
+ended, none while under 18, none for a duration-of-status admission until a formal finding
+(a denial or an immigration judge's order), none while an asylum application is pending."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sojourn.status.events import Event
+from sojourn.status.rulebook import RuleBook
+from sojourn.status.stay import applications, authorized_stay
+
+D = dt.timedelta
+
+
+def _adult_from(birth_date: dt.date | None, years: int) -> dt.date:
+    if birth_date is None:
+        return dt.date.min
+    try:
+        return birth_date.replace(year=birth_date.year + years)
+    except ValueError:  # born on Feb 29: the birthday is Mar 1 in a common year
+        return dt.date(birth_date.year + years, 3, 1)
+
+
+def _finding(events: list[Event], day: dt.date) -> dt.date | None:
+    """The first formal finding: a denied application or an immigration judge's order."""
+    dates = [
+        e.day("decided_on", day) if e.kind == "status" and e.get("outcome") == "denied"
+        else e.day("order_date", day) if e.kind == "court" else None
+        for e in events
+    ]  # fmt: skip
+    known = [d for d in dates if d is not None]
+    return min(known) if known else None
+
+
+def unlawful_presence(
+    events: list[Event],
+    as_of: dt.date,
+    until: dt.date | None,
+    birth_date: dt.date | None,
+    rules: RuleBook,
+) -> int:
+    """Days of unlawful presence accrued in the current stay up to ``as_of``."""
+    stay = authorized_stay(events, as_of, rules)
+    if stay is None or until is None or until >= as_of:
+        return 0
+    start = max(until + D(days=1), _adult_from(birth_date, int(
+        rules.require("unlawful_presence.minor", as_of).param("age_years"))))  # fmt: skip
+    if stay.basis.rule_id.startswith(("admission.duration_of_status", "grace.")):
+        finding = _finding(events, as_of)
+        if finding is None:
+            return 0
+        start = max(start, finding + D(days=1))
+    asylum = [a.date for a in applications(events, as_of, ("I-589",)) if a.date >= start]
+    end = min([as_of, *(d - D(days=1) for d in asylum)])
+    return max((end - start).days + 1, 0)
