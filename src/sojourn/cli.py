@@ -23,6 +23,7 @@ from sojourn.cli_output import (
 )
 from sojourn.cli_resolve import register as register_resolve
 from sojourn.cli_resolve import show_resolution
+from sojourn.cli_status import register as register_status
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 
@@ -125,13 +126,20 @@ def demo(
 
 
 register_resolve(app)
+register_status(app)
 
 
 def main() -> None:
     """Entry point: errors are one clear line (set SOJOURN_DEBUG=1 for a traceback)."""
     try:
         app()
-    except (rec.MappingError, rec.ManifestError, rec.SourceFileError, ValueError) as exc:
+    except (
+        rec.MappingError,
+        rec.ManifestError,
+        rec.SourceFileError,
+        ValueError,
+        LookupError,
+    ) as exc:
         _fail(" ".join(line.strip() for line in str(exc).splitlines() if line.strip()), 2)
     except Exception as exc:  # the top of the CLI: one line, never a traceback
         if os.environ.get("SOJOURN_DEBUG"):

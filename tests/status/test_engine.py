@@ -303,3 +303,36 @@ def test_every_interval_cites_its_rule_and_records() -> None:
 @pytest.mark.parametrize("on", ["2023-12-31"])
 def test_nothing_known_before_the_first_record(on: str) -> None:
     assert status([arrival()], on).current is None
+
+
+# bar.three_year / bar.ten_year — INA 212(a)(9)(B)(i): triggered by departure
+def test_bar_three_year_after_more_than_180_days() -> None:
+    left = make_event("departure", "dep", departure_date="2025-01-15", provenance="biometric")
+    result = status([arrival(), left], "2025-03-01")
+    assert result.unlawful_presence_days == 189  # Jul 10, 2024 to Jan 14, 2025
+    assert result.bar is not None and result.bar.startswith("3-year bar until 2028-01-15")
+
+
+def test_bar_ten_year_after_a_year_and_none_before_180_days() -> None:
+    late = make_event("departure", "dep", departure_date="2025-08-01", provenance="biometric")
+    assert status([arrival(), late], "2025-09-01").bar.startswith("10-year bar")  # type: ignore[union-attr]
+    soon = make_event("departure", "dep", departure_date="2024-12-01", provenance="biometric")
+    result = status([arrival(), soon], "2025-01-01")
+    assert result.unlawful_presence_days == 144 and result.bar is None
+
+
+def test_grace_f1_completion_ending_on_a_weekend_is_not_moved() -> None:
+    # Program ends Fri 2025-05-16; 60 days later is Tue 2025-07-15 ... and a Saturday end:
+    events = [
+        arrival("F1", until=None, duration_of_status=True),
+        student("2024-01-15", "2025-05-17"),
+    ]
+    assert dt.date(2025, 7, 16).weekday() == 2  # grace ends on a calendar date, no roll-over
+    saturday = [
+        arrival("F1", until=None, duration_of_status=True),
+        student("2024-01-15", "2025-05-20"),
+    ]
+    assert dt.date(2025, 7, 19).weekday() == 5
+    assert current(saturday, "2025-07-19")[0] == "in_status"
+    assert current(saturday, "2025-07-20")[0] == "overstay"  # Sunday: already over
+    assert current(events, "2025-07-17")[0] == "overstay"

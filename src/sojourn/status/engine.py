@@ -18,7 +18,7 @@ from sojourn.status.court import court_finding
 from sojourn.status.events import Event, sorted_events
 from sojourn.status.rulebook import RuleBook, default_rules
 from sojourn.status.stay import Basis, Finding, Stay, authorized_stay, departure, pending
-from sojourn.status.unlawful import unlawful_presence
+from sojourn.status.unlawful import bar, unlawful_presence
 
 D = dt.timedelta
 
@@ -43,9 +43,12 @@ class Timeline:
     overstay_days: int | None
     unlawful_presence_days: int
     flags: tuple[str, ...] = field(default_factory=tuple)
+    #: The 3- or 10-year bar a departure after unlawful presence triggered, if any.
+    bar: str | None = None
 
 
 IN_COUNTRY_OVER = ("overstay", "in_proceedings", "removal_order_final", "voluntary_departure")
+GONE = ("departed", "removed", "self_departed")
 
 
 def _gone(
@@ -211,10 +214,12 @@ def timeline(
         and not pending(known, as_of)
     ):
         over = (as_of - until).days
-    days = unlawful_presence(known, as_of, until, birth_date, book)
+    gone = current.start if current and current.status in GONE else None
+    days = unlawful_presence(known, as_of, until, birth_date, book, gone)
+    barred = bar(days, gone, book)
     _, conflicts = departure(known, as_of)
     flags = tuple(
         f"departure record {c.record_id} contradicted by later records in the country"
         for c in conflicts
     )
-    return Timeline(as_of, tuple(intervals), current, until, over, days, flags)
+    return Timeline(as_of, tuple(intervals), current, until, over, days, flags, barred)

@@ -39,8 +39,10 @@ def unlawful_presence(
     until: dt.date | None,
     birth_date: dt.date | None,
     rules: RuleBook,
+    left_on: dt.date | None = None,
 ) -> int:
-    """Days of unlawful presence accrued in the current stay up to ``as_of``."""
+    """Days of unlawful presence accrued in the last stay up to ``as_of``, or up to the day
+    before ``left_on`` when the person has left (departed, removed)."""
     stay = authorized_stay(events, as_of, rules)
     if stay is None or until is None or until >= as_of:
         return 0
@@ -52,5 +54,23 @@ def unlawful_presence(
             return 0
         start = max(start, finding + D(days=1))
     asylum = [a.date for a in applications(events, as_of, ("I-589",)) if a.date >= start]
-    end = min([as_of, *(d - D(days=1) for d in asylum)])
+    last = as_of if left_on is None else min(as_of, left_on - D(days=1))
+    end = min([last, *(d - D(days=1) for d in asylum)])
     return max((end - start).days + 1, 0)
+
+
+def bar(days: int, left_on: dt.date | None, rules: RuleBook) -> str | None:
+    """The bar a departure after ``days`` of unlawful presence triggers, if any."""
+    if left_on is None:
+        return None
+    for rule_id in ("bar.ten_year", "bar.three_year"):
+        rule = rules.require(rule_id, left_on)
+        if days >= int(rule.param("min_days")):
+            years = int(rule.param("bar_years"))
+            ends = (
+                left_on.replace(year=left_on.year + years)
+                if not (left_on.month == 2 and left_on.day == 29)
+                else dt.date(left_on.year + years, 3, 1)
+            )
+            return f"{years}-year bar until {ends.isoformat()} ({rule.citation})"
+    return None

@@ -1,0 +1,66 @@
+"""``sojourn status``: a person's lifecycle timeline (thin over ``sojourn.status``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sojourn.status.engine import Timeline
+from sojourn.status.person import person_status, timeline_dict
+from sojourn.store import connect, upgrade
+
+console = Console()
+
+
+def status(
+    person_id: Annotated[str, typer.Argument(help="A person id (see `sojourn export links`).")],
+    as_of: Annotated[
+        str | None, typer.Option(help="As of this date (YYYY-MM-DD; default today).")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Where a person stands: the timeline of statuses, each with its rule and citation."""
+    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    engine = connect()
+    upgrade(engine)
+    result = person_status(engine, person_id, day)
+    if output == "json":
+        console.print_json(json.dumps(timeline_dict(result), default=str))
+        return
+    console.print(timeline_table(result, person_id))
+    console.print(summary_line(result))
+
+
+def timeline_table(result: Timeline, person_id: str) -> Table:
+    table = Table(title=f"person {person_id} as of {result.as_of.isoformat()}")
+    for name in ("from", "to", "status", "rule", "citation", "records"):
+        table.add_column(name, overflow="fold")
+    for i in result.intervals:
+        end = i.end.isoformat() if i.end else "now"
+        records = ", ".join(r[:12] for r in i.records)
+        table.add_row(i.start.isoformat(), end, i.status, i.rule_id, escape(i.citation), records)
+    return table
+
+
+def summary_line(result: Timeline) -> str:
+    current = result.current.status if result.current else "no records known on this date"
+    parts = [f"current: {current}"]
+    if result.authorized_until:
+        parts.append(f"authorized until {result.authorized_until.isoformat()}")
+    if result.overstay_days is not None:
+        parts.append(f"overstay {result.overstay_days} days")
+    parts.append(f"unlawful presence {result.unlawful_presence_days} days")
+    if result.bar:
+        parts.append(result.bar)
+    parts.extend(result.flags)
+    return " · ".join(parts)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(status)

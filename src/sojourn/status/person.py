@@ -1,0 +1,52 @@
+"""A resolved person's status from the store: their records (through the current links)
+become events, and the engine computes the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from sojourn.records.tables import records
+from sojourn.resolve.store import current_links
+from sojourn.status.engine import Timeline, timeline
+from sojourn.status.events import Event, event_from_record
+from sojourn.status.rulebook import RuleBook
+
+
+class UnknownPersonError(LookupError):
+    """No current link names this person."""
+
+
+def person_events(engine: Engine, person_id: str) -> tuple[list[Event], dt.date | None]:
+    """The events of a person's records, and their most often recorded full birth date."""
+    with engine.connect() as conn:
+        links = current_links(conn).filter(pl.col("person_id") == person_id)
+        if links.is_empty():
+            raise UnknownPersonError(f"no person with id {person_id}")
+        query = select(
+            records.c.id, records.c.kind, records.c.event_date, records.c.event,
+            records.c.birth_date,
+        ).where(records.c.id.in_(links["record_id"].to_list()))  # fmt: skip
+        rows = conn.execute(query).all()
+    events = [event_from_record(dict(r._mapping)) for r in rows]
+    births = Counter(r.birth_date for r in rows if r.birth_date and len(r.birth_date) == 10)
+    birth = dt.date.fromisoformat(births.most_common(1)[0][0]) if births else None
+    return events, birth
+
+
+def person_status(
+    engine: Engine, person_id: str, as_of: dt.date, rules: RuleBook | None = None
+) -> Timeline:
+    """The timeline of a resolved person as of ``as_of``."""
+    events, birth = person_events(engine, person_id)
+    return timeline(events, as_of, birth, rules)
+
+
+def timeline_dict(result: Timeline) -> dict[str, Any]:
+    """A JSON-ready form of a timeline."""
+    return asdict(result)

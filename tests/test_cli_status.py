@@ -1,0 +1,36 @@
+"""``sojourn status`` on a resolved generated population."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from sojourn.cli import app
+
+runner = CliRunner()
+
+
+def test_status_of_a_resolved_person(tmp_path: Path) -> None:
+    out = tmp_path / "synth"
+    assert runner.invoke(app, ["generate", "--persons", "300", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["resolve"]).exit_code == 0
+    links = tmp_path / "links.csv"
+    runner.invoke(app, ["export", "links", "--out", str(links)])
+    with links.open(encoding="utf-8") as handle:
+        person = next(r["person_id"] for r in csv.DictReader(handle) if r["source"] == "cbp-i94")
+    shown = runner.invoke(app, ["status", person, "--as-of", "2026-10-01"])
+    assert shown.exit_code == 0, shown.output
+    assert "current:" in shown.output and "in_status" in shown.output
+    data = json.loads(runner.invoke(app, ["status", person, "--format", "json"]).output)
+    assert data["intervals"][0]["citation"] and data["intervals"][0]["records"]
+    assert data["current"]["status"] in {"in_status", "departed", "overstay", "pending_application",
+                                         "in_proceedings", "lawful_permanent_resident"}  # fmt: skip
+
+
+def test_status_of_an_unknown_person_is_a_clear_error() -> None:
+    result = runner.invoke(app, ["status", "P-nobody"])
+    assert result.exit_code != 0 and "no person with id P-nobody" in str(result.exception)
