@@ -322,17 +322,12 @@ def test_bar_ten_year_after_a_year_and_none_before_180_days() -> None:
 
 
 def test_grace_f1_completion_ending_on_a_weekend_is_not_moved() -> None:
-    # Program ends Fri 2025-05-16; 60 days later is Tue 2025-07-15 ... and a Saturday end:
-    events = [
-        arrival("F1", until=None, duration_of_status=True),
-        student("2024-01-15", "2025-05-17"),
-    ]
-    assert dt.date(2025, 7, 16).weekday() == 2  # grace ends on a calendar date, no roll-over
+    # The program ends 2025-05-20; 60 days later is Saturday 2025-07-19. The grace period
+    # ends on that calendar date: it does not roll over to the next business day.
     saturday = [
         arrival("F1", until=None, duration_of_status=True),
         student("2024-01-15", "2025-05-20"),
     ]
     assert dt.date(2025, 7, 19).weekday() == 5
     assert current(saturday, "2025-07-19")[0] == "in_status"
-    assert current(saturday, "2025-07-20")[0] == "overstay"  # Sunday: already over
-    assert current(events, "2025-07-17")[0] == "overstay"
+    assert current(saturday, "2025-07-20")[0] == "overstay"
