@@ -12,6 +12,7 @@ and joins equal neighbours into intervals.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from sojourn.status.court import court_finding
@@ -64,7 +65,8 @@ def _gone(
         if verified is not None:
             basis = Basis("departure.self_departure_verified", (e.record_id,))
             return Finding("self_departed", verified, "CBP Home departure verified", basis)
-    left, _conflicts = departure(sorted_events(everything, known_on), day, known_on)
+    horizon = everything[: bisect_right([e.date for e in everything], known_on)]
+    left, _conflicts = departure(horizon, day, known_on)
     if left is None:
         return None
     rule = {"biometric": "departure.biometric_exit", "land_exchange": "departure.land_exchange"}
@@ -140,8 +142,9 @@ def status_on(
     events: list[Event], day: dt.date, rules: RuleBook, known_on: dt.date | None = None
 ) -> Finding | None:
     """The status on ``day`` (first matching rule wins), from the events dated on or before
-    it; records known by ``known_on`` (default: ``day``) can contradict a departure."""
-    known = sorted_events(events, day)
+    it; records known by ``known_on`` (default: ``day``) can contradict a departure.
+    ``events`` must be sorted (``sorted_events``)."""
+    known = events[: bisect_right([e.date for e in events], day)]
     found = (
         _citizen(known, day)
         or _gone(known, day, max(known_on or day, day), events)
@@ -156,15 +159,25 @@ def status_on(
 
 
 def _change_days(events: list[Event], as_of: dt.date, rules: RuleBook) -> list[dt.date]:
+    """The days on which the status can change: every recorded date and the day after it,
+    the day each appeal window closes, and the day after each admission's stay ends."""
     days: set[dt.date] = set()
+    window = D(days=int(rules.require("order.final_no_appeal", as_of).param("appeal_days")) + 1)
     for e in events:
+        days.add(e.date)
         for value in e.fields.values():
             if isinstance(value, dt.date):
-                days.update((value, value + D(days=1), value + D(days=31)))
-        days.add(e.date)
-    stay = authorized_stay(events, as_of, rules)
-    if stay is not None and stay.until is not None:
-        days.add(stay.until + D(days=1))
+                days.update((value, value + D(days=1)))
+        ordered = e.day("order_date") if e.kind == "court" else None
+        if ordered is not None:
+            days.add(ordered + window)
+    arrivals = [e.date for e in events if e.kind == "arrival"]
+    following: list[dt.date | None] = [*arrivals[1:], None] if arrivals else []
+    for start, nxt in zip(arrivals, following, strict=True):
+        last_day = min(as_of, nxt - D(days=1)) if nxt else as_of
+        stay = authorized_stay(events, max(start, last_day), rules)
+        if stay is not None and stay.until is not None:
+            days.add(stay.until + D(days=1))
     return sorted(d for d in days if d <= as_of)
 
 

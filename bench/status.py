@@ -1,0 +1,125 @@
+"""Benchmark of the status engine (issue 4, in progress).
+
+Generates N persons (default 20,000), ingests them into a temporary SQLite database, groups
+the records by their true person (truth/records.csv), computes each person's status as of the
+generator's date and compares it with truth/status.csv; then times one person with 50 events.
+Prints figures, asserts nothing.
+
+    .venv/bin/python bench/status.py [--persons N] [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from sqlalchemy import Engine, select
+
+from sojourn.records import ingest_file, plan
+from sojourn.records.tables import records
+from sojourn.status.engine import timeline
+from sojourn.status.events import Event, event_from_record, make_event
+from sojourn.store import make_engine, upgrade
+from sojourn.synth import generate
+
+
+def _events_by_person(engine: Engine, data: Path) -> dict[str, list[Event]]:
+    columns = (records.c.id, records.c.kind, records.c.event_date, records.c.event,
+               records.c.source, records.c.source_record_id)  # fmt: skip
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns)).all()
+    truth = pl.read_csv(data / "truth" / "records.csv", infer_schema=False)
+    key = {
+        (s, r): p
+        for s, r, p in truth.unique(["source", "source_record_id"])
+        .select("source", "source_record_id", "person_id")
+        .iter_rows()
+    }
+    by: dict[str, list[Event]] = collections.defaultdict(list)
+    for row in rows:
+        person = key.get((row.source, row.source_record_id))
+        if person is not None:
+            by[person].append(event_from_record(dict(row._mapping)))
+    return by
+
+
+def _births(data: Path) -> dict[str, dt.date | None]:
+    persons = pl.read_csv(data / "truth" / "persons.csv", infer_schema=False)
+    return {
+        p: dt.date.fromisoformat(b) if b else None
+        for p, b in persons.select("person_id", "birth_date").iter_rows()
+    }
+
+
+def _compare(data: Path, by: dict[str, list[Event]], as_of: dt.date) -> None:
+    truth = pl.read_csv(data / "truth" / "status.csv", infer_schema=False)
+    expected = dict(truth.select("person_id", "status").iter_rows())
+    births = _births(data)
+    start = time.perf_counter()
+    got = {}
+    for person, events in by.items():
+        result = timeline(events, as_of, births.get(person))
+        got[person] = result.current.status if result.current else "none"
+    seconds = time.perf_counter() - start
+    pairs = collections.Counter((expected[p], got[p]) for p in got)
+    agree = sum(v for (a, b), v in pairs.items() if a == b)
+    print(f"persons {len(got):,}: status equal to the truth for {agree / len(got):.2%}")
+    print(f"  {seconds / len(got) * 1000:.3f} ms per person ({seconds:.1f} s in all)")
+    print("  differences (truth → engine):")
+    for (a, b), v in pairs.most_common():
+        if a != b:
+            print(f"    {a:<26} → {b:<26} {v:>6,}")
+
+
+def _fifty_events() -> list[Event]:
+    events = []
+    day = dt.date(2010, 1, 1)
+    for i in range(25):
+        until = day + dt.timedelta(days=90)
+        events.append(make_event("arrival", f"a{i}", arrival_date=day, class_of_admission="B2",
+                                 admit_until=until, mode="air"))  # fmt: skip
+        left = day + dt.timedelta(days=30)
+        events.append(make_event("departure", f"d{i}", departure_date=left, provenance="biometric"))
+        day = left + dt.timedelta(days=120)
+    return events
+
+
+def _one_person() -> None:
+    events = _fifty_events()
+    timeline(events, dt.date(2025, 1, 1))
+    times = []
+    for _ in range(200):
+        start = time.perf_counter_ns()
+        timeline(events, dt.date(2025, 1, 1))
+        times.append(time.perf_counter_ns() - start)
+    p50, p99 = np.percentile(np.array(times) / 1e6, [50, 99])
+    print(f"one person with {len(events)} events: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--data", type=Path, default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="sojourn-status-") as tmp:
+        data = args.data or Path(tmp) / "data"
+        if not (data / "manifest.json").exists():
+            generate(args.persons, 3, dt.date(2025, 9, 30), data)
+        engine = make_engine(f"sqlite:///{tmp}/bench.db")
+        upgrade(engine)
+        for item in plan([data], None):
+            ingest_file(engine, item.path, item.mapping)
+        as_of = dt.date.fromisoformat(json.loads((data / "manifest.json").read_text())["as_of"])
+        _compare(data, _events_by_person(engine, data), as_of)
+        _one_person()
+
+
+if __name__ == "__main__":
+    main()
