@@ -331,3 +331,30 @@ def test_grace_f1_completion_ending_on_a_weekend_is_not_moved() -> None:
     assert dt.date(2025, 7, 19).weekday() == 5
     assert current(saturday, "2025-07-19")[0] == "in_status"
     assert current(saturday, "2025-07-20")[0] == "overstay"
+
+
+# parole — INA 212(d)(5)(A): not an admission; presence authorized until it expires
+def test_parole_until_expiry_then_no_authorization() -> None:
+    events = [arrival("PAROLE", on="2023-01-15", until="2025-01-14")]
+    assert current(events, "2025-01-14") == ("in_status", "parole")
+    assert current(events, "2025-01-15")[0] == "overstay"
+
+
+# tps.designation — INA 244: protected while the grant is valid
+def test_tps_grant_protects_while_valid() -> None:
+    tps = app("I-821", "2024-08-01", "approved", "2024-10-01", "2026-03-31", rid="tps")
+    events = [arrival(), tps]
+    assert current(events, "2024-09-01")[0] == "overstay"  # a pending TPS request is not a stay
+    assert current(events, "2025-06-01") == ("in_status", "tps.designation")
+    result = status(events, "2026-04-10")
+    assert result.current.status == "overstay"  # type: ignore[union-attr]
+    # Jul 10 - Sep 30, 2024 (83 days), then none under TPS, then Apr 1 - 10, 2026 (10 days).
+    assert result.unlawful_presence_days == 93
+
+
+# application.asylum_pending — INA 212(a)(9)(B)(iii)(II): no accrual while pending
+def test_application_asylum_pending_stops_unlawful_presence() -> None:
+    events = [arrival(), app("I-589", "2024-09-01", rid="asylum")]
+    result = status(events, "2024-12-01")
+    assert result.current.rule_id == "application.asylum_pending"  # type: ignore[union-attr]
+    assert result.unlawful_presence_days == 53  # Jul 10 - Aug 31, 2024

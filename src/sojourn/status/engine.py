@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from sojourn.status.court import court_finding
 from sojourn.status.events import Event, sorted_events
 from sojourn.status.rulebook import RuleBook, default_rules
-from sojourn.status.stay import Basis, Finding, Stay, authorized_stay, departure, pending
+from sojourn.status.stay import (
+    Basis,
+    Finding,
+    Stay,
+    authorized_stay,
+    departure,
+    pending,
+    protected_until,
+)
 from sojourn.status.unlawful import bar, unlawful_presence
 
 D = dt.timedelta
@@ -102,6 +110,9 @@ def _ran_on_pending(stay: Stay, day: dt.date) -> bool:
 
 def _stay_findings(events: list[Event], day: dt.date, stay: Stay | None) -> Finding | None:
     waiting = pending(events, day)
+    tps = protected_until(events, day)
+    if tps is not None and (stay is None or stay.until is None or stay.until < day):
+        return Finding("in_status", day, "temporary protected status granted", tps[1])
     if stay is not None and _ran_on_pending(stay, day):
         assert stay.admitted_until is not None
         basis = Basis("application.extension_or_change_pending", stay.extended_by[-1].records)

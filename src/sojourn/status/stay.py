@@ -99,7 +99,20 @@ def _admitted_until(
         return until, Basis(waiver.id, (admission.record_id,))
     if admission.get("duration_of_status") or (admit_until is None and cls in _ds(rules, arrived)):
         return _student_end(events, admission, day, rules)
+    if cls in rules.require("parole", arrived).classes:
+        return admit_until, Basis("parole", (admission.record_id,))
     return admit_until, Basis("admission.fixed_period", (admission.record_id,))
+
+
+def protected_until(events: list[Event], day: dt.date) -> tuple[dt.date, Basis] | None:
+    """TPS granted (an approved I-821) and still valid on ``day``: its end and basis."""
+    for e in reversed(events):
+        decided = e.day("decided_on", day) if e.kind == "status" else None
+        valid = e.day("valid_until")
+        granted = e.get("form") == "I-821" and e.get("outcome") == "approved"
+        if granted and decided is not None and valid is not None and valid >= day:
+            return valid, Basis("tps.designation", (e.record_id,))
+    return None
 
 
 def _ds(rules: RuleBook, on: dt.date) -> frozenset[str]:

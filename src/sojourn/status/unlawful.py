@@ -1,6 +1,7 @@
-"""Unlawful-presence days of the current stay: consecutive days after the authorized stay
-ended, none while under 18, none for a duration-of-status admission until a formal finding
-(a denial or an immigration judge's order), none while an asylum application is pending."""
+"""Unlawful-presence days of the last stay: the days after the authorized stay ended, none
+while under 18, none for a duration-of-status admission until a formal finding (a denial or
+an immigration judge's order), none while an asylum application is pending or TPS is
+granted."""
 
 from __future__ import annotations
 
@@ -53,10 +54,31 @@ def unlawful_presence(
         if finding is None:
             return 0
         start = max(start, finding + D(days=1))
-    asylum = [a.date for a in applications(events, as_of, ("I-589",)) if a.date >= start]
     last = as_of if left_on is None else min(as_of, left_on - D(days=1))
-    end = min([last, *(d - D(days=1) for d in asylum)])
-    return max((end - start).days + 1, 0)
+    days = max((last - start).days + 1, 0)
+    for low, high in _protected(events, as_of):
+        overlap = (min(high, last) - max(low, start)).days + 1
+        days -= max(overlap, 0)
+    return max(days, 0)
+
+
+def _protected(events: list[Event], as_of: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Periods without accrual, merged: asylum pending (filed to decided), TPS granted
+    (decided to valid until, INA 244(f)(4))."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    for a in applications(events, as_of, ("I-589",)):
+        spans.append((a.date, a.day("decided_on", as_of) or as_of))
+    for a in applications(events, as_of, ("I-821",)):
+        decided, valid = a.day("decided_on", as_of), a.day("valid_until")
+        if a.get("outcome") == "approved" and decided and valid:
+            spans.append((decided, valid))
+    merged: list[tuple[dt.date, dt.date]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1] + D(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def bar(days: int, left_on: dt.date | None, rules: RuleBook) -> str | None:
