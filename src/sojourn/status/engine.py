@@ -150,12 +150,16 @@ def _stay_findings(events: list[Event], day: dt.date, stay: Stay | None) -> Find
 
 
 def status_on(
-    events: list[Event], day: dt.date, rules: RuleBook, known_on: dt.date | None = None
+    events: list[Event],
+    day: dt.date,
+    rules: RuleBook,
+    known_on: dt.date | None = None,
+    dates: list[dt.date] | None = None,
 ) -> Finding | None:
     """The status on ``day`` (first matching rule wins), from the events dated on or before
     it; records known by ``known_on`` (default: ``day``) can contradict a departure.
-    ``events`` must be sorted (``sorted_events``)."""
-    known = events[: bisect_right([e.date for e in events], day)]
+    ``events`` must be sorted (``sorted_events``); ``dates`` are their dates, if at hand."""
+    known = events[: bisect_right(dates or [e.date for e in events], day)]
     found = (
         _citizen(known, day)
         or _gone(known, day, max(known_on or day, day), events)
@@ -200,8 +204,9 @@ def timeline(
     book = rules or default_rules()
     known = sorted_events(events, as_of)
     intervals: list[Interval] = []
+    dates = [e.date for e in known]
     for day in _change_days(known, as_of, book):
-        found = status_on(known, day, book, as_of)
+        found = status_on(known, day, book, as_of, dates)
         if found is None:
             continue
         if intervals and (intervals[-1].status, intervals[-1].rule_id) == (

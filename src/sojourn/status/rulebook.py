@@ -67,6 +67,7 @@ class RuleBook:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.versions: dict[str, list[Rule]] = {}
+        self._found: dict[tuple[str, dt.date, bool], Rule | None] = {}
         for rule in rules:
             self.versions.setdefault(rule.id, []).append(rule)
         for versions in self.versions.values():
@@ -77,6 +78,12 @@ class RuleBook:
 
     def rule(self, rule_id: str, on: dt.date, proposed: bool = False) -> Rule | None:
         """The version of ``rule_id`` in force on ``on`` (None if none is)."""
+        key = (rule_id, on, proposed)
+        if key not in self._found:
+            self._found[key] = self._lookup(rule_id, on, proposed)
+        return self._found[key]
+
+    def _lookup(self, rule_id: str, on: dt.date, proposed: bool) -> Rule | None:
         if rule_id not in self.versions:
             raise KeyError(f"no rule {rule_id!r}")
         found = [
