@@ -28,6 +28,7 @@ from sojourn.status.engine import timeline
 from sojourn.status.events import Event, event_from_record, make_event
 from sojourn.store import make_engine, upgrade
 from sojourn.synth import generate
+from sojourn.synth.observable import observable_persons
 
 
 def _events_by_person(engine: Engine, data: Path) -> dict[str, list[Event]]:
@@ -58,7 +59,20 @@ def _births(data: Path) -> dict[str, dt.date | None]:
     }
 
 
-def _compare(data: Path, by: dict[str, list[Event]], as_of: dt.date) -> None:
+def _observable(engine: Engine, data: Path) -> set[str]:
+    columns = (records.c.source, records.c.source_record_id, records.c.kind, records.c.event_date)
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns)).all()
+    schema = {
+        "source": pl.Utf8,
+        "source_record_id": pl.Utf8,
+        "kind": pl.Utf8,
+        "event_date": pl.Date,
+    }
+    return observable_persons(data, pl.DataFrame(rows, schema=schema, orient="row"))
+
+
+def _compare(data: Path, by: dict[str, list[Event]], as_of: dt.date, observable: set[str]) -> None:
     truth = pl.read_csv(data / "truth" / "status.csv", infer_schema=False)
     expected = dict(truth.select("person_id", "status").iter_rows())
     births = _births(data)
@@ -71,6 +85,12 @@ def _compare(data: Path, by: dict[str, list[Event]], as_of: dt.date) -> None:
     pairs = collections.Counter((expected[p], got[p]) for p in got)
     agree = sum(v for (a, b), v in pairs.items() if a == b)
     print(f"persons {len(got):,}: status equal to the truth for {agree / len(got):.2%}")
+    seen = [p for p in got if p in observable]
+    equal = sum(got[p] == expected[p] for p in seen)
+    print(
+        f"  observable from their records: {len(seen):,} persons, equal for {equal:,} "
+        f"({equal / max(len(seen), 1):.3%})"
+    )
     print(f"  {seconds / len(got) * 1000:.3f} ms per person ({seconds:.1f} s in all)")
     print("  differences (truth → engine):")
     for (a, b), v in pairs.most_common():
@@ -117,7 +137,7 @@ def main() -> None:
         for item in plan([data], None):
             ingest_file(engine, item.path, item.mapping)
         as_of = dt.date.fromisoformat(json.loads((data / "manifest.json").read_text())["as_of"])
-        _compare(data, _events_by_person(engine, data), as_of)
+        _compare(data, _events_by_person(engine, data), as_of, _observable(engine, data))
         _one_person()
 
 
