@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sojourn.status.events import Event
+from sojourn.status.events import Event, History
 from sojourn.status.rulebook import RuleBook
 from sojourn.status.stay import Basis, Finding
 
 D = dt.timedelta
 
 
-def court_finding(events: list[Event], day: dt.date, rules: RuleBook) -> Finding | None:
+def court_finding(history: History, day: dt.date, rules: RuleBook) -> Finding | None:
     """The proceedings status on ``day`` from the latest court record, or None."""
-    cases = [e for e in events if e.kind == "court"]
+    cases = history.of("court", day)
     if not cases:
         return None
     case = cases[-1]

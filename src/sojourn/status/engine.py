@@ -12,11 +12,10 @@ and joins equal neighbours into intervals.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from sojourn.status.court import court_finding
-from sojourn.status.events import Event, sorted_events
+from sojourn.status.events import Event, History, sorted_events
 from sojourn.status.rulebook import RuleBook, default_rules
 from sojourn.status.stay import (
     Basis,
@@ -60,21 +59,18 @@ IN_COUNTRY_OVER = ("overstay", "in_proceedings", "removal_order_final", "volunta
 GONE = ("departed", "removed", "self_departed")
 
 
-def _gone(
-    events: list[Event], day: dt.date, known_on: dt.date, everything: list[Event]
-) -> Finding | None:
-    for e in reversed(events):
+def _gone(history: History, day: dt.date, known_on: dt.date) -> Finding | None:
+    exits = sorted(history.of("custody", day) + history.of("self_departure", day))
+    for e in reversed(exits):
         removed = e.day("removed_on", day) if e.kind == "custody" else None
         if removed is not None:
-            return Finding(
-                "removed", removed, "removal recorded", Basis("removal.executed", (e.record_id,))
-            )
+            basis = Basis("removal.executed", (e.record_id,))
+            return Finding("removed", removed, "removal recorded", basis)
         verified = e.day("verified_departure_on", day) if e.kind == "self_departure" else None
         if verified is not None:
             basis = Basis("departure.self_departure_verified", (e.record_id,))
             return Finding("self_departed", verified, "CBP Home departure verified", basis)
-    horizon = everything[: bisect_right([e.date for e in everything], known_on)]
-    left, _conflicts = departure(horizon, day, known_on)
+    left, _conflicts = departure(history, day, known_on)
     if left is None:
         return None
     rule = {"biometric": "departure.biometric_exit", "land_exchange": "departure.land_exchange"}
@@ -84,17 +80,16 @@ def _gone(
     return Finding("departed", left.date, "departed the U.S.", basis)
 
 
-def _citizen(events: list[Event], day: dt.date) -> Finding | None:
-    for e in events:
-        if e.kind == "naturalization" and e.date <= day:
-            basis = Basis("citizenship.naturalization", (e.record_id,))
-            return Finding("us_citizen", e.date, "naturalized", basis)
+def _citizen(history: History, day: dt.date) -> Finding | None:
+    for e in history.of("naturalization", day):
+        basis = Basis("citizenship.naturalization", (e.record_id,))
+        return Finding("us_citizen", e.date, "naturalized", basis)
     return None
 
 
-def _lpr(events: list[Event], day: dt.date) -> Finding | None:
-    for e in events:
-        decided = e.day("decided_on", day) if e.kind == "status" else None
+def _lpr(history: History, day: dt.date) -> Finding | None:
+    for e in history.of("status", day):
+        decided = e.day("decided_on", day)
         if decided is not None and e.get("form") == "I-485" and e.get("outcome") == "approved":
             basis = Basis("application.adjustment_approved", (e.record_id,))
             return Finding("lawful_permanent_resident", decided, "adjusted status", basis)
@@ -108,9 +103,9 @@ def _ran_on_pending(stay: Stay, day: dt.date) -> bool:
     return stay.denied and end is not None and until is not None and end < day <= until
 
 
-def _stay_findings(events: list[Event], day: dt.date, stay: Stay | None) -> Finding | None:
-    waiting = pending(events, day)
-    tps = protected_until(events, day)
+def _stay_findings(history: History, day: dt.date, stay: Stay | None) -> Finding | None:
+    waiting = pending(history, day)
+    tps = protected_until(history, day)
     if tps is not None and (stay is None or stay.until is None or stay.until < day):
         return Finding("in_status", day, "temporary protected status granted", tps[1])
     if stay is not None and _ran_on_pending(stay, day):
@@ -150,47 +145,42 @@ def _stay_findings(events: list[Event], day: dt.date, stay: Stay | None) -> Find
 
 
 def status_on(
-    events: list[Event],
-    day: dt.date,
-    rules: RuleBook,
-    known_on: dt.date | None = None,
-    dates: list[dt.date] | None = None,
+    history: History, day: dt.date, rules: RuleBook, known_on: dt.date | None = None
 ) -> Finding | None:
     """The status on ``day`` (first matching rule wins), from the events dated on or before
-    it; records known by ``known_on`` (default: ``day``) can contradict a departure.
-    ``events`` must be sorted (``sorted_events``); ``dates`` are their dates, if at hand."""
-    known = events[: bisect_right(dates or [e.date for e in events], day)]
+    it; records known by ``known_on`` (default: ``day``) can contradict a departure."""
     found = (
-        _citizen(known, day)
-        or _gone(known, day, max(known_on or day, day), events)
-        or _lpr(known, day)
-        or court_finding(known, day, rules)
-        or _stay_findings(known, day, authorized_stay(known, day, rules))
+        _citizen(history, day)
+        or _gone(history, day, max(known_on or day, day))
+        or _lpr(history, day)
+        or court_finding(history, day, rules)
+        or _stay_findings(history, day, authorized_stay(history, day, rules))
     )
+    known = history.upto(day)
     if found is None and known:
         basis = Basis("unlawful_presence.accrual", (known[0].record_id,))
         return Finding("present_without_admission", known[0].date, "no admission recorded", basis)
     return found
 
 
-def _change_days(events: list[Event], as_of: dt.date, rules: RuleBook) -> list[dt.date]:
+def _change_days(history: History, as_of: dt.date, rules: RuleBook) -> list[dt.date]:
     """The days on which the status can change: every recorded date and the day after it,
     the day each appeal window closes, and the day after each admission's stay ends."""
     days: set[dt.date] = set()
     window = D(days=int(rules.require("order.final_no_appeal", as_of).param("appeal_days")) + 1)
-    for e in events:
+    for e in history.events:
         days.add(e.date)
         for value in e.fields.values():
-            if isinstance(value, dt.date):
+            if isinstance(value, dt.date) and value != e.date:  # an end date: the day after
                 days.update((value, value + D(days=1)))
         ordered = e.day("order_date") if e.kind == "court" else None
         if ordered is not None:
             days.add(ordered + window)
-    arrivals = [e.date for e in events if e.kind == "arrival"]
+    arrivals = [e.date for e in history.of("arrival", as_of)]
     following: list[dt.date | None] = [*arrivals[1:], None] if arrivals else []
     for start, nxt in zip(arrivals, following, strict=True):
         last_day = min(as_of, nxt - D(days=1)) if nxt else as_of
-        stay = authorized_stay(events, max(start, last_day), rules)
+        stay = authorized_stay(history, max(start, last_day), rules)
         if stay is not None and stay.until is not None:
             days.add(stay.until + D(days=1))
     return sorted(d for d in days if d <= as_of)
@@ -202,11 +192,10 @@ def timeline(
 ) -> Timeline:  # fmt: skip
     """The person's statuses up to ``as_of``."""
     book = rules or default_rules()
-    known = sorted_events(events, as_of)
+    known = History(sorted_events(events, as_of))
     intervals: list[Interval] = []
-    dates = [e.date for e in known]
     for day in _change_days(known, as_of, book):
-        found = status_on(known, day, book, as_of, dates)
+        found = status_on(known, day, book, as_of)
         if found is None:
             continue
         if intervals and (intervals[-1].status, intervals[-1].rule_id) == (

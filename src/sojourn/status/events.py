@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,3 +69,38 @@ def make_event(kind: str, record_id: str, **fields: Any) -> Event:
 def sorted_events(events: Iterable[Event], as_of: dt.date) -> list[Event]:
     """The events known on ``as_of`` (dated on or before it), oldest first."""
     return sorted(e for e in events if e.date <= as_of)
+
+
+class History:
+    """A person's events, oldest first, indexed by kind: the engine asks "the arrivals up to
+    this day" many times per timeline, and each answer is a binary search, not a scan."""
+
+    def __init__(self, events: Iterable[Event]) -> None:
+        self.events = sorted(events)
+        self.dates = [e.date for e in self.events]
+        self._kinds: dict[str, list[Event]] = {}
+        for event in self.events:
+            self._kinds.setdefault(event.kind, []).append(event)
+        self._kind_dates = {k: [e.date for e in v] for k, v in self._kinds.items()}
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def of(self, kind: str, day: dt.date) -> list[Event]:
+        """The events of ``kind`` dated on or before ``day``, oldest first."""
+        found = self._kinds.get(kind)
+        if not found:
+            return []
+        return found[: bisect_right(self._kind_dates[kind], day)]
+
+    def upto(self, day: dt.date) -> list[Event]:
+        """Every event dated on or before ``day``."""
+        return self.events[: bisect_right(self.dates, day)]
+
+    def any_between(self, kinds: Iterable[str], after: dt.date, until: dt.date) -> bool:
+        """Whether an event of ``kinds`` is dated after ``after`` and on or before ``until``."""
+        for kind in kinds:
+            dates = self._kind_dates.get(kind, [])
+            if bisect_right(dates, until) > bisect_right(dates, after):
+                return True
+        return False

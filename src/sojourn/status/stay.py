@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sojourn.status.events import Event
+from sojourn.status.events import Event, History
 from sojourn.status.rulebook import RuleBook
 
 D = dt.timedelta
@@ -56,18 +56,18 @@ class Stay:
         return bool(self.extended_by) and self.extended_by[-1].rule_id == "application.denial"
 
 
-def last_admission(events: list[Event], day: dt.date) -> Event | None:
-    arrivals = [e for e in events if e.kind == "arrival" and e.date <= day]
+def last_admission(history: History, day: dt.date) -> Event | None:
+    arrivals = history.of("arrival", day)
     return arrivals[-1] if arrivals else None
 
 
 def _student_end(
-    events: list[Event], admission: Event, day: dt.date, rules: RuleBook
+    history: History, admission: Event, day: dt.date, rules: RuleBook
 ) -> tuple[dt.date | None, Basis]:
     """End of a duration-of-status stay: program end + grace, or the termination date."""
     ds = Basis("admission.duration_of_status", (admission.record_id,))
     cls = str(admission.get("class_of_admission") or "")
-    sevis = [e for e in events if e.kind == "student" and e.date <= day]
+    sevis = history.of("student", day)
     if not sevis:
         return None, ds
     record = sevis[-1]
@@ -88,7 +88,7 @@ def _student_end(
 
 
 def _admitted_until(
-    events: list[Event], admission: Event, day: dt.date, rules: RuleBook
+    history: History, admission: Event, day: dt.date, rules: RuleBook
 ) -> tuple[dt.date | None, Basis]:
     cls = admission.get("class_of_admission")
     arrived, admit_until = admission.date, admission.day("admit_until")
@@ -98,16 +98,16 @@ def _admitted_until(
         until = min(admit_until, cap) if admit_until else cap
         return until, Basis(waiver.id, (admission.record_id,))
     if admission.get("duration_of_status") or (admit_until is None and cls in _ds(rules, arrived)):
-        return _student_end(events, admission, day, rules)
+        return _student_end(history, admission, day, rules)
     if cls in rules.require("parole", arrived).classes:
         return admit_until, Basis("parole", (admission.record_id,))
     return admit_until, Basis("admission.fixed_period", (admission.record_id,))
 
 
-def protected_until(events: list[Event], day: dt.date) -> tuple[dt.date, Basis] | None:
+def protected_until(history: History, day: dt.date) -> tuple[dt.date, Basis] | None:
     """TPS granted (an approved I-821) and still valid on ``day``: its end and basis."""
-    for e in reversed(events):
-        decided = e.day("decided_on", day) if e.kind == "status" else None
+    for e in reversed(history.of("status", day)):
+        decided = e.day("decided_on", day)
         valid = e.day("valid_until")
         granted = e.get("form") == "I-821" and e.get("outcome") == "approved"
         if granted and decided is not None and valid is not None and valid >= day:
@@ -119,20 +119,20 @@ def _ds(rules: RuleBook, on: dt.date) -> frozenset[str]:
     return rules.require("admission.duration_of_status", on).classes
 
 
-def authorized_stay(events: list[Event], day: dt.date, rules: RuleBook) -> Stay | None:
+def authorized_stay(history: History, day: dt.date, rules: RuleBook) -> Stay | None:
     """The authorized stay of the last admission on or before ``day``, with approved
     extensions and changes (retroactive) and denials (the stay ends on the decision date)."""
-    admission = last_admission(events, day)
+    admission = last_admission(history, day)
     if admission is None:
         return None
-    until, basis = _admitted_until(events, admission, day, rules)
+    until, basis = _admitted_until(history, admission, day, rules)
     admitted_until = until
     extended: list[Basis] = []
     waiver = (
         admission.get("class_of_admission")
         in rules.require("admission.visa_waiver", admission.date).classes
     )
-    for app in applications(events, day, STAY_FORMS, after=admission.date):
+    for app in applications(history, day, STAY_FORMS, after=admission.date):
         decided = app.day("decided_on", day)
         timely = until is None or app.date <= until
         if waiver or decided is None or not timely:
@@ -148,41 +148,35 @@ def authorized_stay(events: list[Event], day: dt.date, rules: RuleBook) -> Stay 
 
 
 def applications(
-    events: list[Event], day: dt.date, forms: tuple[str, ...], after: dt.date | None = None
+    history: History, day: dt.date, forms: tuple[str, ...], after: dt.date | None = None
 ) -> list[Event]:
     """Applications of ``forms`` filed on or before ``day`` (and on or after ``after``)."""
     return [
         e
-        for e in events
-        if e.kind == "status"
-        and e.get("form") in forms
-        and e.date <= day
-        and (after is None or e.date >= after)
+        for e in history.of("status", day)
+        if e.get("form") in forms and (after is None or e.date >= after)
     ]
 
 
-def pending(
-    events: list[Event], day: dt.date, forms: tuple[str, ...] = PENDING_FORMS
-) -> list[Event]:
+def pending(history: History, day: dt.date, forms: tuple[str, ...] = PENDING_FORMS) -> list[Event]:
     """Applications filed on or before ``day`` and not decided by then."""
-    return [a for a in applications(events, day, forms) if a.day("decided_on", day) is None]
+    return [a for a in applications(history, day, forms) if a.day("decided_on", day) is None]
 
 
 def departure(
-    events: list[Event], day: dt.date, known_on: dt.date | None = None
+    history: History, day: dt.date, known_on: dt.date | None = None
 ) -> tuple[Event | None, list[Event]]:
     """The confirmed departure after the last admission (or after the first record, for a
     person never admitted), and the manifest departures contradicted by records of presence
     dated after them (up to ``known_on``, the as-of date: what is known then)."""
-    admission = last_admission(events, day)
+    admission = last_admission(history, day)
     start = admission.date if admission else dt.date.min
+    horizon = known_on or day
     conflicts: list[Event] = []
-    for e in reversed(events):
-        if e.kind != "departure" or not start <= e.date <= day:
-            continue
-        horizon = known_on or day
-        later = [x for x in events if x.kind in IN_COUNTRY and e.date < x.date <= horizon]
-        if e.get("provenance") == "manifest" and later:
+    for e in reversed(history.of("departure", day)):
+        if e.date < start:
+            break
+        if e.get("provenance") == "manifest" and history.any_between(IN_COUNTRY, e.date, horizon):
             conflicts.append(e)
             continue
         return e, conflicts

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sojourn.status.events import Event
+from sojourn.status.events import History
 from sojourn.status.rulebook import RuleBook
 from sojourn.status.stay import applications, authorized_stay
 
@@ -23,19 +23,17 @@ def _adult_from(birth_date: dt.date | None, years: int) -> dt.date:
         return dt.date(birth_date.year + years, 3, 1)
 
 
-def _finding(events: list[Event], day: dt.date) -> dt.date | None:
+def _finding(history: History, day: dt.date) -> dt.date | None:
     """The first formal finding: a denied application or an immigration judge's order."""
-    dates = [
-        e.day("decided_on", day) if e.kind == "status" and e.get("outcome") == "denied"
-        else e.day("order_date", day) if e.kind == "court" else None
-        for e in events
-    ]  # fmt: skip
+    denied = [e.day("decided_on", day) for e in history.of("status", day)
+              if e.get("outcome") == "denied"]  # fmt: skip
+    dates = denied + [e.day("order_date", day) for e in history.of("court", day)]
     known = [d for d in dates if d is not None]
     return min(known) if known else None
 
 
 def unlawful_presence(
-    events: list[Event],
+    history: History,
     as_of: dt.date,
     until: dt.date | None,
     birth_date: dt.date | None,
@@ -44,31 +42,31 @@ def unlawful_presence(
 ) -> int:
     """Days of unlawful presence accrued in the last stay up to ``as_of``, or up to the day
     before ``left_on`` when the person has left (departed, removed)."""
-    stay = authorized_stay(events, as_of, rules)
+    stay = authorized_stay(history, as_of, rules)
     if stay is None or until is None or until >= as_of:
         return 0
     start = max(until + D(days=1), _adult_from(birth_date, int(
         rules.require("unlawful_presence.minor", as_of).param("age_years"))))  # fmt: skip
     if stay.basis.rule_id.startswith(("admission.duration_of_status", "grace.")):
-        finding = _finding(events, as_of)
+        finding = _finding(history, as_of)
         if finding is None:
             return 0
         start = max(start, finding + D(days=1))
     last = as_of if left_on is None else min(as_of, left_on - D(days=1))
     days = max((last - start).days + 1, 0)
-    for low, high in _protected(events, as_of):
+    for low, high in _protected(history, as_of):
         overlap = (min(high, last) - max(low, start)).days + 1
         days -= max(overlap, 0)
     return max(days, 0)
 
 
-def _protected(events: list[Event], as_of: dt.date) -> list[tuple[dt.date, dt.date]]:
+def _protected(history: History, as_of: dt.date) -> list[tuple[dt.date, dt.date]]:
     """Periods without accrual, merged: asylum pending (filed to decided), TPS granted
     (decided to valid until, INA 244(f)(4))."""
     spans: list[tuple[dt.date, dt.date]] = []
-    for a in applications(events, as_of, ("I-589",)):
+    for a in applications(history, as_of, ("I-589",)):
         spans.append((a.date, a.day("decided_on", as_of) or as_of))
-    for a in applications(events, as_of, ("I-821",)):
+    for a in applications(history, as_of, ("I-821",)):
         decided, valid = a.day("decided_on", as_of), a.day("valid_until")
         if a.get("outcome") == "approved" and decided and valid:
             spans.append((decided, valid))
