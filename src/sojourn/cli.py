@@ -21,6 +21,7 @@ from sojourn.cli_output import (
     quarantine_table,
     stage_progress,
 )
+from sojourn.cli_reports import register as register_reports
 from sojourn.cli_resolve import register as register_resolve
 from sojourn.cli_resolve import show_resolution
 from sojourn.cli_status import register as register_status
@@ -127,6 +128,7 @@ def demo(
 
 register_resolve(app)
 register_status(app)
+register_reports(app)
 
 
 def main() -> None:

@@ -1,0 +1,81 @@
+"""Each admission's outcome by the DHS Entry/Exit Overstay Report method, from a person's
+events and the same stay rules as the status engine.
+
+An admission is *expected to depart* on the last day of its authorized stay (after approved
+extensions; a timely request that was denied ends it on the decision date). It then either
+departed on time, departed late (an **out-of-country overstay**), is still in the country with
+no departure and no pending or approved application (a **suspected in-country overstay**), is
+covered by an application (a timely extension, change or adjustment: not an overstay), or is
+not yet due on the snapshot date. Only confirmed departures count (``status.stay.departure``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sojourn.status.events import Event, History
+from sojourn.status.rulebook import RuleBook
+from sojourn.status.stay import authorized_stay, departure, pending
+
+D = dt.timedelta
+COVERING_FORMS = ("I-539", "I-129", "I-485", "I-589")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One admission, as the report sees it on the snapshot date."""
+
+    record_id: str
+    arrival_date: dt.date
+    class_of_admission: str
+    mode: str | None
+    authorized_until: dt.date | None
+    departure_date: dt.date | None
+    #: on_time, out_of_country, in_country, covered, not_due, left_date_unknown (a later
+    #: arrival shows the person left, no record says when), no_end (duration of status
+    #: without a program end date)
+    outcome: str
+    overstay_days: int | None
+
+
+def _adjusted(history: History, day: dt.date) -> bool:
+    for e in history.of("status", day):
+        decided = e.day("decided_on", day)
+        if e.get("form") == "I-485" and e.get("outcome") == "approved" and decided:
+            return True
+    return False
+
+
+def _outcome(history: History, admission: Event, last_day: dt.date, as_of: dt.date,
+             rules: RuleBook) -> Outcome:  # fmt: skip
+    stay = authorized_stay(history, last_day, rules)
+    until = stay.until if stay else None
+    left, _ = departure(history, last_day, as_of)
+    gone = left.date if left is not None else None
+    base = (admission.record_id, admission.date, str(admission.get("class_of_admission")),
+            admission.get("mode"), until, gone)  # fmt: skip
+    if until is None:
+        return Outcome(*base, "no_end", None)
+    if gone is not None:
+        late = (gone - until).days
+        return Outcome(*base, "out_of_country" if late > 0 else "on_time", max(late, 0) or None)
+    if last_day < as_of:  # a later arrival: they left, but no record says when
+        return Outcome(*base, "left_date_unknown", None)
+    if until >= as_of:
+        return Outcome(*base, "not_due", None)
+    if pending(history, last_day, COVERING_FORMS) or _adjusted(history, last_day):
+        return Outcome(*base, "covered", None)
+    return Outcome(*base, "in_country", (as_of - until).days)
+
+
+def admission_outcomes(history: History, as_of: dt.date, rules: RuleBook) -> list[Outcome]:
+    """The outcome of every admission of one person as of the snapshot date ``as_of``: each
+    admission is judged on the events up to the day before the next one (or ``as_of``)."""
+    arrivals = history.of("arrival", as_of)
+    outcomes = []
+    for i, admission in enumerate(arrivals):
+        nxt = arrivals[i + 1].date if i + 1 < len(arrivals) else None
+        last_day = min(as_of, nxt - D(days=1)) if nxt else as_of
+        outcomes.append(_outcome(history, admission, max(last_day, admission.date), as_of, rules))
+    return outcomes

@@ -1,0 +1,57 @@
+"""Reports over the store: each resolved person's records become a history, each admission an
+outcome (the Python path; it serves as the reference for a SQL path at scale)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+from sqlalchemy import Engine, select
+
+from sojourn.records.tables import records
+from sojourn.reports.admissions import Outcome, admission_outcomes
+from sojourn.reports.overstay import Report, build_report
+from sojourn.resolve.store import current_links
+from sojourn.status.events import Event, History, event_from_record
+from sojourn.status.rulebook import RuleBook, default_rules
+
+
+class NotResolvedError(LookupError):
+    """No record is linked to a person yet."""
+
+
+def _histories(engine: Engine) -> Iterator[tuple[History, dict[str, str | None]]]:
+    """Each resolved person's history and the nationality on each of their records."""
+    with engine.connect() as conn:
+        links = current_links(conn).select("record_id", "person_id")
+        if links.is_empty():
+            raise NotResolvedError("no person yet: run `sojourn resolve` first")
+        columns = (records.c.id, records.c.kind, records.c.event_date, records.c.event,
+                   records.c.nationality)  # fmt: skip
+        rows = conn.execute(select(*columns)).all()
+    person = dict(links.iter_rows())
+    events: dict[str, list[Event]] = defaultdict(list)
+    nationality: dict[str, str | None] = {}
+    for row in rows:
+        owner = person.get(row.id)
+        if owner is not None:
+            events[owner].append(event_from_record(dict(row._mapping)))
+            nationality[row.id] = row.nationality
+    for owner in sorted(events):
+        yield History(events[owner]), nationality
+
+
+def outcomes(
+    engine: Engine, as_of: dt.date, rules: RuleBook | None = None
+) -> Iterator[tuple[Outcome, str | None]]:
+    """Every admission's outcome with the nationality its arrival record gives."""
+    book = rules or default_rules()
+    for history, nationality in _histories(engine):
+        for outcome in admission_outcomes(history, as_of, book):
+            yield outcome, nationality.get(outcome.record_id)
+
+
+def overstay_report(engine: Engine, year: int, as_of: dt.date) -> Report:
+    """The overstay report for fiscal ``year`` as of the snapshot date ``as_of``."""
+    return build_report(outcomes(engine, as_of), year, as_of)

@@ -1,0 +1,51 @@
+"""Each admission's outcome by the DHS method, on hand-made histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sojourn.reports.admissions import admission_outcomes
+from sojourn.status.events import Event, History, make_event
+from sojourn.status.rulebook import default_rules
+
+AS_OF = dt.date(2025, 12, 31)
+
+
+def _arrival(rid: str, on: str, until: str, cls: str = "B2", mode: str = "air") -> Event:
+    return make_event("arrival", rid, arrival_date=on, class_of_admission=cls, admit_until=until,
+                      mode=mode)  # fmt: skip
+
+
+def _left(rid: str, on: str) -> Event:
+    return make_event("departure", rid, departure_date=on, provenance="biometric")
+
+
+def _outcomes(*events: Event) -> list[tuple[str, int | None]]:
+    found = admission_outcomes(History(events), AS_OF, default_rules())
+    return [(o.outcome, o.overstay_days) for o in found]
+
+
+def test_on_time_late_and_in_country() -> None:
+    assert _outcomes(_arrival("a", "2025-01-01", "2025-06-30"), _left("d", "2025-06-30")) == [
+        ("on_time", None)
+    ]
+    assert _outcomes(_arrival("a", "2025-01-01", "2025-06-30"), _left("d", "2025-07-10")) == [
+        ("out_of_country", 10)
+    ]
+    assert _outcomes(_arrival("a", "2025-01-01", "2025-06-30")) == [("in_country", 184)]
+
+
+def test_not_yet_due_and_covered_by_a_pending_application() -> None:
+    assert _outcomes(_arrival("a", "2025-10-01", "2026-03-30")) == [("not_due", None)]
+    pending = make_event("status", "x", form="I-539", filed_on="2025-06-01", outcome="pending")
+    assert _outcomes(_arrival("a", "2025-01-01", "2025-06-30"), pending) == [("covered", None)]
+
+
+def test_an_earlier_admission_followed_by_another_arrival_left_at_an_unknown_date() -> None:
+    first, second = (
+        _arrival("a", "2024-01-01", "2024-06-30"),
+        _arrival("b", "2025-01-01", "2025-06-30"),
+    )
+    assert _outcomes(first, second, _left("d", "2025-06-01")) == [
+        ("left_date_unknown", None), ("on_time", None),
+    ]  # fmt: skip
