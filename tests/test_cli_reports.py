@@ -34,6 +34,19 @@ def test_overstay_report_in_three_formats(tmp_path: Path) -> None:
     )
 
 
+def test_departure_report(tmp_path: Path) -> None:
+    out = tmp_path / "synth"
+    assert runner.invoke(app, ["generate", "--persons", "400", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["resolve"]).exit_code == 0
+    args = ["report", "departures", "--from", "2025-01-01", "--as-of", "2025-09-30"]
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    assert "confirmed departures" in shown.output and "self-departure intents" in shown.output
+    data = json.loads(runner.invoke(app, [*args, "--format", "json"]).output)
+    assert sum(data["confirmed_departures"].values()) > 20
+
+
 def test_report_before_resolving_is_a_clear_error() -> None:
     result = runner.invoke(app, ["report", "overstay", "--fy", "2025"])
     assert result.exit_code != 0 and "sojourn resolve" in str(result.exception)

@@ -6,13 +6,15 @@ import csv
 import datetime as dt
 import io
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from sojourn.reports.departures import LEVELS
 from sojourn.reports.overstay import Report, Row, fiscal_year
+from sojourn.reports.store import departures as departure_report
 from sojourn.reports.store import overstay_report
 from sojourn.store import connect, upgrade
 
@@ -41,6 +43,43 @@ def overstay(
     else:
         for table in tables(report):
             console.print(table)
+
+
+@report_app.command("departures")
+def departures(
+    since: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
+    as_of: Annotated[str | None, typer.Option(help="Snapshot date (default: today).")] = None,
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Confirmed departures by evidence level and week; self-departure intents and their
+    confirmation; manifest departures contradicted by later records (conflicts)."""
+    end = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    engine = connect()
+    upgrade(engine)
+    data = departure_report(engine, dt.date.fromisoformat(since), end).as_dict()
+    if output == "json":
+        console.print_json(json.dumps(data, default=str))
+        return
+    console.print(_departures_table(data))
+    console.print(
+        f"self-departure intents {data['self_departure_intents']:,}, confirmed "
+        f"{data['intents_confirmed']:,} (median {data['median_days_to_confirm']} days), "
+        f"unconfirmed past the deadline {data['intents_unconfirmed_past_deadline']:,}; "
+        f"conflicting manifest departures {data['conflicts']:,}"
+    )
+
+
+def _departures_table(data: dict[str, Any]) -> Table:
+    table = Table(title=f"confirmed departures {data['period'][0]} to {data['period'][1]}")
+    table.add_column("week")
+    for level in LEVELS:
+        table.add_column(level.replace("_", " "), justify="right")
+    for week, counts in data["by_week"].items():
+        table.add_row(week, *(f"{counts[level]:,}" for level in LEVELS))
+    table.add_section()
+    totals = data["confirmed_departures"]
+    table.add_row("total", *(f"{totals[level]:,}" for level in LEVELS))
+    return table
 
 
 def _rows(report: Report) -> list[tuple[str, Row]]:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 
 from sojourn.records.tables import records
 from sojourn.reports.admissions import Outcome, admission_outcomes
+from sojourn.reports.departures import DepartureReport, departure_report
 from sojourn.reports.overstay import Report, build_report
 from sojourn.resolve.store import current_links
 from sojourn.status.events import Event, History, event_from_record
@@ -50,6 +51,13 @@ def outcomes(
     for history, nationality in _histories(engine):
         for outcome in admission_outcomes(history, as_of, book):
             yield outcome, nationality.get(outcome.record_id)
+
+
+def departures(engine: Engine, start: dt.date, end: dt.date) -> DepartureReport:
+    """The departure report from ``start`` to the snapshot date ``end``."""
+    rule = default_rules().require("departure.self_departure_intent", end)
+    histories = (history for history, _ in _histories(engine))
+    return departure_report(histories, start, end, int(rule.param("deadline_days")))
 
 
 def overstay_report(engine: Engine, year: int, as_of: dt.date) -> Report:
