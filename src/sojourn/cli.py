@@ -21,10 +21,12 @@ from sojourn.cli_output import (
     quarantine_table,
     stage_progress,
 )
+from sojourn.cli_reports import overstay as overstay_report_command
 from sojourn.cli_reports import register as register_reports
 from sojourn.cli_resolve import register as register_resolve
 from sojourn.cli_resolve import show_resolution
 from sojourn.cli_status import register as register_status
+from sojourn.cli_status import show_status_example
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 
@@ -110,7 +112,8 @@ def db_upgrade() -> None:
 def demo(
     persons: Annotated[int, typer.Option(help="How many people to simulate.")] = 20_000,
 ) -> None:
-    """Generate a synthetic population, ingest it, and show what was ingested."""
+    """Generate a synthetic population, ingest and resolve it, and show a person's status and
+    the overstay report."""
     out = get_settings().data_dir / "demo" / f"synth-{persons}"
     console.rule("1. generate")
     generate(persons=persons, seed=1, as_of="2026-10-01", out=out)
@@ -120,9 +123,14 @@ def demo(
     quarantine_list(source=None, limit=10)
     console.rule("4. entity resolution")
     show_resolution(out / "truth")
+    console.rule("5. lifecycle status of one person, as of 2026-10-01")
+    show_status_example(dt.date(2026, 10, 1))
+    console.rule("6. overstay report, FY2026")
+    overstay_report_command(fy=2026, as_of="2026-10-01", output="table")
     console.print(
         "Try: sojourn sources · sojourn quarantine list · sojourn reviews list · "
-        "sojourn export links --out links.csv · sojourn explain RECORD_ID"
+        "sojourn export links --out links.csv · sojourn explain RECORD_ID · "
+        "sojourn status PERSON_ID · sojourn report departures --from 2026-01-01"
     )
 
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sojourn.resolve.queries import example_link, explain_record
 from sojourn.status.engine import Timeline
 from sojourn.status.person import person_status, timeline_dict
 from sojourn.store import connect, upgrade
@@ -60,6 +61,20 @@ def summary_line(result: Timeline) -> str:
         parts.append(result.bar)
     parts.extend(result.flags)
     return " · ".join(parts)
+
+
+def show_status_example(as_of: dt.date) -> None:
+    """For the demo: the timeline of a person with several records."""
+    engine = connect()
+    example = example_link(engine)
+    if example is None:
+        return
+    person = explain_record(engine, example).person_id
+    if person is None:
+        return
+    result = person_status(engine, person, as_of)
+    console.print(timeline_table(result, person))
+    console.print(summary_line(result))
 
 
 def register(app: typer.Typer) -> None:
