@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sojourn.reports.departures import LEVELS
+from sojourn.reports.html import render_html
 from sojourn.reports.overstay import Report, Row, fiscal_year
 from sojourn.reports.store import departures as departure_report
 from sojourn.reports.store import overstay_report
@@ -28,7 +29,7 @@ def overstay(
         int, typer.Option(help="Fiscal year (October 1 of the year before to September 30).")
     ],
     as_of: Annotated[str | None, typer.Option(help="Snapshot date (default: today).")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    output: Annotated[str, typer.Option("--format", help="table, csv, json or html")] = "table",
 ) -> None:
     """Overstays by the DHS Entry/Exit Overstay Report method (air and sea admissions whose
     stay ended in the fiscal year; Canada and Mexico apart), as of a snapshot date."""
@@ -40,6 +41,8 @@ def overstay(
         console.print_json(json.dumps(report.as_dict()))
     elif output == "csv":
         print(to_csv(report), end="")
+    elif output == "html":
+        print(render_html(report), end="")
     else:
         for table in tables(report):
             console.print(table)
