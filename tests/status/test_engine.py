@@ -358,3 +358,81 @@ def test_application_asylum_pending_stops_unlawful_presence() -> None:
     result = status(events, "2024-12-01")
     assert result.current.rule_id == "application.asylum_pending"  # type: ignore[union-attr]
     assert result.unlawful_presence_days == 53  # Jul 10 - Aug 31, 2024
+
+
+# grace.m1_completion — 8 CFR 214.2(m)(5): 30 days
+def test_grace_m1_completion_thirty_days() -> None:
+    events = [
+        arrival("M1", until=None, duration_of_status=True),
+        student("2024-01-15", "2024-12-31"),
+    ]
+    assert current(events, "2025-01-30") == ("in_status", "grace.m1_completion")
+    assert current(events, "2025-01-31")[0] == "overstay"
+
+
+# admission.fixed_period for employment classes: the I-94 date already carries the grace
+def test_employment_admission_runs_to_the_admit_until_date() -> None:
+    events = [arrival("H1B", on="2023-10-01", until="2026-09-10")]
+    assert current(events, "2026-09-10") == ("in_status", "admission.fixed_period")
+    assert current(events, "2026-09-11")[0] == "overstay"
+
+
+# application.approval_retroactive — a change of status approved into a new class
+def test_change_of_status_approved_extends_the_stay() -> None:
+    change = app("I-129", "2024-05-01", "approved", "2024-08-15", "2027-08-14")
+    assert status([arrival(), change], "2025-01-01").authorized_until == D(2027, 8, 14)
+
+
+# application.adjustment_pending — while the stay still runs, in status comes first
+def test_adjustment_pending_while_in_status() -> None:
+    events = [arrival(), app("I-485", "2024-03-01")]
+    assert current(events, "2024-05-01") == ("in_status", "admission.fixed_period")
+    assert current(events, "2024-08-01") == (
+        "pending_application",
+        "application.adjustment_pending",
+    )
+
+
+# order.relief_granted — relief from an immigration judge
+def test_order_relief_granted_makes_a_permanent_resident() -> None:
+    events = [arrival(), filed_case(order="relief_granted", order_date="2025-02-01")]
+    assert current(events, "2025-02-01") == ("lawful_permanent_resident", "order.relief_granted")
+
+
+# order.proceedings_closed — termination ends the proceedings; the stay rules apply again
+def test_proceedings_terminated_fall_back_to_the_stay() -> None:
+    events = [arrival(), filed_case(order="termination", order_date="2025-02-01")]
+    assert current(events, "2025-01-31") == ("in_proceedings", "proceedings.nta_filed")
+    assert current(events, "2025-02-01")[0] == "overstay"
+
+
+# order.final_no_appeal — an appeal filed after the 30 days does not stop finality
+def test_order_appeal_filed_too_late_is_final() -> None:
+    events = [arrival(), filed_case(order="removal", order_date="2024-10-01",
+                                    appeal_filed_on="2024-11-15")]  # fmt: skip
+    assert current(events, "2024-12-01") == ("removal_order_final", "order.final_no_appeal")
+
+
+# departure.land_exchange — an entry to Canada is an exit from the U.S.
+def test_departure_land_exchange_ends_the_stay() -> None:
+    exchange = make_event(
+        "departure", "cbsa", departure_date="2024-05-01", provenance="land_exchange"
+    )
+    assert current([arrival(), exchange], "2024-06-01") == ("departed", "departure.land_exchange")
+
+
+# admission.fixed_period — a new admission starts a new stay
+def test_a_new_admission_after_a_departure_starts_a_new_stay() -> None:
+    left = make_event("departure", "dep", departure_date="2024-03-01", provenance="biometric")
+    again = make_event("arrival", "arr2", arrival_date="2024-09-01", class_of_admission="B2",
+                       admit_until="2025-02-28", mode="air")  # fmt: skip
+    result = status([arrival(), left, again], "2024-10-01")
+    assert [i.status for i in result.intervals] == ["in_status", "departed", "in_status"]
+    assert result.authorized_until == D(2025, 2, 28) and result.unlawful_presence_days == 0
+
+
+# citizenship.naturalization — not a citizen the day before the oath
+def test_citizenship_naturalization_starts_on_the_oath_day() -> None:
+    events = [arrival(), make_event("naturalization", "n400", naturalized_on="2025-05-01")]
+    assert current(events, "2025-04-30")[0] == "overstay"
+    assert current(events, "2025-05-01") == ("us_citizen", "citizenship.naturalization")
