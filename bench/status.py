@@ -24,6 +24,8 @@ from sqlalchemy import Engine, select
 
 from sojourn.records import ingest_file, plan
 from sojourn.records.tables import records
+from sojourn.resolve.run import resolve_all
+from sojourn.resolve.store import current_links
 from sojourn.status.engine import timeline
 from sojourn.status.events import Event, event_from_record, make_event
 from sojourn.store import make_engine, upgrade
@@ -98,6 +100,45 @@ def _compare(data: Path, by: dict[str, list[Event]], as_of: dt.date, observable:
             print(f"    {a:<26} → {b:<26} {v:>6,}")
 
 
+def _resolved(engine: Engine, data: Path, as_of: dt.date) -> None:
+    """Status with records grouped by the resolved persons: each true person is compared
+    through the resolved person holding most of their records."""
+    resolve_all(engine)
+    truth = pl.read_csv(data / "truth" / "status.csv", infer_schema=False)
+    expected = dict(truth.select("person_id", "status").iter_rows())
+    columns = (records.c.id, records.c.kind, records.c.event_date, records.c.event,
+               records.c.source, records.c.source_record_id)  # fmt: skip
+    with engine.connect() as conn:
+        owner = dict(current_links(conn).select("record_id", "person_id").iter_rows())
+        rows = conn.execute(select(*columns)).all()
+    keys = pl.read_csv(data / "truth" / "records.csv", infer_schema=False).unique(
+        ["source", "source_record_id"]
+    )
+    true_of = {
+        (s, r): p for s, r, p in keys.select("source", "source_record_id", "person_id").iter_rows()
+    }
+    by: dict[str, list[Event]] = collections.defaultdict(list)
+    share: collections.Counter[tuple[str, str]] = collections.Counter()
+    for row in rows:
+        person, true_id = owner.get(row.id), true_of.get((row.source, row.source_record_id))
+        if person is None or true_id is None:
+            continue
+        by[person].append(event_from_record(dict(row._mapping)))
+        share[(true_id, person)] += 1
+    main: dict[str, str] = {}
+    for (true_id, person), _n in share.most_common():
+        main.setdefault(true_id, person)
+    status = {p: timeline(events, as_of) for p, events in by.items()}
+    equal = sum(
+        (status[p].current.status if status[p].current else "none") == expected[t]  # type: ignore[union-attr]
+        for t, p in main.items()
+    )
+    print(
+        f"resolved persons: status equal to the truth for {equal / len(main):.2%} of "
+        f"{len(main):,} true persons (all persons, observable or not)"
+    )
+
+
 def _fifty_events() -> list[Event]:
     events = []
     day = dt.date(2010, 1, 1)
@@ -138,6 +179,7 @@ def main() -> None:
             ingest_file(engine, item.path, item.mapping)
         as_of = dt.date.fromisoformat(json.loads((data / "manifest.json").read_text())["as_of"])
         _compare(data, _events_by_person(engine, data), as_of, _observable(engine, data))
+        _resolved(engine, data, as_of)
         _one_person()
 
 
