@@ -81,3 +81,18 @@ def write_jsonl(path: Path, objects: Sequence[dict[str, object]]) -> Path:
 def write_parquet(path: Path, columns: dict[str, list[object]]) -> Path:
     pl.DataFrame(columns).write_parquet(path)
     return path
+
+
+def resolved_population(directory: Path, persons: int) -> Path:
+    """Generate, ingest and resolve a population through the command line (the data dir is
+    the test's own); returns the generated directory."""
+    from typer.testing import CliRunner
+
+    from sojourn.cli import app
+
+    runner, out = CliRunner(), directory / "synth"
+    for args in (["generate", "--persons", str(persons), "--out", str(out)],
+                 ["ingest", str(out)], ["resolve"]):  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    return out

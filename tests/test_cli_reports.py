@@ -10,15 +10,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from sojourn.cli import app
+from tests.factory import resolved_population
 
 runner = CliRunner()
 
 
 def test_overstay_report_in_three_formats(tmp_path: Path) -> None:
-    out = tmp_path / "synth"
-    assert runner.invoke(app, ["generate", "--persons", "600", "--out", str(out)]).exit_code == 0
-    assert runner.invoke(app, ["ingest", str(out)]).exit_code == 0
-    assert runner.invoke(app, ["resolve"]).exit_code == 0
+    resolved_population(tmp_path, 600)
     args = ["report", "overstay", "--fy", "2025", "--as-of", "2026-10-01"]
     table = runner.invoke(app, args)
     assert table.exit_code == 0, table.output
@@ -38,10 +36,7 @@ def test_overstay_report_in_three_formats(tmp_path: Path) -> None:
 
 
 def test_departure_report(tmp_path: Path) -> None:
-    out = tmp_path / "synth"
-    assert runner.invoke(app, ["generate", "--persons", "400", "--out", str(out)]).exit_code == 0
-    assert runner.invoke(app, ["ingest", str(out)]).exit_code == 0
-    assert runner.invoke(app, ["resolve"]).exit_code == 0
+    resolved_population(tmp_path, 400)
     args = ["report", "departures", "--from", "2025-01-01", "--as-of", "2025-09-30"]
     shown = runner.invoke(app, args)
     assert shown.exit_code == 0, shown.output

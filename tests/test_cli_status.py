@@ -9,15 +9,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from sojourn.cli import app
+from tests.factory import resolved_population
 
 runner = CliRunner()
 
 
 def test_status_of_a_resolved_person(tmp_path: Path) -> None:
-    out = tmp_path / "synth"
-    assert runner.invoke(app, ["generate", "--persons", "300", "--out", str(out)]).exit_code == 0
-    assert runner.invoke(app, ["ingest", str(out)]).exit_code == 0
-    assert runner.invoke(app, ["resolve"]).exit_code == 0
+    resolved_population(tmp_path, 300)
     links = tmp_path / "links.csv"
     runner.invoke(app, ["export", "links", "--out", str(links)])
     with links.open(encoding="utf-8") as handle:
