@@ -49,3 +49,8 @@ def test_an_earlier_admission_followed_by_another_arrival_left_at_an_unknown_dat
     assert _outcomes(first, second, _left("d", "2025-06-01")) == [
         ("left_date_unknown", None), ("on_time", None),
     ]  # fmt: skip
+
+
+def test_only_a_timely_application_of_this_stay_covers_it() -> None:
+    late = make_event("status", "x", form="I-539", filed_on="2025-08-01", outcome="pending")
+    assert _outcomes(_arrival("a", "2025-01-01", "2025-06-30"), late) == [("in_country", 184)]

@@ -436,3 +436,38 @@ def test_citizenship_naturalization_starts_on_the_oath_day() -> None:
     events = [arrival(), make_event("naturalization", "n400", naturalized_on="2025-05-01")]
     assert current(events, "2025-04-30")[0] == "overstay"
     assert current(events, "2025-05-01") == ("us_citizen", "citizenship.naturalization")
+
+
+# removal.executed — an exit before the last admission ended an earlier stay
+def test_a_removal_before_a_new_admission_does_not_end_the_new_stay() -> None:
+    removed = make_event("custody", "ice", book_in_on="2016-01-01", removed_on="2016-02-01")
+    later = make_event("arrival", "arr2", arrival_date="2024-01-10", class_of_admission="B2",
+                       admit_until="2024-07-09", mode="air")  # fmt: skip
+    assert current([removed, later], "2024-03-01") == ("in_status", "admission.fixed_period")
+
+
+# departure.carrier_manifest — only records of the same stay can contradict it
+def test_records_after_a_new_arrival_do_not_contradict_an_earlier_departure() -> None:
+    left = make_event("departure", "dep", departure_date="2024-03-01", provenance="manifest")
+    again = make_event("arrival", "arr2", arrival_date="2025-01-01", class_of_admission="B2",
+                       admit_until="2025-06-30", mode="air")  # fmt: skip
+    address = make_event("address", "ar11", effective_on="2025-02-01")
+    result = status([arrival(), left, again, address], "2025-03-01")
+    assert [i.status for i in result.intervals] == ["in_status", "departed", "in_status"]
+    assert result.flags == ()
+
+
+# unlawful_presence.duration_of_status — a finding from an earlier stay does not count
+def test_a_denial_in_an_earlier_stay_is_not_a_finding_for_this_one() -> None:
+    old_denial = app("I-539", "2019-01-01", "denied", "2019-03-01", rid="old")
+    events = [old_denial, arrival("F1", on="2020-01-10", until=None, duration_of_status=True),
+              student("2020-01-15", "2021-05-15")]  # fmt: skip
+    assert status(events, "2022-06-01").unlawful_presence_days == 0
+
+
+# bar.three_year — only a voluntary departure before proceedings began
+def test_no_three_year_bar_after_proceedings_began() -> None:
+    case = filed_case(order="voluntary_departure", order_date="2024-12-01", vd_until="2025-01-30")
+    left = make_event("departure", "dep", departure_date="2025-01-15", provenance="biometric")
+    result = status([arrival(), case, left], "2025-03-01")
+    assert result.unlawful_presence_days == 189 and result.bar is None

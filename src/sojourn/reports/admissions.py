@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sojourn.status.events import Event, History
 from sojourn.status.rulebook import RuleBook
-from sojourn.status.stay import authorized_stay, departure, pending
+from sojourn.status.stay import authorized_stay, departure
 
 D = dt.timedelta
 COVERING_FORMS = ("I-539", "I-129", "I-485", "I-589")
@@ -39,10 +39,14 @@ class Outcome:
     overstay_days: int | None
 
 
-def _adjusted(history: History, day: dt.date) -> bool:
+def _covered(history: History, arrived: dt.date, until: dt.date, day: dt.date) -> bool:
+    """A timely application of this stay (filed after the arrival, by the end of the stay)
+    pending on ``day``, or an adjustment of status approved: not an overstay."""
     for e in history.of("status", day):
+        if e.get("form") not in COVERING_FORMS or not arrived <= e.date <= until:
+            continue
         decided = e.day("decided_on", day)
-        if e.get("form") == "I-485" and e.get("outcome") == "approved" and decided:
+        if decided is None or (e.get("form") == "I-485" and e.get("outcome") == "approved"):
             return True
     return False
 
@@ -64,7 +68,7 @@ def _outcome(history: History, admission: Event, last_day: dt.date, as_of: dt.da
         return Outcome(*base, "left_date_unknown", None)
     if until >= as_of:
         return Outcome(*base, "not_due", None)
-    if pending(history, last_day, COVERING_FORMS) or _adjusted(history, last_day):
+    if _covered(history, admission.date, until, last_day):
         return Outcome(*base, "covered", None)
     return Outcome(*base, "in_country", (as_of - until).days)
 

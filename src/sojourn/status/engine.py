@@ -23,6 +23,7 @@ from sojourn.status.stay import (
     Stay,
     authorized_stay,
     departure,
+    last_admission,
     pending,
     protected_until,
 )
@@ -60,8 +61,12 @@ GONE = ("departed", "removed", "self_departed")
 
 
 def _gone(history: History, day: dt.date, known_on: dt.date) -> Finding | None:
+    admitted = last_admission(history, day)
+    since = admitted.date if admitted else dt.date.min
     exits = sorted(history.of("custody", day) + history.of("self_departure", day))
     for e in reversed(exits):
+        if e.date < since:  # an exit before the last admission ended an earlier stay
+            break
         removed = e.day("removed_on", day) if e.kind == "custody" else None
         if removed is not None:
             basis = Basis("removal.executed", (e.record_id,))
@@ -163,6 +168,11 @@ def status_on(
     return found
 
 
+def _proceedings_before(history: History, day: dt.date) -> bool:
+    """Whether a notice to appear was filed with the court before ``day``."""
+    return any(e.day("nta_filed_on", day) for e in history.of("court", day))
+
+
 def _change_days(history: History, as_of: dt.date, rules: RuleBook) -> list[dt.date]:
     """The days on which the status can change: every recorded date and the day after it,
     the day each appeal window closes, and the day after each admission's stay ends."""
@@ -234,7 +244,9 @@ def timeline(
         over = (as_of - until).days
     gone = current.start if current and current.status in GONE else None
     days = unlawful_presence(known, as_of, until, birth_date, book, gone)
-    barred = bar(days, gone, book)
+    voluntary = bool(current and current.status in ("departed", "self_departed") and gone
+                     and not _proceedings_before(known, gone))  # fmt: skip
+    barred = bar(days, gone, book, voluntary)
     _, conflicts = departure(known, as_of)
     flags = tuple(
         f"departure record {c.record_id} contradicted by later records in the country"

@@ -93,6 +93,12 @@ class History:
             return []
         return found[: bisect_right(self._kind_dates[kind], day)]
 
+    def next_date(self, kind: str, after: dt.date) -> dt.date | None:
+        """The date of the first event of ``kind`` dated after ``after``."""
+        dates = self._kind_dates.get(kind, [])
+        i = bisect_right(dates, after)
+        return dates[i] if i < len(dates) else None
+
     def upto(self, day: dt.date) -> list[Event]:
         """Every event dated on or before ``day``."""
         return self.events[: bisect_right(self.dates, day)]

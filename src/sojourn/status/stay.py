@@ -163,6 +163,13 @@ def pending(history: History, day: dt.date, forms: tuple[str, ...] = PENDING_FOR
     return [a for a in applications(history, day, forms) if a.day("decided_on", day) is None]
 
 
+def next_arrival_eve(history: History, day: dt.date, known_on: dt.date) -> dt.date:
+    """The last day that still belongs to the stay running on ``day``: the eve of the next
+    arrival, or ``known_on`` (records after a new arrival say nothing about the earlier stay)."""
+    later = history.next_date("arrival", day)
+    return min(known_on, later - dt.timedelta(days=1)) if later else known_on
+
+
 def departure(
     history: History, day: dt.date, known_on: dt.date | None = None
 ) -> tuple[Event | None, list[Event]]:
@@ -171,7 +178,7 @@ def departure(
     dated after them (up to ``known_on``, the as-of date: what is known then)."""
     admission = last_admission(history, day)
     start = admission.date if admission else dt.date.min
-    horizon = known_on or day
+    horizon = next_arrival_eve(history, day, known_on or day)
     conflicts: list[Event] = []
     for e in reversed(history.of("departure", day)):
         if e.date < start:

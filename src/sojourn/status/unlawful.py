@@ -23,13 +23,15 @@ def _adult_from(birth_date: dt.date | None, years: int) -> dt.date:
         return dt.date(birth_date.year + years, 3, 1)
 
 
-def _finding(history: History, day: dt.date) -> dt.date | None:
-    """The first formal finding: a denied application or an immigration judge's order."""
+def _finding(history: History, day: dt.date, since: dt.date) -> dt.date | None:
+    """The first formal finding in the stay that began on ``since``: a denied application
+    or an immigration judge's order of removal or voluntary departure."""
     denied = [e.day("decided_on", day) for e in history.of("status", day)
               if e.get("outcome") == "denied"]  # fmt: skip
-    dates = denied + [e.day("order_date", day) for e in history.of("court", day)]
-    known = [d for d in dates if d is not None]
-    return min(known) if known else None
+    orders = [e.day("order_date", day) for e in history.of("court", day)
+              if e.get("order") in ("removal", "voluntary_departure")]  # fmt: skip
+    dates = [d for d in denied + orders if d is not None and d >= since]
+    return min(dates) if dates else None
 
 
 def unlawful_presence(
@@ -48,7 +50,7 @@ def unlawful_presence(
     start = max(until + D(days=1), _adult_from(birth_date, int(
         rules.require("unlawful_presence.minor", as_of).param("age_years"))))  # fmt: skip
     if stay.basis.rule_id.startswith(("admission.duration_of_status", "grace.")):
-        finding = _finding(history, as_of)
+        finding = _finding(history, as_of, stay.admission.date)
         if finding is None:
             return 0
         start = max(start, finding + D(days=1))
@@ -79,11 +81,17 @@ def _protected(history: History, as_of: dt.date) -> list[tuple[dt.date, dt.date]
     return merged
 
 
-def bar(days: int, left_on: dt.date | None, rules: RuleBook) -> str | None:
-    """The bar a departure after ``days`` of unlawful presence triggers, if any."""
+def bar(
+    days: int, left_on: dt.date | None, rules: RuleBook, voluntary_before_proceedings: bool
+) -> str | None:
+    """The bar a departure after ``days`` of unlawful presence triggers, if any. The 3-year
+    bar needs a voluntary departure before proceedings began (INA 212(a)(9)(B)(i)(I)); the
+    10-year bar follows any departure or removal."""
     if left_on is None:
         return None
     for rule_id in ("bar.ten_year", "bar.three_year"):
+        if rule_id == "bar.three_year" and not voluntary_before_proceedings:
+            continue
         rule = rules.require(rule_id, left_on)
         if days >= int(rule.param("min_days")):
             years = int(rule.param("bar_years"))
