@@ -6,7 +6,14 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from sojourn.resolve.cluster import GREY_BAND, TWO_PERSONS, Constraints, cluster, components
+from sojourn.resolve.cluster import (
+    GREY_BAND,
+    JUDGEMENTS_DISAGREE,
+    TWO_PERSONS,
+    Constraints,
+    cluster,
+    components,
+)
 from sojourn.resolve.evaluate import error_rates, pairwise
 
 
@@ -102,3 +109,12 @@ def test_existing_persons_own_records_may_join_after_retraining() -> None:
     rules = Constraints(owners={"a": "P1", "d": "P2"})
     result = cluster(scored, pl.Series(["a", "d"]), constraints=rules)
     assert result.assignments["cluster"].n_unique() == 1 and result.reviews.is_empty()
+
+
+def test_judgements_that_disagree_open_a_review() -> None:
+    # a-b same, b-c same, but a-c different: the last "same" cannot hold.
+    rules = Constraints(same=(("a", "b", 1), ("b", "c", 2)), different=(("a", "c"),))
+    result = cluster(SCORED.head(0), pl.Series(list("abc")), constraints=rules)
+    clusters = dict(result.assignments.iter_rows())
+    assert clusters["a"] == clusters["b"] != clusters["c"]
+    assert result.reviews.rows() == [("b", "c", 1.0, JUDGEMENTS_DISAGREE)]

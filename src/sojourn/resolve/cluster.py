@@ -18,6 +18,10 @@ import polars as pl
 
 GREY_BAND = "match probability in the grey band between the review and accept thresholds"
 TWO_PERSONS = "would join two existing persons"
+JUDGEMENTS_DISAGREE = "judged the same, but other judgements keep the two apart"
+REVIEW_SCHEMA = {
+    "id_l": pl.Utf8, "id_r": pl.Utf8, "match_probability": pl.Float64, "reason": pl.Utf8,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -115,9 +119,12 @@ def cluster(
     wanted = ids.to_list()
     for record in wanted:
         forest.find(record)
+    disagreeing: list[tuple[str, str, float, str]] = []
     for a, b, _judgement in rules.same:
         if forest.blocker(a, b, judged_same=True) is None:
             forest.union(a, b)
+        else:  # judged the same, but other judgements keep them apart: a person decides
+            disagreeing.append((a, b, 1.0, JUDGEMENTS_DISAGREE))
     blocked = _join_strong(forest, scored, accept)
     mapping = {record: forest.find(record) for record in wanted}
     assignments = pl.DataFrame(
@@ -133,7 +140,9 @@ def cluster(
             blocked,
         ]
     )
-    return Clusters(assignments.sort("id"), _reviews(candidates, assignments, rules))
+    conflicts = pl.DataFrame(disagreeing, schema=REVIEW_SCHEMA, orient="row")
+    reviews = pl.concat([_reviews(candidates, assignments, rules), conflicts])
+    return Clusters(assignments.sort("id"), reviews)
 
 
 def _join_strong(forest: _Forest, scored: pl.DataFrame, accept: float) -> pl.DataFrame:
