@@ -32,3 +32,12 @@ def test_status_of_a_resolved_person(tmp_path: Path) -> None:
 def test_status_of_an_unknown_person_is_a_clear_error() -> None:
     result = runner.invoke(app, ["status", "P-nobody"])
     assert result.exit_code != 0 and "no person with id P-nobody" in str(result.exception)
+
+
+def test_rules_lists_the_rules_in_force_with_citations() -> None:
+    shown = runner.invoke(app, ["rules", "--on", "2024-06-01"], terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+    assert "admission.visa_waiver" in shown.output and "INA 217(a)(1)" in shown.output
+    assert "fixed_period_students" not in shown.output
+    later = runner.invoke(app, ["rules", "--on", "2027-01-01", "--proposed"], terminal_width=200)
+    assert "(proposed)" in later.output

@@ -14,6 +14,7 @@ from rich.table import Table
 from sojourn.resolve.queries import example_link, explain_record
 from sojourn.status.engine import Timeline
 from sojourn.status.person import person_status, timeline_dict
+from sojourn.status.rulebook import default_rules
 from sojourn.store import connect, upgrade
 
 console = Console()
@@ -77,5 +78,27 @@ def show_status_example(as_of: dt.date) -> None:
     console.print(summary_line(result))
 
 
+def rules(
+    on: Annotated[
+        str | None, typer.Option(help="Rules in force on this date (default today).")
+    ] = None,
+    proposed: Annotated[bool, typer.Option(help="Also list proposed rules.")] = False,
+) -> None:
+    """The status rules in force on a date, each with its citation (status/rules/*.yaml)."""
+    day = dt.date.fromisoformat(on) if on else dt.date.today()
+    book = default_rules()
+    table = Table(title=f"status rules in force on {day.isoformat()}")
+    for name in ("rule", "title", "citation", "parameters"):
+        table.add_column(name, overflow="fold")
+    for rule_id in sorted(book.versions):
+        rule = book.rule(rule_id, day, proposed)
+        if rule is not None:
+            params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
+            mark = " (proposed)" if rule.status == "proposed" else ""
+            table.add_row(rule.id + mark, escape(rule.title), escape(rule.citation), params)
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(status)
+    app.command()(rules)
