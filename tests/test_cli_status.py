@@ -35,9 +35,13 @@ def test_status_of_an_unknown_person_is_a_clear_error() -> None:
 
 
 def test_rules_lists_the_rules_in_force_with_citations() -> None:
-    shown = runner.invoke(app, ["rules", "--on", "2024-06-01"], terminal_width=200)
+    shown = runner.invoke(app, ["rules", "--on", "2024-06-01", "--format", "json"])
     assert shown.exit_code == 0, shown.output
-    assert "admission.visa_waiver" in shown.output and "INA 217(a)(1)" in shown.output
-    assert "fixed_period_students" not in shown.output
-    later = runner.invoke(app, ["rules", "--on", "2027-01-01", "--proposed"], terminal_width=200)
-    assert "(proposed)" in later.output
+    rules = {r["id"]: r for r in json.loads(shown.output)}
+    assert rules["admission.visa_waiver"]["citation"].startswith("INA 217(a)(1)")
+    assert "admission.fixed_period_students" not in rules
+    later = runner.invoke(app, ["rules", "--on", "2027-01-01", "--proposed", "--format", "json"])
+    statuses = {r["id"]: r["status"] for r in json.loads(later.output)}
+    assert statuses["admission.fixed_period_students"] == "proposed"
+    table = runner.invoke(app, ["rules", "--on", "2024-06-01"])
+    assert table.exit_code == 0 and "admission.visa_waiver" in table.output

@@ -83,19 +83,26 @@ def rules(
         str | None, typer.Option(help="Rules in force on this date (default today).")
     ] = None,
     proposed: Annotated[bool, typer.Option(help="Also list proposed rules.")] = False,
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """The status rules in force on a date, each with its citation (status/rules/*.yaml)."""
     day = dt.date.fromisoformat(on) if on else dt.date.today()
     book = default_rules()
+    found = [book.rule(rule_id, day, proposed) for rule_id in sorted(book.versions)]
+    listed = [r for r in found if r is not None]
+    if output == "json":
+        rows = [{"id": r.id, "status": r.status, "title": r.title, "citation": r.citation,
+                 "params": r.params} for r in listed]  # fmt: skip
+        console.print_json(json.dumps(rows, default=str))
+        return
     table = Table(title=f"status rules in force on {day.isoformat()}")
-    for name in ("rule", "title", "citation", "parameters"):
+    table.add_column("rule", no_wrap=True)
+    for name in ("title", "citation", "parameters"):
         table.add_column(name, overflow="fold")
-    for rule_id in sorted(book.versions):
-        rule = book.rule(rule_id, day, proposed)
-        if rule is not None:
-            params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
-            mark = " (proposed)" if rule.status == "proposed" else ""
-            table.add_row(rule.id + mark, escape(rule.title), escape(rule.citation), params)
+    for rule in listed:
+        params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
+        mark = " (proposed)" if rule.status == "proposed" else ""
+        table.add_row(rule.id + mark, escape(rule.title), escape(rule.citation), params)
     console.print(table)
 
 
