@@ -28,6 +28,7 @@ bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/resolve.py
 	$(BIN)/python bench/match.py
+	$(BIN)/python bench/status.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
