@@ -16,7 +16,6 @@ and, against the generator's truth, how often an attach picks the right person.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import multiprocessing
 import os
@@ -29,7 +28,7 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine, select
 
-from sojourn.records import ingest_file, plan
+from population import ingested, machine
 from sojourn.records.tables import records as records_table
 from sojourn.resolve.blocking import candidate_pairs
 from sojourn.resolve.cluster import cluster
@@ -39,8 +38,6 @@ from sojourn.resolve.model import Model, score, train
 from sojourn.resolve.names import name_keys
 from sojourn.resolve.realtime import Index, Match
 from sojourn.resolve.rowfeatures import feature_row
-from sojourn.store import make_engine, upgrade
-from sojourn.synth import generate
 
 HELD_OUT = 10_000
 
@@ -58,22 +55,10 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _machine() -> str:
-    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} CPUs, {memory:.0f} GiB memory, load average {load}"
-
-
 def _ingest(data: Path, tmp: str, persons: int) -> Engine:
     start = time.perf_counter()
-    if not (data / "manifest.json").exists():
-        generate(persons, 1, dt.date(2025, 9, 30), data)
-        start = _timed("generate", start)
-    engine = make_engine(f"sqlite:///{tmp}/bench.db")
-    upgrade(engine)
-    for item in plan([data], None):
-        ingest_file(engine, item.path, item.mapping)
-    _timed("ingest (SQLite)", start)
+    engine = ingested(data, Path(tmp) / "bench.db", persons)
+    _timed("generate and ingest (SQLite)", start)
     return engine
 
 
@@ -219,13 +204,13 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=310_000)
     parser.add_argument("--data", type=Path, default=None)
     args = parser.parse_args()
-    print(f"machine: {_machine()}")
+    print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="sojourn-match-") as tmp:
         _prepare(args, Path(tmp))
         service = multiprocessing.get_context("spawn").Process(target=_serve, args=(Path(tmp),))
         service.start()
         service.join()
-    print(f"machine after: {_machine()}")
+    print(f"machine after: {machine()}")
 
 
 if __name__ == "__main__":

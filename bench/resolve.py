@@ -16,8 +16,6 @@ missed-link rate <= 1.25 x the best group's; batch resolve <= 2 minutes; match p
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -25,20 +23,13 @@ from typing import Any
 
 import polars as pl
 
-from sojourn.records import ingest_file, plan
+from population import ingested, machine
 from sojourn.resolve.evaluate import pairwise, person_stats, summarize
 from sojourn.resolve.evaluation import GROUP, evaluate_links, load_truth
 from sojourn.resolve.features import load_records
 from sojourn.resolve.latency import measure_latency
 from sojourn.resolve.run import resolve_all
-from sojourn.store import make_engine, upgrade
-from sojourn.synth import generate
 from splink_baseline import run_baseline
-
-
-def _machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {memory:.0f} GiB"
 
 
 def _groups(report: dict[str, Any]) -> pl.DataFrame:
@@ -116,15 +107,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
-    print(f"machine: {_machine()}")
+    print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="sojourn-resolve-") as tmp:
         data = args.data or Path(tmp) / "data"
-        if not (data / "manifest.json").exists():
-            generate(args.persons, 1, dt.date(2025, 9, 30), data)
-        engine = make_engine(f"sqlite:///{tmp}/bench.db")
-        upgrade(engine)
-        for item in plan([data], None):
-            ingest_file(engine, item.path, item.mapping)
+        engine = ingested(data, Path(tmp) / "bench.db", args.persons)
         start = time.perf_counter()
         summary = resolve_all(engine)
         seconds = time.perf_counter() - start

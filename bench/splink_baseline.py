@@ -177,14 +177,10 @@ def _srids(engine: object) -> pl.DataFrame:
 
 def _load(data: Path, tmp: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The records of ``data`` (ingested into a temporary SQLite database) and their truth."""
-    from sojourn.records import ingest_file, plan
+    from population import ingested
     from sojourn.resolve.features import load_records
-    from sojourn.store import make_engine, upgrade
 
-    engine = make_engine(f"sqlite:///{tmp}/baseline.db")
-    upgrade(engine)
-    for item in plan([data], None):
-        ingest_file(engine, item.path, item.mapping)
+    engine = ingested(data, Path(tmp) / "baseline.db", 0)
     records = load_records(engine)
     truth = _truth(data, records.join(_srids(engine), on="id"))
     engine.dispose()

@@ -22,14 +22,12 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine, select
 
-from sojourn.records import ingest_file, plan
+from population import ingested
 from sojourn.records.tables import records
 from sojourn.resolve.run import resolve_all
 from sojourn.resolve.store import current_links
 from sojourn.status.engine import timeline
 from sojourn.status.events import Event, event_from_record, make_event
-from sojourn.store import make_engine, upgrade
-from sojourn.synth import generate
 from sojourn.synth.observable import observable_persons
 
 
@@ -171,12 +169,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sojourn-status-") as tmp:
         data = args.data or Path(tmp) / "data"
-        if not (data / "manifest.json").exists():
-            generate(args.persons, 3, dt.date(2025, 9, 30), data)
-        engine = make_engine(f"sqlite:///{tmp}/bench.db")
-        upgrade(engine)
-        for item in plan([data], None):
-            ingest_file(engine, item.path, item.mapping)
+        engine = ingested(data, Path(tmp) / "bench.db", args.persons, seed=3)
         as_of = dt.date.fromisoformat(json.loads((data / "manifest.json").read_text())["as_of"])
         _compare(data, _events_by_person(engine, data), as_of, _observable(engine, data))
         _resolved(engine, data, as_of)
