@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sojourn.resolve.queries import example_link, explain_record
+from sojourn.resolve.queries import example_link, person_of_record
 from sojourn.status.engine import Timeline
 from sojourn.status.person import person_status, timeline_dict
 from sojourn.status.rulebook import default_rules
@@ -70,7 +70,7 @@ def show_status_example(as_of: dt.date) -> None:
     example = example_link(engine)
     if example is None:
         return
-    person = explain_record(engine, example).person_id
+    person = person_of_record(engine, example)
     if person is None:
         return
     result = person_status(engine, person, as_of)

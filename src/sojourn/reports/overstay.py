@@ -14,7 +14,6 @@ applications arrive.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -106,8 +105,8 @@ def build_report(
 ) -> Report:
     """The report from each admission's outcome and the person's nationality."""
     total = Row("all countries except Canada and Mexico")
-    classes: dict[str, Row] = defaultdict(lambda: Row(""))
-    countries: dict[str, Row] = defaultdict(lambda: Row(""))
+    classes: dict[str, Row] = {}
+    countries: dict[str, Row] = {}
     apart: dict[str, Row] = {c: Row(c) for c in APART}
     for outcome, country in outcomes:
         if not in_scope(outcome, year):
@@ -118,10 +117,8 @@ def build_report(
             continue
         total.add(outcome.outcome)
         group = CLASS_GROUPS.get(outcome.class_of_admission, "other")
-        classes[group].key = group
-        classes[group].add(outcome.outcome)
-        countries[code].key = code
-        countries[code].add(outcome.outcome)
+        classes.setdefault(group, Row(group)).add(outcome.outcome)
+        countries.setdefault(code, Row(code)).add(outcome.outcome)
     order = ["B1/B2", "visa waiver", "F", "M", "J", "other"]
     by_class = [classes[g] for g in order if g in classes]
     by_country = sorted(countries.values(), key=lambda r: (-r.expected, r.key))

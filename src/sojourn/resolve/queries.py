@@ -16,7 +16,7 @@ from sojourn.resolve.compare import compare_one
 from sojourn.resolve.explain import Explanation, explain_vector
 from sojourn.resolve.features import features, load_records
 from sojourn.resolve.judgements import history
-from sojourn.resolve.store import current_links, load_model
+from sojourn.resolve.store import current_links, load_model, person_record_ids
 from sojourn.resolve.tables import links, person_events, reviews
 
 #: The feature shown for each comparison when explaining a pair.
@@ -67,13 +67,11 @@ def explain_record(engine: Engine, record_id: str) -> LinkExplanation:
     with engine.connect() as conn:
         if conn.execute(select(records.c.id).where(records.c.id == record_id)).first() is None:
             raise UnknownRecordError(f"no record with id {record_id}")
-        current = current_links(conn).filter(pl.col("record_id") == record_id).to_dicts()
         past = conn.execute(
             select(links).where(links.c.record_id == record_id).order_by(links.c.id)
         ).all()
-    link = current[0] if current else {}
-    evidence = past[-1].evidence if past else None
-    pair, values = _pair(engine, record_id, link, evidence)
+    link: dict[str, Any] = dict(past[-1]._mapping) if past else {}  # the current link: the latest
+    pair, values = _pair(engine, record_id, link, link.get("evidence"))
     person = link.get("person_id")
     return LinkExplanation(
         record_id,
@@ -118,10 +116,17 @@ def example_link(engine: Engine) -> str | None:
     return None if chosen.is_empty() else str(chosen["record_id"][0])
 
 
+def person_of_record(engine: Engine, record_id: str) -> str | None:
+    """The person a record is currently linked to (None if it is not linked)."""
+    query = select(links.c.person_id).where(links.c.record_id == record_id)
+    with engine.connect() as conn:
+        return conn.execute(query.order_by(links.c.id.desc()).limit(1)).scalar()
+
+
 def person_records(engine: Engine, person_id: str) -> list[dict[str, Any]]:
     """The records currently linked to a person, oldest event first."""
     with engine.connect() as conn:
-        ids = current_links(conn).filter(pl.col("person_id") == person_id)["record_id"]
+        ids = person_record_ids(conn, person_id)
         query = (
             select(
                 records.c.id,
@@ -130,7 +135,7 @@ def person_records(engine: Engine, person_id: str) -> list[dict[str, Any]]:
                 records.c.kind,
                 records.c.event_date,
             )
-            .where(records.c.id.in_(ids.to_list()))
+            .where(records.c.id.in_(ids))
             .order_by(records.c.event_date, records.c.id)
         )
         return [dict(r._mapping) for r in conn.execute(query)]

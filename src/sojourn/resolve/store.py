@@ -62,6 +62,18 @@ def current_links(conn: Connection) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=LINK_SCHEMA, orient="row")
 
 
+def person_record_ids(conn: Connection, person_id: str) -> list[str]:
+    """The records whose current link (their latest) names ``person_id``."""
+    later = links.alias("later")
+    newer = (
+        select(later.c.id)
+        .where(later.c.record_id == links.c.record_id, later.c.id > links.c.id)
+        .exists()
+    )
+    query = select(links.c.record_id).where(links.c.person_id == person_id, ~newer)
+    return sorted(conn.execute(query).scalars())
+
+
 def reviewed_pairs(conn: Connection) -> pl.DataFrame:
     """Record pairs that already have an identity-review item."""
     rows = conn.execute(select(reviews.c.record_l, reviews.c.record_r).distinct()).all()

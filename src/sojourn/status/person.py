@@ -8,11 +8,10 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
-import polars as pl
 from sqlalchemy import Engine, select
 
 from sojourn.records.tables import records
-from sojourn.resolve.store import current_links
+from sojourn.resolve.store import person_record_ids
 from sojourn.status.engine import Timeline, timeline
 from sojourn.status.events import Event, event_from_record
 from sojourn.status.rulebook import RuleBook
@@ -25,13 +24,13 @@ class UnknownPersonError(LookupError):
 def person_events(engine: Engine, person_id: str) -> tuple[list[Event], dt.date | None]:
     """The events of a person's records, and their most often recorded full birth date."""
     with engine.connect() as conn:
-        links = current_links(conn).filter(pl.col("person_id") == person_id)
-        if links.is_empty():
+        ids = person_record_ids(conn, person_id)
+        if not ids:
             raise UnknownPersonError(f"no person with id {person_id}")
         query = select(
             records.c.id, records.c.kind, records.c.event_date, records.c.event,
             records.c.birth_date,
-        ).where(records.c.id.in_(links["record_id"].to_list()))  # fmt: skip
+        ).where(records.c.id.in_(ids))  # fmt: skip
         rows = conn.execute(query).all()
     events = [event_from_record(dict(r._mapping)) for r in rows]
     births = Counter(r.birth_date for r in rows if r.birth_date and len(r.birth_date) == 10)
