@@ -25,6 +25,8 @@ def test_overstay_report_in_three_formats(tmp_path: Path) -> None:
     total = data["total_excluding_canada_mexico"]
     assert total["expected_departures"] > 50
     assert total["overstays"] == total["out_of_country"] + total["in_country"]
+    python = runner.invoke(app, [*args, "--format", "json", "--engine", "python"]).output
+    assert json.loads(python) == data
     page = runner.invoke(app, [*args, "--format", "html"]).output
     assert page.startswith("<!doctype html>") and page.count("<svg") == 2
     assert "Canada and Mexico" in page and "<script" not in page

@@ -30,13 +30,16 @@ def overstay(
     ],
     as_of: Annotated[str | None, typer.Option(help="Snapshot date (default: today).")] = None,
     output: Annotated[str, typer.Option("--format", help="table, csv, json or html")] = "table",
+    method: Annotated[
+        str, typer.Option("--engine", help="sql (DuckDB over the store) or python (reference)")
+    ] = "sql",
 ) -> None:
     """Overstays by the DHS Entry/Exit Overstay Report method (air and sea admissions whose
     stay ended in the fiscal year; Canada and Mexico apart), as of a snapshot date."""
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     engine = connect()
     upgrade(engine)
-    report = overstay_report(engine, fy, day)
+    report = overstay_report(engine, fy, day, method)
     if output == "json":
         console.print_json(json.dumps(report.as_dict()))
     elif output == "csv":

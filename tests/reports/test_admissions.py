@@ -1,12 +1,12 @@
-"""Each admission's outcome by the DHS method, on hand-made histories."""
+"""Each admission's outcome by the DHS method, on hand-made histories (each checked on both
+paths: the Python engine and the SQL in DuckDB)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sojourn.reports.admissions import admission_outcomes
-from sojourn.status.events import Event, History, make_event
-from sojourn.status.rulebook import default_rules
+from sojourn.status.events import Event, make_event
+from tests.reports.differential import both
 
 AS_OF = dt.date(2025, 12, 31)
 
@@ -21,7 +21,7 @@ def _left(rid: str, on: str) -> Event:
 
 
 def _outcomes(*events: Event) -> list[tuple[str, int | None]]:
-    found = admission_outcomes(History(events), AS_OF, default_rules())
+    found = both(events, AS_OF)
     return [(o.outcome, o.overstay_days) for o in found]
 
 

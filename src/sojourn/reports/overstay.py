@@ -42,9 +42,9 @@ class Row:
     expected: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
 
-    def add(self, outcome: str) -> None:
-        self.expected += 1
-        self.counts[outcome] += 1
+    def add(self, outcome: str, n: int = 1) -> None:
+        self.expected += n
+        self.counts[outcome] += n
 
     @property
     def overstays(self) -> int:
@@ -104,21 +104,27 @@ def build_report(
     outcomes: Iterable[tuple[Outcome, str | None]], year: int, as_of: dt.date
 ) -> Report:
     """The report from each admission's outcome and the person's nationality."""
+    counts = (
+        (country or "unknown", CLASS_GROUPS.get(o.class_of_admission, "other"), o.outcome, 1)
+        for o, country in outcomes
+        if in_scope(o, year)
+    )
+    return tally(counts, year, as_of)
+
+
+def tally(counts: Iterable[tuple[str, str, str, int]], year: int, as_of: dt.date) -> Report:
+    """The report from counts of in-scope admissions by (country, class group, outcome)."""
     total = Row("all countries except Canada and Mexico")
     classes: dict[str, Row] = {}
     countries: dict[str, Row] = {}
     apart: dict[str, Row] = {c: Row(c) for c in APART}
-    for outcome, country in outcomes:
-        if not in_scope(outcome, year):
+    for country, group, outcome, n in counts:
+        if country in apart:
+            apart[country].add(outcome, n)
             continue
-        code = country or "unknown"
-        if code in apart:
-            apart[code].add(outcome.outcome)
-            continue
-        total.add(outcome.outcome)
-        group = CLASS_GROUPS.get(outcome.class_of_admission, "other")
-        classes.setdefault(group, Row(group)).add(outcome.outcome)
-        countries.setdefault(code, Row(code)).add(outcome.outcome)
+        total.add(outcome, n)
+        classes.setdefault(group, Row(group)).add(outcome, n)
+        countries.setdefault(country, Row(country)).add(outcome, n)
     order = ["B1/B2", "visa waiver", "F", "M", "J", "other"]
     by_class = [classes[g] for g in order if g in classes]
     by_country = sorted(countries.values(), key=lambda r: (-r.expected, r.key))

@@ -1,5 +1,6 @@
-"""Reports over the store: each resolved person's records become a history, each admission an
-outcome (the Python path; it serves as the reference for a SQL path at scale)."""
+"""Reports over the store. The overstay report runs as SQL in DuckDB (``duck``, over the
+store's snapshot); the Python path, each resolved person's records as a history and each
+admission an outcome, is the reference it is tested against and serves single persons."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from sqlalchemy import Engine, select
 from sojourn.records.tables import records
 from sojourn.reports.admissions import Outcome, admission_outcomes
 from sojourn.reports.departures import DepartureReport, departure_report
-from sojourn.reports.overstay import Report, build_report
+from sojourn.reports.duck import compute_outcomes, overstay_counts
+from sojourn.reports.overstay import Report, build_report, tally
+from sojourn.reports.snapshot import NotResolvedError, open_store
 from sojourn.resolve.store import current_links
 from sojourn.status.events import Event, History, event_from_record
 from sojourn.status.rulebook import RuleBook, default_rules
 
-
-class NotResolvedError(LookupError):
-    """No record is linked to a person yet."""
+__all__ = ["ENGINES", "NotResolvedError", "departures", "outcomes", "overstay_report"]
 
 
 def _histories(engine: Engine) -> Iterator[tuple[History, dict[str, str | None]]]:
@@ -60,6 +61,19 @@ def departures(engine: Engine, start: dt.date, end: dt.date) -> DepartureReport:
     return departure_report(histories, start, end, int(rule.param("deadline_days")))
 
 
-def overstay_report(engine: Engine, year: int, as_of: dt.date) -> Report:
-    """The overstay report for fiscal ``year`` as of the snapshot date ``as_of``."""
-    return build_report(outcomes(engine, as_of), year, as_of)
+ENGINES = ("sql", "python")
+
+
+def overstay_report(engine: Engine, year: int, as_of: dt.date, method: str = "sql") -> Report:
+    """The overstay report for fiscal ``year`` as of the snapshot date ``as_of``, computed
+    in DuckDB (``sql``) or person by person in Python (``python``, the reference)."""
+    if method == "python":
+        return build_report(outcomes(engine, as_of), year, as_of)
+    if method != "sql":
+        raise ValueError(f"unknown report engine {method!r}: use one of {', '.join(ENGINES)}")
+    con = open_store(engine)
+    try:
+        compute_outcomes(con, as_of)
+        return tally(overstay_counts(con, year), year, as_of)
+    finally:
+        con.close()
