@@ -56,13 +56,16 @@ def departures(
     since: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
     as_of: Annotated[str | None, typer.Option(help="Snapshot date (default: today).")] = None,
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    method: Annotated[
+        str, typer.Option("--engine", help="sql (DuckDB over the store) or python (reference)")
+    ] = "sql",
 ) -> None:
     """Confirmed departures by evidence level and week; self-departure intents and their
     confirmation; manifest departures contradicted by later records (conflicts)."""
     end = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     engine = connect()
     upgrade(engine)
-    data = departure_report(engine, dt.date.fromisoformat(since), end).as_dict()
+    data = departure_report(engine, dt.date.fromisoformat(since), end, method).as_dict()
     if output == "json":
         console.print_json(json.dumps(data, default=str))
         return

@@ -24,8 +24,14 @@ def _json(event: Event) -> str:
 def events_table(people: dict[str, Iterable[Event]]) -> pa.Table:
     """Events of several persons in the SQL path's input columns."""
     rows = [
-        {"person_id": person, "record_id": e.record_id, "kind": e.kind,
-         "event_date": e.date, "event": _json(e), "nationality": None}  # fmt: skip
+        {
+            "person_id": person,
+            "record_id": e.record_id,
+            "kind": e.kind,
+            "event_date": e.date,
+            "event": _json(e),
+            "nationality": None,
+        }
         for person, events in people.items()
         for e in events
     ]
@@ -58,9 +64,7 @@ def python_outcomes(
     return sorted(found, key=lambda x: (x[0], x[1].arrival_date, x[1].record_id))
 
 
-def both(
-    events: Iterable[Event], as_of: dt.date, rules: RuleBook | None = None
-) -> list[Outcome]:
+def both(events: Iterable[Event], as_of: dt.date, rules: RuleBook | None = None) -> list[Outcome]:
     """One person's outcomes, after checking that the two paths agree on them."""
     people = {"P1": list(events)}
     python = python_outcomes(people, as_of, rules)

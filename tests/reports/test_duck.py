@@ -48,7 +48,10 @@ def _kinds(*events: Event, as_of: dt.date = AS_OF) -> list[tuple[str, dt.date | 
 def test_admission_fixed_period_two_arrivals_on_one_day_follow_the_last() -> None:
     found = _kinds(_arrival("a1", "2025-01-01", until="2025-03-01"),
                    _arrival("a2", "2025-01-01", "WT"))  # fmt: skip
-    assert found == [("left_date_unknown", dt.date(2025, 4, 1)), ("in_country", dt.date(2025, 4, 1))]
+    assert found == [
+        ("left_date_unknown", dt.date(2025, 4, 1)),
+        ("in_country", dt.date(2025, 4, 1)),
+    ]
 
 
 def test_application_approval_retroactive_makes_a_later_filing_timely() -> None:

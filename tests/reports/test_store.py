@@ -1,5 +1,5 @@
-"""The overstay report over the store, on SQLite and PostgreSQL: the SQL path (DuckDB over
-the store's snapshot) gives the same report as the Python engine, person by person."""
+"""The overstay and departure reports over the store, on SQLite and PostgreSQL: the SQL path
+(DuckDB over the store's snapshot) gives the same reports as the Python engine."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from sojourn.records import ingest_file, plan
 from sojourn.records.tables import records
 from sojourn.reports.snapshot import store_events
-from sojourn.reports.store import NotResolvedError, overstay_report
+from sojourn.reports.store import NotResolvedError, departures, overstay_report
 from sojourn.resolve.run import resolve_all
 from sojourn.synth import generate
 
@@ -39,5 +39,10 @@ def test_sql_report_equals_python_report_on_resolved_persons(
         sql = overstay_report(engine, year, as_of).as_dict()
         assert sql == overstay_report(engine, year, as_of, method="python").as_dict()
         assert sql["total_excluding_canada_mexico"]["expected_departures"] > 50  # type: ignore[index]
+    for start, end in ((dt.date(2025, 1, 1), dt.date(2025, 9, 30)),
+                       (dt.date(2020, 1, 1), dt.date(2023, 6, 30))):  # fmt: skip
+        found = departures(engine, start, end).as_dict()
+        assert found == departures(engine, start, end, method="python").as_dict()
+        assert sum(found["confirmed_departures"].values()) > 20  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="unknown report engine"):
         overstay_report(engine, 2025, dt.date(2025, 9, 30), method="spark")

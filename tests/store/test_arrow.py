@@ -18,4 +18,3 @@ def test_rows_come_back_as_arrow_from_the_engines_database(engine: Engine) -> No
     assert table.column("id").to_pylist() == ["a", "b"]
     assert table.column("n").to_pylist() == [1, 2]
     assert str(table.column("day")[0]) == "2025-01-02" and table.column("day")[1].as_py() is None
-

@@ -49,7 +49,7 @@ class DepartureReport:
             "median_days_to_confirm": statistics.median(lag) if lag else None,
             "intents_unconfirmed_past_deadline": self.overdue_intents,
             "conflicts": len(self.conflicts),
-            "conflict_records": self.conflicts,
+            "conflict_records": sorted(self.conflicts),
         }
 
 

@@ -9,13 +9,14 @@ rule version changes the SQL's answer exactly as it changes the engine's.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from sojourn.reports.admissions import Outcome
+from sojourn.reports.departures import DepartureReport
 from sojourn.reports.overstay import CLASS_GROUPS, IN_SCOPE_MODES, OUT_OF_SCOPE, fiscal_year
 from sojourn.status.rulebook import RuleBook
 
@@ -24,19 +25,36 @@ EVENT_COLUMNS = ("person_id", "record_id", "kind", "event_date", "event", "natio
 _FAR_PAST, _FAR_FUTURE = dt.date(1, 1, 1), dt.date(9999, 12, 31)
 
 
-def open_events(events: pa.Table | Any, rules: RuleBook) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection holding ``events`` (an Arrow table or DuckDB relation with
-    ``EVENT_COLUMNS``) and the rule book's final rules as tables."""
+def open_events(events: pa.Table, rules: RuleBook) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding ``events`` (an Arrow table with ``EVENT_COLUMNS``) and the
+    rule book's final rules as tables."""
     con = duckdb.connect()
     con.register("events_in", events)
-    con.execute(
-        "CREATE TABLE events AS SELECT person_id, record_id, kind, "
-        "CAST(event_date AS DATE) AS event_date, event, nullif(nationality, '') AS nationality "
-        "FROM events_in"
-    )
+    _load(con, "events_in", rules)
     con.unregister("events_in")
-    _rule_tables(con, rules)
     return con
+
+
+def open_parquet(path: Path, rules: RuleBook) -> duckdb.DuckDBPyConnection:
+    """The same over Parquet files of ``EVENT_COLUMNS`` (a path or a glob)."""
+    con = duckdb.connect()
+    _load(con, f"read_parquet('{path}')", rules)
+    return con
+
+
+def _load(con: duckdb.DuckDBPyConnection, source: str, rules: RuleBook) -> None:
+    # Persons are numbered: the SQL joins, groups and sorts by person many times, and a
+    # number is much cheaper to compare than an id text.
+    con.execute(
+        "CREATE TABLE persons AS SELECT person_id, row_number() OVER () AS pk "
+        f"FROM (SELECT DISTINCT person_id FROM {source})"
+    )
+    con.execute(
+        "CREATE TABLE events AS SELECT p.pk, e.record_id, e.kind, "
+        "CAST(e.event_date AS DATE) AS event_date, e.event, "
+        f"nullif(e.nationality, '') AS nationality FROM {source} e JOIN persons p USING (person_id)"
+    )
+    _rule_tables(con, rules)
 
 
 def _rule_tables(con: duckdb.DuckDBPyConnection, rules: RuleBook) -> None:
@@ -81,9 +99,12 @@ def outcome_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Outcome]]:
     rows = con.execute(
         "SELECT person_id, record_id, arrival_date, class_of_admission, mode, "
         "authorized_until, departure_date, outcome, overstay_days FROM outcomes "
-        "ORDER BY person_id, arrival_date, record_id"
+        "JOIN persons USING (pk) ORDER BY person_id, arrival_date, record_id"
     ).fetchall()
-    return [(r[0], Outcome(*r[1:8], None if r[8] is None else int(r[8]))) for r in rows]
+    return [
+        (person, Outcome(rid, day, cls, mode, until, left, outcome, None if n is None else int(n)))
+        for person, rid, day, cls, mode, until, left, outcome, n in rows
+    ]
 
 
 def overstay_counts(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str, str, int]]:
@@ -101,3 +122,33 @@ def overstay_counts(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str
     """
     params = [sorted(IN_SCOPE_MODES), sorted(OUT_OF_SCOPE), start, end]
     return [(c, g, o, int(n)) for c, g, o, n in con.execute(query, params).fetchall()]
+
+
+def departure_report(
+    con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, deadline_days: int
+) -> DepartureReport:
+    """The departure report from ``start`` to the snapshot date ``end`` (``sql/departures.sql``;
+    the same figures as ``departures.departure_report``)."""
+    con.execute("SET VARIABLE start_day = ?::DATE", [start])
+    con.execute("SET VARIABLE end_day = ?::DATE", [end])
+    for statement in _statements("departures.sql"):
+        con.execute(statement)
+    report = DepartureReport(start, end)
+    weeks = con.execute(
+        "SELECT isoyear(day) || '-W' || lpad(week(day)::TEXT, 2, '0'), level, count(*) FROM ("
+        "SELECT day, level FROM departure_days UNION ALL "
+        "SELECT verified, 'self_departure_verified' FROM intents WHERE verified IS NOT NULL"
+        ") WHERE day BETWEEN ? AND ? GROUP BY ALL",
+        [start, end],
+    ).fetchall()
+    for week, level, n in weeks:
+        report.by_week.setdefault(week, Counter())[level] += int(n)
+    report.conflicts = [
+        r for (r,) in con.execute("SELECT record_id FROM departure_conflicts").fetchall()
+    ]
+    intents = con.execute("SELECT intent_on, verified FROM intents").fetchall()
+    report.intents = len(intents)
+    report.days_to_confirm = [(v - i).days for i, v in intents if v is not None]
+    report.confirmed = len(report.days_to_confirm)
+    report.overdue_intents = sum(v is None and (end - i).days > deadline_days for i, v in intents)
+    return report

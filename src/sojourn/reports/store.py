@@ -14,6 +14,7 @@ from sojourn.records.tables import records
 from sojourn.reports.admissions import Outcome, admission_outcomes
 from sojourn.reports.departures import DepartureReport, departure_report
 from sojourn.reports.duck import compute_outcomes, overstay_counts
+from sojourn.reports.duck import departure_report as sql_departure_report
 from sojourn.reports.overstay import Report, build_report, tally
 from sojourn.reports.snapshot import NotResolvedError, open_store
 from sojourn.resolve.store import current_links
@@ -54,11 +55,27 @@ def outcomes(
             yield outcome, nationality.get(outcome.record_id)
 
 
-def departures(engine: Engine, start: dt.date, end: dt.date) -> DepartureReport:
-    """The departure report from ``start`` to the snapshot date ``end``."""
+def departures(
+    engine: Engine, start: dt.date, end: dt.date, method: str = "sql"
+) -> DepartureReport:
+    """The departure report from ``start`` to the snapshot date ``end``, in DuckDB (``sql``)
+    or person by person in Python (``python``, the reference)."""
     rule = default_rules().require("departure.self_departure_intent", end)
-    histories = (history for history, _ in _histories(engine))
-    return departure_report(histories, start, end, int(rule.param("deadline_days")))
+    deadline = int(rule.param("deadline_days"))
+    if _method(method) == "python":
+        histories = (history for history, _ in _histories(engine))
+        return departure_report(histories, start, end, deadline)
+    con = open_store(engine)
+    try:
+        return sql_departure_report(con, start, end, deadline)
+    finally:
+        con.close()
+
+
+def _method(method: str) -> str:
+    if method not in ENGINES:
+        raise ValueError(f"unknown report engine {method!r}: use one of {', '.join(ENGINES)}")
+    return method
 
 
 ENGINES = ("sql", "python")
@@ -67,10 +84,8 @@ ENGINES = ("sql", "python")
 def overstay_report(engine: Engine, year: int, as_of: dt.date, method: str = "sql") -> Report:
     """The overstay report for fiscal ``year`` as of the snapshot date ``as_of``, computed
     in DuckDB (``sql``) or person by person in Python (``python``, the reference)."""
-    if method == "python":
+    if _method(method) == "python":
         return build_report(outcomes(engine, as_of), year, as_of)
-    if method != "sql":
-        raise ValueError(f"unknown report engine {method!r}: use one of {', '.join(ENGINES)}")
     con = open_store(engine)
     try:
         compute_outcomes(con, as_of)

@@ -27,12 +27,13 @@ def _postgres_uri(engine: Engine) -> str:
 
 def _sqlite_arrow(engine: Engine, sql: str, batch: int = 200_000) -> pa.Table:
     with engine.connect() as conn:
-        result = conn.exec_driver_sql(sql)
-        names = list(result.keys())
+        cursor = conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+        names = [d[0] for d in cursor.description]
         tables = []
-        while rows := result.fetchmany(batch):
+        while rows := cursor.fetchmany(batch):
             columns = [pa.array(column) for column in zip(*rows, strict=True)]
             tables.append(pa.Table.from_arrays(columns, names=names))
+        cursor.close()
     if not tables:
         return pa.Table.from_arrays([pa.array([])] * len(names), names=names)
     return pa.concat_tables(tables, promote_options="default")
