@@ -5,7 +5,8 @@
 -- text, nationality), tables `rule_class` (rule_id, eff_from, eff_to, class) and `rule_param`
 -- (rule_id, eff_from, eff_to, name, value) taken from the rule book, and the variable `as_of`.
 -- Output: table `outcomes`, one row per admission known on the snapshot date.
--- Statements are separated by a line holding only ';'.
+-- Statements are separated by a line holding only ';'. Admissions are known by their row
+-- in `arr` (ak) and persons by a number (pk): the joins compare numbers, not id texts.
 
 -- Arrivals known on the snapshot date, with the fields the stay rules read.
 CREATE OR REPLACE TEMP TABLE arr AS
@@ -32,7 +33,7 @@ shared AS (
     FROM arr a JOIN days ON days.pk = a.pk AND days.d = a.d AND days.n > 1
     GROUP BY a.pk, a.d
 )
-SELECT a.pk, a.record_id, a.d, a.nationality, a.class_of_admission AS cls, a.mode, horizon,
+SELECT a.rowid AS ak, a.pk, a.d, horizon,
     CASE WHEN sh.pk IS NULL THEN a.class_of_admission ELSE sh.s.cls END AS s_cls,
     CASE WHEN sh.pk IS NULL THEN a.admit_until ELSE sh.s.until END AS s_until,
     CASE WHEN sh.pk IS NULL THEN coalesce(a.duration_of_status, false) ELSE sh.s.ds END AS s_ds,
@@ -60,66 +61,78 @@ FROM (
     FROM events WHERE kind = 'status' AND event_date <= getvariable('as_of')
 ) s
 ;
--- The end of each admission's stay as admitted: visa waiver (capped), duration of status (the
--- student record's program end or completion plus the grace of the class, or the termination
--- date), parole and fixed periods (admit-until).
+-- Which rule sets each stay's end: visa waiver (admit-until capped), duration of status (a
+-- school record), or a fixed period (admit-until, as for parole).
+CREATE OR REPLACE TEMP TABLE kinds AS
+WITH waiver AS (
+    SELECT c.class, c.eff_from, c.eff_to, p.value::INTEGER AS max_days
+    FROM rule_class c JOIN rule_param p USING (rule_id, eff_from, eff_to)
+    WHERE c.rule_id = 'admission.visa_waiver' AND p.name = 'max_stay_days'
+),
+ds AS (SELECT * FROM rule_class WHERE rule_id = 'admission.duration_of_status')
+SELECT a.ak, a.pk, a.d, a.last_day, a.horizon, a.s_cls, a.s_until,
+    w.class IS NOT NULL AS waiver, a.d + w.max_days AS cap,
+    w.class IS NULL AND (a.s_ds OR (a.s_until IS NULL AND ds.class IS NOT NULL)) AS school
+FROM adm a
+LEFT JOIN waiver w ON w.class = a.s_cls AND a.d BETWEEN w.eff_from AND w.eff_to
+LEFT JOIN ds ON ds.class = a.s_cls AND a.d BETWEEN ds.eff_from AND ds.eff_to
+;
+-- Duration of status: the school record's program end (or completion) plus the grace of the
+-- class, or the termination date.
+CREATE OR REPLACE TEMP TABLE school_end AS
+WITH known AS (
+    SELECT k.ak, k.s_cls, s.pk IS NOT NULL AS has_record, s.status,
+        CASE WHEN s.status_date <= k.last_day THEN s.status_date END AS status_date,
+        s.program_end
+    FROM (SELECT ak, pk, last_day, s_cls FROM kinds WHERE school) k
+    ASOF LEFT JOIN stu s ON k.pk = s.pk AND k.last_day >= s.d
+),
+ends AS (
+    SELECT *, CASE WHEN status = 'completed' AND status_date IS NOT NULL THEN status_date
+                   ELSE program_end END AS ends_on,
+        CASE left(coalesce(s_cls, ''), 1) WHEN 'J' THEN 'grace.j1_program_end'
+            WHEN 'M' THEN 'grace.m1_completion' ELSE 'grace.f1_completion' END AS grace_rule
+    FROM known
+)
+SELECT e.ak, CASE
+        WHEN NOT e.has_record THEN NULL
+        WHEN e.status = 'terminated' AND e.status_date IS NOT NULL THEN e.status_date
+        ELSE e.ends_on + g.value::INTEGER
+    END AS until
+FROM ends e
+LEFT JOIN rule_param g ON g.rule_id = e.grace_rule AND g.name = 'grace_days'
+    AND e.ends_on BETWEEN g.eff_from AND g.eff_to
+;
 CREATE OR REPLACE TEMP TABLE stay0 AS
-SELECT *,
-    CASE
-        WHEN waiver THEN least(coalesce(s_until, cap), cap)
-        WHEN s_ds OR (s_until IS NULL AND ds_class)
-            THEN CASE
-                WHEN school_status IS NULL THEN NULL
-                WHEN school_status = 'terminated' AND known_status IS NOT NULL THEN known_status
-                ELSE school_end + (SELECT max(p.value)::INTEGER FROM rule_param p
-                    WHERE p.rule_id = CASE left(coalesce(s_cls, ''), 1)
-                        WHEN 'J' THEN 'grace.j1_program_end' WHEN 'M' THEN 'grace.m1_completion'
-                        ELSE 'grace.f1_completion' END
-                    AND p.name = 'grace_days' AND school_end BETWEEN p.eff_from AND p.eff_to)
-            END
-        ELSE s_until
+SELECT k.ak, k.pk, k.d, k.last_day, k.horizon, k.waiver, CASE
+        WHEN k.waiver THEN least(coalesce(k.s_until, k.cap), k.cap)
+        WHEN k.school THEN e.until
+        ELSE k.s_until
     END AS until0
-FROM (
-    SELECT *, CASE WHEN school_status = 'completed' AND known_status IS NOT NULL
-                   THEN known_status ELSE program_end END AS school_end
-    FROM (
-        SELECT a.*, wv.class IS NOT NULL AS waiver, ds.class IS NOT NULL AS ds_class,
-            a.d + wp.value::INTEGER AS cap,
-            s.status AS school_status, s.program_end,
-            CASE WHEN s.status_date <= a.last_day THEN s.status_date END AS known_status
-        FROM adm a
-        LEFT JOIN rule_class wv ON wv.rule_id = 'admission.visa_waiver' AND wv.class = a.s_cls
-            AND a.d BETWEEN wv.eff_from AND wv.eff_to
-        LEFT JOIN rule_param wp ON wp.rule_id = 'admission.visa_waiver'
-            AND wp.name = 'max_stay_days' AND a.d BETWEEN wp.eff_from AND wp.eff_to
-        LEFT JOIN rule_class ds ON ds.rule_id = 'admission.duration_of_status'
-            AND ds.class = a.s_cls AND a.d BETWEEN ds.eff_from AND ds.eff_to
-        ASOF LEFT JOIN stu s ON a.pk = s.pk AND a.last_day >= s.d
-    ) j
-) k
+FROM kinds k LEFT JOIN school_end e USING (ak)
 ;
 -- Extensions and changes decided by the last day, in filing order: an approval extends a
 -- timely stay (retroactively), a denial ends it on the decision date.
 CREATE OR REPLACE TEMP TABLE steps AS
-SELECT a.record_id AS rid, p.d, p.outcome, p.decided_on, p.valid_until,
-    row_number() OVER (PARTITION BY a.record_id ORDER BY p.d, p.record_id) AS n
+SELECT a.ak, p.d, p.outcome, p.decided_on, p.valid_until,
+    row_number() OVER (PARTITION BY a.ak ORDER BY p.d, p.record_id) AS n
 FROM stay0 a JOIN app p
   ON p.pk = a.pk AND p.d BETWEEN a.d AND a.last_day
 WHERE NOT a.waiver AND p.form IN ('I-539', 'I-129') AND p.decided_on <= a.last_day
   AND ((p.outcome = 'approved' AND p.valid_until IS NOT NULL) OR p.outcome = 'denied')
 ;
 CREATE OR REPLACE TEMP TABLE extended AS
-WITH RECURSIVE ext(rid, n, until) AS (
-    SELECT record_id, 0::BIGINT, until0 FROM stay0 WHERE record_id IN (SELECT rid FROM steps)
+WITH RECURSIVE ext(ak, n, until) AS (
+    SELECT ak, 0::BIGINT, until0 FROM stay0 WHERE ak IN (SELECT ak FROM steps)
     UNION ALL
-    SELECT e.rid, e.n + 1, CASE
+    SELECT e.ak, e.n + 1, CASE
         WHEN e.until IS NOT NULL AND s.d > e.until THEN e.until
         WHEN s.outcome = 'approved' THEN greatest(e.until, s.valid_until)
         WHEN e.until IS NOT NULL AND e.until < s.decided_on THEN s.decided_on
         ELSE e.until END
-    FROM ext e JOIN steps s ON s.rid = e.rid AND s.n = e.n + 1
+    FROM ext e JOIN steps s ON s.ak = e.ak AND s.n = e.n + 1
 )
-SELECT rid, until FROM ext QUALIFY n = max(n) OVER (PARTITION BY rid)
+SELECT ak, until FROM ext QUALIFY n = max(n) OVER (PARTITION BY ak)
 ;
 -- Departures, each with the first record of presence in the country dated after it.
 CREATE OR REPLACE TEMP TABLE dep AS
@@ -133,19 +146,21 @@ ASOF LEFT JOIN (
     WHERE kind IN ('address', 'status', 'custody', 'conviction', 'court')
 ) i ON p.pk = i.pk AND i.d > p.d
 ;
+-- Each admission's authorized stay and its confirmed departure (the latest one not
+-- contradicted by a later record of presence).
 CREATE OR REPLACE TEMP TABLE stay AS
 WITH left_on AS (
-    SELECT a.record_id, max(p.d) AS gone
+    SELECT a.ak, max(p.d) AS gone
     FROM stay0 a JOIN dep p ON p.pk = a.pk AND p.d BETWEEN a.d AND a.last_day
     WHERE NOT (p.provenance = 'manifest' AND coalesce(p.next_seen <= a.horizon, false))
-    GROUP BY a.record_id
+    GROUP BY a.ak
 )
-SELECT a.*, coalesce(x.until, a.until0) AS until, g.gone
-FROM stay0 a LEFT JOIN extended x ON x.rid = a.record_id LEFT JOIN left_on g USING (record_id)
+SELECT a.ak, a.pk, a.d, a.last_day, coalesce(x.until, a.until0) AS until, g.gone
+FROM stay0 a LEFT JOIN extended x USING (ak) LEFT JOIN left_on g USING (ak)
 ;
 -- Admissions covered by a timely application still pending (or an approved adjustment).
 CREATE OR REPLACE TEMP TABLE covered AS
-SELECT DISTINCT a.record_id
+SELECT DISTINCT a.ak
 FROM stay a JOIN app p
   ON p.pk = a.pk AND p.d BETWEEN a.d AND least(a.until, a.last_day)
 WHERE a.gone IS NULL AND p.form IN ('I-539', 'I-129', 'I-485', 'I-589')
@@ -153,21 +168,21 @@ WHERE a.gone IS NULL AND p.form IN ('I-539', 'I-129', 'I-485', 'I-589')
        OR (p.form = 'I-485' AND p.outcome = 'approved'))
 ;
 CREATE OR REPLACE TEMP TABLE outcomes AS
-SELECT pk, record_id, d AS arrival_date, cls AS class_of_admission, mode,
-    until AS authorized_until, gone AS departure_date, nationality,
+SELECT a.pk, a.record_id, a.d AS arrival_date, a.class_of_admission, a.mode,
+    s.until AS authorized_until, s.gone AS departure_date, a.nationality,
     CASE
-        WHEN until IS NULL THEN 'no_end'
-        WHEN gone IS NOT NULL THEN CASE WHEN gone > until THEN 'out_of_country' ELSE 'on_time' END
-        WHEN last_day < getvariable('as_of') THEN 'left_date_unknown'
-        WHEN until >= getvariable('as_of') THEN 'not_due'
-        WHEN record_id IN (SELECT record_id FROM covered) THEN 'covered'
+        WHEN s.until IS NULL THEN 'no_end'
+        WHEN s.gone > s.until THEN 'out_of_country'
+        WHEN s.gone IS NOT NULL THEN 'on_time'
+        WHEN s.last_day < getvariable('as_of') THEN 'left_date_unknown'
+        WHEN s.until >= getvariable('as_of') THEN 'not_due'
+        WHEN c.ak IS NOT NULL THEN 'covered'
         ELSE 'in_country'
     END AS outcome,
     CASE
-        WHEN until IS NULL THEN NULL
-        WHEN gone IS NOT NULL THEN CASE WHEN gone > until THEN date_diff('day', until, gone) END
-        WHEN last_day < getvariable('as_of') OR until >= getvariable('as_of') THEN NULL
-        WHEN record_id IN (SELECT record_id FROM covered) THEN NULL
-        ELSE date_diff('day', until, getvariable('as_of'))
+        WHEN s.gone > s.until THEN date_diff('day', s.until, s.gone)
+        WHEN s.gone IS NOT NULL OR s.last_day < getvariable('as_of') THEN NULL
+        WHEN s.until < getvariable('as_of') AND c.ak IS NULL
+            THEN date_diff('day', s.until, getvariable('as_of'))
     END AS overstay_days
-FROM stay
+FROM arr a JOIN stay s ON s.ak = a.rowid LEFT JOIN covered c ON c.ak = a.rowid
