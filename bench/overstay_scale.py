@@ -93,10 +93,15 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=20_000)
     args = parser.parse_args()
     print(machine())
+    run(args.admissions, args.persons)
+
+
+def run(admissions: int, persons: int) -> None:
+    """Tile a base population of ``persons`` to ``admissions`` and time the report."""
     with tempfile.TemporaryDirectory(prefix="sojourn-overstay-") as name:
         tmp = Path(name)
-        base, arrivals = _base(tmp, args.persons)
-        copies = math.ceil(args.admissions / max(arrivals, 1))
+        base, arrivals = _base(tmp, persons)
+        copies = math.ceil(admissions / max(arrivals, 1))
         print(f"base: {arrivals:,} admissions; {copies} copies")
         _tile(base, tmp / "events.parquet", copies)
         _report(tmp / "events.parquet")

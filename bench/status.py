@@ -1,11 +1,13 @@
-"""Benchmark of the status engine (issue 4, in progress).
+"""Benchmark of the status engine and the reports (issue 4).
 
 Generates N persons (default 20,000), ingests them into a temporary SQLite database, groups
 the records by their true person (truth/records.csv), computes each person's status as of the
-generator's date and compares it with truth/status.csv; then times one person with 50 events.
-Prints figures, asserts nothing.
+generator's date and compares it with truth/status.csv; resolves the records and compares
+again; compares the overstay report's rates with the truth (bench/report_truth.py); times one
+person with 50 events; and times the overstay report over 10,000,000 admissions
+(bench/overstay_scale.py). Prints figures, asserts nothing.
 
-    .venv/bin/python bench/status.py [--persons N] [--data DIR]
+    .venv/bin/python bench/status.py [--persons N] [--data DIR] [--admissions N (0: skip)]
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine, select
 
-from population import ingested
+import overstay_scale
+import report_truth
+from population import ingested, machine
 from sojourn.records.tables import records
 from sojourn.resolve.run import resolve_all
 from sojourn.resolve.store import current_links
@@ -166,14 +170,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--admissions", type=int, default=10_000_000)
     args = parser.parse_args()
+    print(machine())
     with tempfile.TemporaryDirectory(prefix="sojourn-status-") as tmp:
         data = args.data or Path(tmp) / "data"
         engine = ingested(data, Path(tmp) / "bench.db", args.persons, seed=3)
         as_of = dt.date.fromisoformat(json.loads((data / "manifest.json").read_text())["as_of"])
         _compare(data, _events_by_person(engine, data), as_of, _observable(engine, data))
         _resolved(engine, data, as_of)
+        report_truth.compare(engine, data, as_of)
         _one_person()
+    if args.admissions:
+        overstay_scale.run(args.admissions, 20_000)
 
 
 if __name__ == "__main__":

@@ -54,3 +54,14 @@ def test_an_earlier_admission_followed_by_another_arrival_left_at_an_unknown_dat
 def test_only_a_timely_application_of_this_stay_covers_it() -> None:
     late = make_event("status", "x", form="I-539", filed_on="2025-08-01", outcome="pending")
     assert _outcomes(_arrival("a", "2025-01-01", "2025-06-30"), late) == [("in_country", 184)]
+
+
+def test_application_extension_or_change_pending_a_departure_while_pending_is_not_late() -> None:
+    """8 CFR 214.1(c)(4): a timely request keeps the stay authorized while it is pending."""
+    arrival = _arrival("a", "2025-01-01", "2025-03-31")
+    pending = make_event("status", "x", form="I-129", filed_on="2025-03-16", outcome="withdrawn",
+                         decided_on="2025-09-01")  # fmt: skip
+    assert _outcomes(arrival, pending, _left("d", "2025-06-10")) == [("on_time", None)]
+    decided = make_event("status", "x", form="I-129", filed_on="2025-03-16", outcome="withdrawn",
+                         decided_on="2025-05-01")  # fmt: skip
+    assert _outcomes(arrival, decided, _left("d", "2025-06-10")) == [("out_of_country", 71)]

@@ -3,7 +3,8 @@ events and the same stay rules as the status engine.
 
 An admission is *expected to depart* on the last day of its authorized stay (after approved
 extensions; a timely request that was denied ends it on the decision date). It then either
-departed on time, departed late (an **out-of-country overstay**), is still in the country with
+departed on time (or while a timely application was pending), departed late (an
+**out-of-country overstay**), is still in the country with
 no departure and no pending or approved application (a **suspected in-country overstay**), is
 covered by an application (a timely extension, change or adjustment: not an overstay), or is
 not yet due on the snapshot date. Only confirmed departures count (``status.stay.departure``).
@@ -63,6 +64,8 @@ def _outcome(history: History, admission: Event, last_day: dt.date, as_of: dt.da
         return Outcome(*base, "no_end", None)
     if gone is not None:
         late = (gone - until).days
+        if late > 0 and _covered(history, admission.date, until, gone):
+            late = 0  # left while a timely application kept the stay authorized
         return Outcome(*base, "out_of_country" if late > 0 else "on_time", max(late, 0) or None)
     if last_day < as_of:  # a later arrival: they left, but no record says when
         return Outcome(*base, "left_date_unknown", None)

@@ -158,13 +158,17 @@ WITH left_on AS (
 SELECT a.ak, a.pk, a.d, a.last_day, coalesce(x.until, a.until0) AS until, g.gone
 FROM stay0 a LEFT JOIN extended x USING (ak) LEFT JOIN left_on g USING (ak)
 ;
--- Admissions covered by a timely application still pending (or an approved adjustment).
+-- Admissions covered by a timely application pending on the day that matters (or an approved
+-- adjustment): the last day for a person still here, the departure day for a late one.
 CREATE OR REPLACE TEMP TABLE covered AS
 SELECT DISTINCT a.ak
-FROM stay a JOIN app p
-  ON p.pk = a.pk AND p.d BETWEEN a.d AND least(a.until, a.last_day)
-WHERE a.gone IS NULL AND p.form IN ('I-539', 'I-129', 'I-485', 'I-589')
-  AND (p.decided_on IS NULL OR p.decided_on > a.last_day
+FROM (
+    SELECT ak, pk, d, until, coalesce(gone, last_day) AS upto FROM stay
+    WHERE gone IS NULL OR gone > until
+) a
+JOIN app p ON p.pk = a.pk AND p.d BETWEEN a.d AND least(a.until, a.upto)
+WHERE p.form IN ('I-539', 'I-129', 'I-485', 'I-589')
+  AND (p.decided_on IS NULL OR p.decided_on > a.upto
        OR (p.form = 'I-485' AND p.outcome = 'approved'))
 ;
 CREATE OR REPLACE TEMP TABLE outcomes AS
@@ -172,7 +176,7 @@ SELECT a.pk, a.record_id, a.d AS arrival_date, a.class_of_admission, a.mode,
     s.until AS authorized_until, s.gone AS departure_date, a.nationality,
     CASE
         WHEN s.until IS NULL THEN 'no_end'
-        WHEN s.gone > s.until THEN 'out_of_country'
+        WHEN s.gone > s.until AND c.ak IS NULL THEN 'out_of_country'
         WHEN s.gone IS NOT NULL THEN 'on_time'
         WHEN s.last_day < getvariable('as_of') THEN 'left_date_unknown'
         WHEN s.until >= getvariable('as_of') THEN 'not_due'
@@ -180,7 +184,7 @@ SELECT a.pk, a.record_id, a.d AS arrival_date, a.class_of_admission, a.mode,
         ELSE 'in_country'
     END AS outcome,
     CASE
-        WHEN s.gone > s.until THEN date_diff('day', s.until, s.gone)
+        WHEN s.gone > s.until AND c.ak IS NULL THEN date_diff('day', s.until, s.gone)
         WHEN s.gone IS NOT NULL OR s.last_day < getvariable('as_of') THEN NULL
         WHEN s.until < getvariable('as_of') AND c.ak IS NULL
             THEN date_diff('day', s.until, getvariable('as_of'))
