@@ -58,6 +58,9 @@ class Timeline:
 
 IN_COUNTRY_OVER = ("overstay", "in_proceedings", "removal_order_final", "voluntary_departure")
 GONE = ("departed", "removed", "self_departed")
+#: Date fields that end a period (admit_until, valid_until, vd_until, program_end): the status
+#: can change only the day after them. Other dates (decisions, orders, exits) change it that day.
+UNTIL_SUFFIXES = ("_until", "_end")
 
 
 def _gone(history: History, day: dt.date, known_on: dt.date) -> Finding | None:
@@ -180,9 +183,12 @@ def _change_days(history: History, as_of: dt.date, rules: RuleBook) -> list[dt.d
     window = D(days=int(rules.require("order.final_no_appeal", as_of).param("appeal_days")) + 1)
     for e in history.events:
         days.add(e.date)
-        for value in e.fields.values():
-            if isinstance(value, dt.date) and value != e.date:  # an end date: the day after
-                days.update((value, value + D(days=1)))
+        for name, value in e.fields.items():
+            if not isinstance(value, dt.date) or value == e.date:
+                continue
+            days.add(value + D(days=1))  # the day after an end date
+            if not name.endswith(UNTIL_SUFFIXES):  # a decision or an act: that day too
+                days.add(value)
         ordered = e.day("order_date") if e.kind == "court" else None
         if ordered is not None:
             days.add(ordered + window)
