@@ -12,6 +12,7 @@ and joins equal neighbours into intervals.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sojourn.status.court import court_finding
@@ -64,10 +65,10 @@ UNTIL_SUFFIXES = ("_until", "_end")
 
 
 def _gone(history: History, day: dt.date, known_on: dt.date) -> Finding | None:
-    admitted = last_admission(history, day)
+    exits = history.of("custody", day) + history.of("self_departure", day)
+    admitted = last_admission(history, day) if exits else None
     since = admitted.date if admitted else dt.date.min
-    exits = sorted(history.of("custody", day) + history.of("self_departure", day))
-    for e in reversed(exits):
+    for e in reversed(sorted(exits)):
         if e.date < since:  # an exit before the last admission ended an earlier stay
             break
         removed = e.day("removed_on", day) if e.kind == "custody" else None
@@ -176,30 +177,51 @@ def _proceedings_before(history: History, day: dt.date) -> bool:
     return any(e.day("nta_filed_on", day) for e in history.of("court", day))
 
 
-def _change_days(history: History, as_of: dt.date, rules: RuleBook) -> list[dt.date]:
-    """The days on which the status can change: every recorded date and the day after it,
-    the day each appeal window closes, and the day after each admission's stay ends."""
-    days: set[dt.date] = set()
+def _change_days(
+    history: History, as_of: dt.date, rules: RuleBook
+) -> tuple[list[dt.date], set[dt.date]]:
+    """The days on which the status can change, and which of them are *event days* (a
+    record's date, a decision, an order, an exit, the day an appeal window closes); the others
+    are the day after a period ends (an admit-until, a validity, each admission's stay)."""
+    events: set[dt.date] = set()
+    ends: set[dt.date] = set()
     window = D(days=int(rules.require("order.final_no_appeal", as_of).param("appeal_days")) + 1)
     for e in history.events:
-        days.add(e.date)
+        events.add(e.date)
         for name, value in e.fields.items():
             if not isinstance(value, dt.date) or value == e.date:
                 continue
-            days.add(value + D(days=1))  # the day after an end date
+            ends.add(value + D(days=1))  # the day after an end date
             if not name.endswith(UNTIL_SUFFIXES):  # a decision or an act: that day too
-                days.add(value)
+                events.add(value)
         ordered = e.day("order_date") if e.kind == "court" else None
         if ordered is not None:
-            days.add(ordered + window)
+            events.add(ordered + window)
     arrivals = [e.date for e in history.of("arrival", as_of)]
     following: list[dt.date | None] = [*arrivals[1:], None] if arrivals else []
     for start, nxt in zip(arrivals, following, strict=True):
         last_day = min(as_of, nxt - D(days=1)) if nxt else as_of
         stay = authorized_stay(history, max(start, last_day), rules)
         if stay is not None and stay.until is not None:
-            days.add(stay.until + D(days=1))
-    return sorted(d for d in days if d <= as_of)
+            ends.add(stay.until + D(days=1))
+    return sorted(d for d in events | ends if d <= as_of), events
+
+
+def _statuses(
+    history: History, as_of: dt.date, rules: RuleBook
+) -> Iterator[tuple[dt.date, Finding]]:
+    """The status on each change day. A person who has left stays so until an event day (an
+    arrival, a record of presence, a naturalization): the end of an old stay changes nothing,
+    so those days are not evaluated again."""
+    days, event_days = _change_days(history, as_of, rules)
+    gone = False
+    for day in days:
+        if gone and day not in event_days:
+            continue
+        found = status_on(history, day, rules, as_of)
+        gone = found is not None and found.status in GONE
+        if found is not None:
+            yield day, found
 
 
 def timeline(
@@ -210,10 +232,7 @@ def timeline(
     book = rules or default_rules()
     known = History(sorted_events(events, as_of))
     intervals: list[Interval] = []
-    for day in _change_days(known, as_of, book):
-        found = status_on(known, day, book, as_of)
-        if found is None:
-            continue
+    for day, found in _statuses(known, as_of, book):
         if intervals and (intervals[-1].status, intervals[-1].rule_id) == (
             found.status,
             found.basis.rule_id,

@@ -79,9 +79,11 @@ class RuleBook:
     def rule(self, rule_id: str, on: dt.date, proposed: bool = False) -> Rule | None:
         """The version of ``rule_id`` in force on ``on`` (None if none is)."""
         key = (rule_id, on, proposed)
-        if key not in self._found:
-            self._found[key] = self._lookup(rule_id, on, proposed)
-        return self._found[key]
+        try:
+            return self._found[key]
+        except KeyError:
+            found = self._found[key] = self._lookup(rule_id, on, proposed)
+            return found
 
     def _lookup(self, rule_id: str, on: dt.date, proposed: bool) -> Rule | None:
         if rule_id not in self.versions:

@@ -176,11 +176,14 @@ def departure(
     """The confirmed departure after the last admission (or after the first record, for a
     person never admitted), and the manifest departures contradicted by records of presence
     dated after them (up to ``known_on``, the as-of date: what is known then)."""
+    exits = history.of("departure", day)
+    if not exits:
+        return None, []
     admission = last_admission(history, day)
     start = admission.date if admission else dt.date.min
     horizon = next_arrival_eve(history, day, known_on or day)
     conflicts: list[Event] = []
-    for e in reversed(history.of("departure", day)):
+    for e in reversed(exits):
         if e.date < start:
             break
         if e.get("provenance") == "manifest" and history.any_between(IN_COUNTRY, e.date, horizon):
