@@ -14,6 +14,7 @@ from rich.markup import escape
 from sqlalchemy.engine import make_url
 
 from sojourn import records as rec
+from sojourn.cli_audit import register as register_audit
 from sojourn.cli_output import (
     batch_table,
     counts_table,
@@ -137,6 +138,7 @@ def demo(
 register_resolve(app)
 register_status(app)
 register_reports(app)
+register_audit(app)
 
 
 def main() -> None:

@@ -60,6 +60,25 @@ class Settings(BaseSettings):
         "open an identity review instead of linking.",
     )
 
+    audit_export_dir: Path | None = Field(
+        default=None,
+        description="Where signed audit checkpoints and their leaf hashes are exported (a "
+        "separate system in production: another host or a write-once store); default "
+        "<data_dir>/audit-export.",
+    )
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="The Ed25519 key that signs audit checkpoints (PEM, created on first use); "
+        "default <data_dir>/audit/signing-key.pem.",
+    )
+    audit_checkpoint_every: int = Field(
+        default=1000, ge=1, description="Sign and export a checkpoint every N audit events."
+    )
+    audit_origin: str = Field(
+        default="sojourn.audit/local",
+        description="The log's name in its checkpoints (the first line of each signed note).",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file under ``data_dir``."""
         if self.database_url:

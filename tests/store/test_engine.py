@@ -9,18 +9,20 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
+import sojourn.audit.tables
 import sojourn.records.tables
 import sojourn.resolve.tables  # noqa: F401
 from sojourn.store import current_revision, make_engine, metadata, upgrade
 from tests.conftest import PG_URL, drop_pg_schema, new_pg_schema, sqlite_url
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def test_upgrade_creates_the_record_tables(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert {"batches", "records", "quarantine", "alembic_version"} <= tables
     assert {"persons", "links", "judgements", "identity_reviews"} <= tables
+    assert {"audit_events", "audit_resources", "audit_checkpoints"} <= tables
     assert current_revision(engine) == HEAD
 
 

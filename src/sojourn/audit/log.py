@@ -1,0 +1,121 @@
+"""Appending to the audit log and reading it back.
+
+Each event is one row. Its *entry* is the RFC 8785 canonical JSON of every column but the
+leaf hash (the sequence number and the previous event's leaf hash included), and its leaf hash
+is the RFC 9162 leaf hash of that entry: the chain and the Merkle tree share their leaves.
+``append`` writes inside the caller's transaction, so an event and the write it records commit
+together or not at all; appends are serialised (an advisory lock on PostgreSQL, the database
+write lock on SQLite), so sequence numbers have no gaps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import rfc8785
+from sqlalchemy import Connection, func, select, text
+
+from sojourn.audit.merkle import leaf_hash
+from sojourn.audit.tables import audit_events, audit_resources
+
+GENESIS = "0" * 64
+#: An arbitrary constant: the advisory lock that serialises appends on PostgreSQL.
+LOCK_KEY = 0x50_4A_41_55  # "SJAU"
+LIST_COLUMNS = ("resource_ids", "fields", "policy_ids")
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """What happened: who, in which role, for which purpose, did what to which resources,
+    which fields were returned or changed, and the decision with the policies behind it."""
+
+    actor: str
+    role: str
+    purpose: str
+    action: str
+    resource_type: str
+    resource_ids: Sequence[str] = ()
+    fields: Sequence[str] = ()
+    decision: str = "allow"
+    policy_ids: Sequence[str] = ()
+    request_id: str = ""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+def now() -> str:
+    """The current UTC time as the log writes it."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def entry_bytes(row: Mapping[str, Any]) -> bytes:
+    """The canonical entry of a stored row (every column but ``leaf_hash``)."""
+    body = {k: v for k, v in row.items() if k != "leaf_hash"}
+    for name in (*LIST_COLUMNS, "detail"):
+        body[name] = json.loads(body[name])
+    return rfc8785.dumps(body)
+
+
+def row_leaf(row: Mapping[str, Any]) -> str:
+    return leaf_hash(entry_bytes(row)).hex()
+
+
+def _last(conn: Connection) -> tuple[int, str]:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    seq = conn.execute(select(func.max(audit_events.c.seq))).scalar()
+    if seq is None:
+        return 0, GENESIS
+    prev = conn.execute(select(audit_events.c.leaf_hash).where(audit_events.c.seq == seq))
+    return int(seq), str(prev.scalar_one())
+
+
+def append(conn: Connection, event: AuditEvent, at: str | None = None) -> int:
+    """Write ``event`` as the next one in the chain (in the caller's transaction); returns
+    its sequence number."""
+    seq, prev = _last(conn)
+    row: dict[str, Any] = {
+        "seq": seq + 1,
+        "at": at or now(),
+        "actor": event.actor,
+        "role": event.role,
+        "purpose": event.purpose,
+        "action": event.action,
+        "resource_type": event.resource_type,
+        "resource_ids": json.dumps(list(event.resource_ids)),
+        "fields": json.dumps(sorted(event.fields)),
+        "decision": event.decision,
+        "policy_ids": json.dumps(list(event.policy_ids)),
+        "request_id": event.request_id,
+        "detail": json.dumps(dict(event.detail), sort_keys=True),
+        "prev_hash": prev,
+    }
+    row["leaf_hash"] = row_leaf(row)
+    conn.execute(audit_events.insert(), row)
+    ids = sorted(set(event.resource_ids))
+    if ids:
+        conn.execute(audit_resources.insert(), [{"seq": seq + 1, "resource_id": r} for r in ids])
+    return seq + 1
+
+
+def rows(conn: Connection, start: int = 1, batch: int = 10_000) -> Iterator[dict[str, Any]]:
+    """Every event from ``start``, in sequence order, as stored."""
+    while True:
+        query = (
+            select(audit_events)
+            .where(audit_events.c.seq >= start)
+            .order_by(audit_events.c.seq)
+            .limit(batch)
+        )
+        found = [dict(r._mapping) for r in conn.execute(query)]
+        yield from found
+        if len(found) < batch:
+            return
+        start = int(found[-1]["seq"]) + 1
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(audit_events)).scalar_one())

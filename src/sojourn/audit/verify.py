@@ -1,0 +1,146 @@
+"""``sojourn audit verify``: recompute the chain and every exported checkpoint, and name the
+first event that does not hold.
+
+The database alone can show a broken chain (a changed, deleted or reordered row whose hashes
+were not recomputed). The exported copy — signed notes and their leaf hashes, kept on another
+system — also catches a rewrite that recomputed every hash, and a log truncated below its last
+checkpoint: each event's leaf is compared with the exported leaf, each signed root with the root
+recomputed from the events, and consecutive checkpoints are proved consistent (RFC 9162).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from sojourn.audit.checkpoint import KEY_NAME, AuditConfig, leaves_path
+from sojourn.audit.log import GENESIS, row_leaf, rows
+from sojourn.audit.merkle import ProofError, consistency_proof, root, verify_consistency
+from sojourn.audit.signing import Checkpoint, NoteError, load_public, verify_note
+from sojourn.audit.tables import audit_checkpoints
+
+
+@dataclass
+class Report:
+    events: int = 0
+    checkpoints: int = 0
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+
+    @property
+    def first_bad(self) -> int | None:
+        seqs = [seq for seq, _ in self.problems if seq is not None]
+        return min(seqs) if seqs else None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, seq: int | None, problem: str) -> None:
+        self.problems.append((seq, problem))
+
+
+def _chain(engine: Engine, report: Report) -> list[bytes]:
+    """Each event's leaf recomputed from its content, checking sequence and links."""
+    leaves: list[bytes] = []
+    prev = GENESIS
+    with engine.connect() as conn:
+        for row in rows(conn):
+            seq = len(leaves) + 1
+            if row["seq"] != seq:
+                report.add(seq, f"event {seq} is missing (found {row['seq']} next)")
+                return leaves
+            try:
+                leaf = row_leaf(row)
+            except (ValueError, TypeError):  # a changed byte broke a JSON column
+                report.add(seq, f"event {seq} was changed: its content is malformed")
+                leaf = "00" * 32
+            if row["prev_hash"] != prev:
+                report.add(seq, f"event {seq} does not follow event {seq - 1} (prev_hash)")
+            if row["leaf_hash"] != leaf:
+                report.add(seq, f"event {seq} was changed: its content does not hash to its leaf")
+            leaves.append(bytes.fromhex(leaf))
+            prev = str(row["leaf_hash"])
+    return leaves
+
+
+def _notes(export_dir: Path, report: Report) -> list[tuple[Checkpoint, str]]:
+    paths = sorted(export_dir.glob("checkpoint-*.note"))
+    if not paths:
+        return []
+    try:
+        key = load_public((export_dir / "key.pub").read_bytes())
+    except (OSError, NoteError) as exc:
+        report.add(None, f"no usable public key in {export_dir}: {exc}")
+        return []
+    found = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        try:
+            found.append((verify_note(text, KEY_NAME, key), text))
+        except NoteError as exc:
+            report.add(None, f"{path.name}: {exc}")
+    return sorted(found, key=lambda item: item[0].size)
+
+
+def _against_export(leaves: list[bytes], export_dir: Path, report: Report) -> None:
+    exported: list[bytes] = []
+    previous: Checkpoint | None = None
+    for checkpoint, _ in _notes(export_dir, report):
+        try:
+            lines = leaves_path(export_dir, checkpoint.size).read_text().split()
+            exported += [bytes.fromhex(h) for h in lines]
+        except (OSError, ValueError) as exc:
+            report.add(None, f"leaves of checkpoint {checkpoint.size}: {exc}")
+            return
+        if len(exported) != checkpoint.size or root(exported) != checkpoint.root:
+            report.add(None, f"exported leaves do not match signed checkpoint {checkpoint.size}")
+            return
+        _compare(leaves, exported, checkpoint, report)
+        if previous is not None:
+            _consistent(previous, checkpoint, exported, report)
+        previous = checkpoint
+        report.checkpoints += 1
+
+
+def _compare(leaves: list[bytes], exported: list[bytes], cp: Checkpoint, report: Report) -> None:
+    if len(leaves) < cp.size:
+        report.add(len(leaves) + 1, f"events {len(leaves) + 1}..{cp.size} are missing: the "
+                   f"exported checkpoint {cp.size} holds them (truncated log)")  # fmt: skip
+    for i, (mine, theirs) in enumerate(zip(leaves, exported, strict=False)):
+        if mine != theirs:
+            report.add(
+                i + 1, f"event {i + 1} differs from the exported copy (checkpoint {cp.size})"
+            )
+            return
+    if len(leaves) >= cp.size and root(leaves[: cp.size]) != cp.root:
+        report.add(None, f"the events do not hash to signed checkpoint {cp.size}")
+
+
+def _consistent(first: Checkpoint, second: Checkpoint, leaves: list[bytes], report: Report) -> None:
+    try:
+        proof = consistency_proof(first.size, leaves[: second.size])
+        verify_consistency(first.size, second.size, first.root, second.root, proof)
+    except (ProofError, ValueError) as exc:
+        report.add(None, f"checkpoints {first.size} and {second.size} are not consistent: {exc}")
+
+
+def _stored_checkpoints(engine: Engine, export_dir: Path, report: Report) -> None:
+    with engine.connect() as conn:
+        stored = conn.execute(select(audit_checkpoints.c.tree_size, audit_checkpoints.c.note))
+        for size, note in stored:
+            path = export_dir / f"checkpoint-{int(size):012d}.note"
+            if not path.exists() or path.read_text(encoding="utf-8") != note:
+                report.add(None, f"checkpoint {size} in the database differs from its export")
+
+
+def verify(engine: Engine, cfg: AuditConfig | None = None) -> Report:
+    """Check the whole log; the report names the first bad event, if any."""
+    cfg = cfg or AuditConfig.from_settings()
+    report = Report()
+    leaves = _chain(engine, report)
+    report.events = len(leaves)
+    _against_export(leaves, cfg.export_dir, report)
+    _stored_checkpoints(engine, cfg.export_dir, report)
+    return report

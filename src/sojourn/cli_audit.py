@@ -1,0 +1,86 @@
+"""``sojourn audit …``: verify the tamper-evident log, sign a checkpoint, and answer "who
+looked at this person, when and why" (thin over ``sojourn.audit``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sojourn.audit.checkpoint import make_checkpoint
+from sojourn.audit.queries import events
+from sojourn.audit.verify import verify
+from sojourn.store import connect, upgrade
+
+console = Console()
+audit_app = typer.Typer(help="The tamper-evident audit log.")
+
+
+@audit_app.command("verify")
+def verify_command(
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Recompute the hash chain and every exported signed checkpoint; name the first bad
+    event. Exits 1 when the log does not verify."""
+    engine = connect()
+    upgrade(engine)
+    report = verify(engine)
+    data = {"ok": report.ok, "events": report.events, "checkpoints": report.checkpoints,
+            "first_bad_event": report.first_bad,
+            "problems": [{"event": s, "problem": p} for s, p in report.problems]}  # fmt: skip
+    if output == "json":
+        console.print_json(json.dumps(data))
+    elif report.ok:
+        console.print(f"audit log verified: {report.events:,} events, "
+                      f"{report.checkpoints:,} signed checkpoints")  # fmt: skip
+    else:
+        console.print(f"[red]audit log does NOT verify[/]: first bad event {report.first_bad}")
+        for seq, problem in report.problems:
+            console.print(f"  {seq if seq is not None else '-'}: {escape(problem)}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint_command() -> None:
+    """Sign and export a checkpoint over every event so far."""
+    engine = connect()
+    upgrade(engine)
+    made = make_checkpoint(engine)
+    if made is None:
+        console.print("no new events since the last checkpoint")
+    else:
+        console.print(f"checkpoint {made.size:,}: root {made.root.hex()}")
+
+
+@audit_app.command("log")
+def log_command(
+    person: Annotated[str | None, typer.Option(help="Events that name this person.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Events by this user.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Who looked at a person (or what a user did): when, in which role, why, and what."""
+    engine = connect()
+    upgrade(engine)
+    with engine.connect() as conn:
+        found = events(conn, person, actor, limit)
+    if output == "json":
+        console.print_json(json.dumps(found))
+        return
+    table = Table(title="audit events, newest first")
+    for name in ("seq", "at (UTC)", "actor", "role", "purpose", "action", "resources", "fields"):
+        table.add_column(name)
+    for e in found:
+        ids, fields = ", ".join(e["resource_ids"]), ", ".join(e["fields"])
+        table.add_row(str(e["seq"]), e["at"][:19], e["actor"], e["role"], e["purpose"],
+                      e["action"], ids, fields)  # fmt: skip
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")
