@@ -27,6 +27,7 @@ from sojourn.cli_reports import register as register_reports
 from sojourn.cli_resolve import register as register_resolve
 from sojourn.cli_resolve import show_resolution
 from sojourn.cli_status import register as register_status
+from sojourn.cli_users import register as register_users
 from sojourn.cli_status import show_status_example
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
@@ -139,6 +140,7 @@ register_resolve(app)
 register_status(app)
 register_reports(app)
 register_audit(app)
+register_users(app)
 
 
 def main() -> None:

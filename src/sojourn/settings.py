@@ -79,6 +79,33 @@ class Settings(BaseSettings):
         description="The log's name in its checkpoints (the first line of each signed note).",
     )
 
+    access_token_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="Lifetime of an API access token (JWT)."
+    )
+    jwt_secret_file: Path | None = Field(
+        default=None,
+        description="The key that signs local access tokens (HS256; created on first use); "
+        "default <data_dir>/access/jwt-secret.",
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins allowed for one user within the window."
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="The window of login throttling, in minutes."
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="An agency OpenID Connect provider: its issuer URL."
+    )
+    oidc_audience: str | None = Field(
+        default=None, description="The audience sojourn's tokens from the provider carry."
+    )
+    oidc_jwks_url: str | None = Field(
+        default=None, description="The provider's JSON Web Key Set URL (RS256/ES256 keys)."
+    )
+    oidc_role_claim: str = Field(
+        default="sojourn_role", description="The token claim that names the sojourn role."
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file under ``data_dir``."""
         if self.database_url:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 # Registers every package's tables on the metadata (for autogenerate comparisons).
+import sojourn.access.tables
 import sojourn.audit.tables
 import sojourn.records.tables
 import sojourn.resolve.tables  # noqa: F401

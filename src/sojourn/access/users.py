@@ -1,0 +1,150 @@
+"""Local users: Argon2id password hashes, roles, disabling (never deleting), and login with
+throttling (too many failures for one user within the window refuses even a right password
+until the window has passed). Every attempt is recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from sojourn.access.authz import Principal
+from sojourn.access.model import ROLES
+from sojourn.access.tables import login_attempts, users
+from sojourn.audit.log import AuditEvent, append
+from sojourn.settings import get_settings
+
+HASHER = PasswordHasher()  # Argon2id with the library's RFC 9106 low-memory defaults
+MIN_PASSWORD = 12
+
+
+class UserError(ValueError):
+    """A user that cannot be added, found or changed."""
+
+
+class LoginError(PermissionError):
+    """A login refused: unknown user, wrong password, disabled, or throttled."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    active: bool
+    created_at: dt.datetime
+
+    def principal(self) -> Principal:
+        return Principal(self.username, self.role, self.active)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def add_user(engine: Engine, username: str, role: str, password: str, by: str) -> User:
+    """A new local user with an Argon2id password hash."""
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+    with engine.begin() as conn:
+        if conn.execute(select(users.c.username).where(users.c.username == username)).first():
+            raise UserError(f"user {username!r} exists")
+        now = _now()
+        digest = HASHER.hash(password)
+        conn.execute(insert(users).values(username=username, role=role, active=True,
+                     password_hash=digest, created_at=now, created_by=by))  # fmt: skip
+        append(conn, _admin_event(by, "user.add", username, ["username", "role", "password"]))
+    return User(username, role, True, now)
+
+
+def _admin_event(by: str, action: str, username: str, fields: list[str]) -> AuditEvent:
+    return AuditEvent(actor=by, role="administrator", purpose="administration", action=action,
+                      resource_type="user", resource_ids=[username], fields=fields)  # fmt: skip
+
+
+def _user(row: object) -> User:
+    m = row._mapping  # type: ignore[attr-defined]
+    created = m["created_at"]
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=dt.UTC)
+    return User(m["username"], m["role"], bool(m["active"]), created)
+
+
+def list_users(conn: Connection) -> list[User]:
+    return [_user(r) for r in conn.execute(select(users).order_by(users.c.username))]
+
+
+def get_user(conn: Connection, username: str) -> User | None:
+    row = conn.execute(select(users).where(users.c.username == username)).first()
+    return _user(row) if row else None
+
+
+def disable_user(engine: Engine, username: str, by: str, reason: str) -> None:
+    """Disable a user (kept, with who disabled them, when and why)."""
+    if not reason.strip():
+        raise UserError("disabling a user needs a reason")
+    with engine.begin() as conn:
+        done = conn.execute(update(users).where(users.c.username == username, users.c.active)
+                            .values(active=False, disabled_at=_now(), disabled_by=by,
+                                    disabled_reason=reason))  # fmt: skip
+        if done.rowcount == 0:
+            raise UserError(f"no active user {username!r}")
+        append(conn, _admin_event(by, "user.disable", username, ["active", "disabled_reason"]))
+
+
+def _failures(conn: Connection, username: str, since: dt.datetime) -> int:
+    last_ok = select(func.max(login_attempts.c.at)).where(
+        login_attempts.c.username == username, login_attempts.c.succeeded
+    )
+    start = conn.execute(last_ok).scalar()
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=dt.UTC)
+    floor = max(since, start) if start else since
+    query = select(func.count()).where(
+        login_attempts.c.username == username,
+        ~login_attempts.c.succeeded,
+        login_attempts.c.at > floor,
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def login(engine: Engine, username: str, password: str, source: str = "cli") -> User:
+    """The user, if the password is right, the user active and not throttled."""
+    s = get_settings()
+    now = _now()
+    with engine.begin() as conn:
+        window = now - dt.timedelta(minutes=s.login_window_minutes)
+        if _failures(conn, username, window) >= s.login_max_failures:
+            _attempt(conn, username, False, source, now)
+            raise LoginError("too many failed logins: try again later")
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+        ok = row is not None and _password_ok(row._mapping["password_hash"], password)
+        _attempt(conn, username, ok and bool(row._mapping["active"]), source, now)  # type: ignore[union-attr]
+    if row is None or not ok:
+        raise LoginError("unknown user or wrong password")
+    user = _user(row)
+    if not user.active:
+        raise LoginError("this user is disabled")
+    return user
+
+
+def _password_ok(stored: str | None, password: str) -> bool:
+    if not stored:
+        return False
+    try:
+        return HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _attempt(conn: Connection, username: str, ok: bool, source: str, at: dt.datetime) -> None:
+    conn.execute(insert(login_attempts).values(username=username, at=at, succeeded=ok,
+                                               source=source[:64]))  # fmt: skip
+    event = AuditEvent(actor=username, role="-", purpose="authentication", action="auth.login",
+                       resource_type="user", resource_ids=[username],
+                       decision="allow" if ok else "deny", detail={"source": source[:64]})  # fmt: skip
+    append(conn, event)

@@ -1,0 +1,85 @@
+"""``sojourn users add|list|disable``: local accounts (thin over ``sojourn.access.users``).
+Run from the command line by the operator: a break-glass administrator, named in the audit
+log as ``cli:<OS user>``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sojourn.access.model import ROLES
+from sojourn.access.users import add_user, disable_user, list_users
+from sojourn.store import connect, upgrade
+
+console = Console()
+users_app = typer.Typer(help="Users and their roles.")
+
+
+def operator() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+@users_app.command("add")
+def add(
+    username: str,
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="SOJOURN_NEW_PASSWORD",
+            help="At least 12 characters.",
+        ),
+    ],  # fmt: skip
+) -> None:
+    """Add a local user with an Argon2id password hash."""
+    engine = connect()
+    upgrade(engine)
+    user = add_user(engine, username, role, password, by=operator())
+    console.print(f"added {user.username} ({user.role})")
+
+
+@users_app.command("list")
+def list_command(
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Every user, active or disabled, with their role."""
+    engine = connect()
+    upgrade(engine)
+    with engine.connect() as conn:
+        found = list_users(conn)
+    rows = [{"username": u.username, "role": u.role, "active": u.active,
+             "created_at": u.created_at.isoformat()} for u in found]  # fmt: skip
+    if output == "json":
+        console.print_json(json.dumps(rows))
+        return
+    table = Table(title="users")
+    for name in ("username", "role", "active", "created (UTC)"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(str(r["username"]), str(r["role"]), "yes" if r["active"] else "no",
+                      str(r["created_at"])[:19])  # fmt: skip
+    console.print(table)
+
+
+@users_app.command("disable")
+def disable(
+    username: str,
+    reason: Annotated[str, typer.Option(help="Why (kept with the user and in the audit log).")],
+) -> None:
+    """Disable a user (never deleted): their tokens and logins are refused from now on."""
+    engine = connect()
+    upgrade(engine)
+    disable_user(engine, username, by=operator(), reason=reason)
+    console.print(f"disabled {username}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users_app, name="users")
