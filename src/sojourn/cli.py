@@ -27,8 +27,8 @@ from sojourn.cli_reports import register as register_reports
 from sojourn.cli_resolve import register as register_resolve
 from sojourn.cli_resolve import show_resolution
 from sojourn.cli_status import register as register_status
-from sojourn.cli_users import register as register_users
 from sojourn.cli_status import show_status_example
+from sojourn.cli_users import register as register_users
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 

@@ -144,7 +144,14 @@ def _password_ok(stored: str | None, password: str) -> bool:
 def _attempt(conn: Connection, username: str, ok: bool, source: str, at: dt.datetime) -> None:
     conn.execute(insert(login_attempts).values(username=username, at=at, succeeded=ok,
                                                source=source[:64]))  # fmt: skip
-    event = AuditEvent(actor=username, role="-", purpose="authentication", action="auth.login",
-                       resource_type="user", resource_ids=[username],
-                       decision="allow" if ok else "deny", detail={"source": source[:64]})  # fmt: skip
+    event = AuditEvent(
+        actor=username,
+        role="-",
+        purpose="authentication",
+        action="auth.login",
+        resource_type="user",
+        resource_ids=[username],
+        decision="allow" if ok else "deny",
+        detail={"source": source[:64]},
+    )
     append(conn, event)
