@@ -20,6 +20,15 @@ console = Console()
 users_app = typer.Typer(help="Users and their roles.")
 
 
+PASSWORD = typer.Option(
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="SOJOURN_NEW_PASSWORD",
+    help="At least 12 characters.",
+)
+
+
 def operator() -> str:
     return f"cli:{getpass.getuser()}"
 
