@@ -46,7 +46,7 @@ def add(
             envvar="SOJOURN_NEW_PASSWORD",
             help="At least 12 characters.",
         ),
-    ],  # fmt: skip
+    ],
 ) -> None:
     """Add a local user with an Argon2id password hash."""
     engine = connect()
