@@ -26,6 +26,7 @@ from sojourn.cli_reports import overstay as overstay_report_command
 from sojourn.cli_reports import register as register_reports
 from sojourn.cli_resolve import register as register_resolve
 from sojourn.cli_resolve import show_resolution
+from sojourn.cli_serve import register as register_serve
 from sojourn.cli_status import register as register_status
 from sojourn.cli_status import show_status_example
 from sojourn.cli_users import register as register_users
@@ -141,6 +142,7 @@ register_status(app)
 register_reports(app)
 register_audit(app)
 register_users(app)
+register_serve(app)
 
 
 def main() -> None:

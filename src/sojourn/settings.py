@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, description="The window of login throttling, in minutes."
     )
+    login_rate_per_minute: int = Field(
+        default=20, ge=1, description="Login requests accepted per client address per minute."
+    )
     oidc_issuer: str | None = Field(
         default=None, description="An agency OpenID Connect provider: its issuer URL."
     )

@@ -12,11 +12,12 @@ from sqlalchemy import Engine, inspect, text
 import sojourn.access.tables
 import sojourn.audit.tables
 import sojourn.records.tables
-import sojourn.resolve.tables  # noqa: F401
+import sojourn.resolve.tables
+import sojourn.store.idempotency  # noqa: F401
 from sojourn.store import current_revision, make_engine, metadata, upgrade
 from tests.conftest import PG_URL, drop_pg_schema, new_pg_schema, sqlite_url
 
-HEAD = "0004"
+HEAD = "0005"
 
 
 def test_upgrade_creates_the_record_tables(engine: Engine) -> None:

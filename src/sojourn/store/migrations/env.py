@@ -9,7 +9,8 @@ from sqlalchemy import Engine
 import sojourn.access.tables
 import sojourn.audit.tables
 import sojourn.records.tables
-import sojourn.resolve.tables  # noqa: F401
+import sojourn.resolve.tables
+import sojourn.store.idempotency  # noqa: F401
 from sojourn.store.metadata import metadata
 
 engine: Engine = context.config.attributes["engine"]

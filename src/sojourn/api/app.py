@@ -1,0 +1,60 @@
+"""The application: ``create_app(engine)`` builds the FastAPI app (routes, error shape,
+request ids); ``sojourn serve`` runs it with uvicorn."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine
+
+from sojourn.api import errors, routes_admin, routes_persons
+from sojourn.api.ratelimit import RateLimit
+from sojourn.settings import get_settings
+from sojourn.store import connect, upgrade
+
+DESCRIPTION = (
+    "Every request but login carries a bearer token and an `X-Purpose-Of-Use` header. What a "
+    "role may do, and which fields it receives, is decided by Cedar policies for that purpose; "
+    "every read of person data and every write is written to the tamper-evident audit log "
+    'before the answer is returned. Errors: `{"error": {"code", "message", "request_id"}}`.'
+)
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """The app over ``engine`` (default: the configured database, migrated)."""
+    if engine is None:
+        engine = connect()
+        upgrade(engine)
+    app = FastAPI(title="sojourn", version="0.1.0", description=DESCRIPTION)
+    app.state.engine = engine
+    app.state.rate_limits = {"login": RateLimit(get_settings().login_rate_per_minute, 60)}
+    errors.install(app)
+
+    @app.middleware("http")
+    async def request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers["X-Request-Id"] = request.state.request_id
+        return response
+
+    app.include_router(routes_admin.router)
+    app.include_router(routes_persons.router)
+    return app
+
+
+def api_routes(routes: list[Any]) -> list[APIRoute]:
+    """Every API route of an app or router, through included routers."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            found += api_routes(list(inner.routes))
+    return found

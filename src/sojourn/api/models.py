@@ -1,0 +1,89 @@
+"""Response models per view: a role receives only the fields its groups allow (the views are
+built by projection, and these models say which keys can appear at all)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="seconds")
+
+
+class Login(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Value(BaseModel):
+    value: str
+    records: list[str] = Field(description="the records that give this value")
+
+
+class PersonView(BaseModel):
+    person_id: str
+    field_groups: list[str] = Field(description="the field groups this view was projected to")
+    identity: dict[str, list[Value]] = Field(description="each allowed field's values, sourced")
+    records: dict[str, int] = Field(description="records this view may show, by kind")
+
+
+class RecordView(BaseModel):
+    id: str
+    source: str
+    source_record_id: str
+    file: str
+    row: int
+    kind: str
+    event_date: str
+    field_group: str
+    identity: dict[str, Any]
+    event: dict[str, Any]
+
+
+class LinkView(BaseModel):
+    record_id: str
+    probability: float | None
+    method: str
+    model_version: str
+    run_id: int | None
+    evidence: dict[str, Any] | None
+
+
+class UserView(BaseModel):
+    username: str
+    role: str
+    active: bool
+    created_at: str
+
+
+class NewUser(BaseModel):
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    role: str
+    password: str = Field(min_length=12, max_length=1024)
+
+
+class AuditEventView(BaseModel):
+    seq: int
+    at: str
+    actor: str
+    role: str
+    purpose: str
+    action: str
+    resource_type: str
+    resource_ids: list[str]
+    fields: list[str]
+    decision: str
+    policy_ids: list[str]
+    request_id: str
+
+
+class VerifyView(BaseModel):
+    ok: bool
+    events: int
+    checkpoints: int
+    first_bad_event: int | None
+    problems: list[str]
