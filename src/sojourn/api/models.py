@@ -14,8 +14,13 @@ class Token(BaseModel):
     expires_in: int = Field(description="seconds")
 
 
+#: Names and ids the API accepts: no control characters (PostgreSQL refuses NUL in text).
+USERNAME = r"^[A-Za-z0-9_.@-]+$"
+ID = r"^[A-Za-z0-9_.:-]+$"
+
+
 class Login(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: str = Field(min_length=1, max_length=64, pattern=USERNAME)
     password: str = Field(min_length=1, max_length=1024)
 
 
@@ -61,7 +66,7 @@ class UserView(BaseModel):
 
 
 class NewUser(BaseModel):
-    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    username: str = Field(min_length=1, max_length=64, pattern=USERNAME)
     role: str
     password: str = Field(min_length=12, max_length=1024)
 

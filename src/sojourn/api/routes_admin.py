@@ -11,7 +11,16 @@ from sojourn.access.model import ROLES
 from sojourn.access.tokens import issue
 from sojourn.access.users import LoginError, UserError, add_user, list_users, login
 from sojourn.api.errors import ERRORS, ApiError
-from sojourn.api.models import AuditEventView, Login, NewUser, Token, UserView, VerifyView
+from sojourn.api.models import (
+    ID,
+    USERNAME,
+    AuditEventView,
+    Login,
+    NewUser,
+    Token,
+    UserView,
+    VerifyView,
+)
 from sojourn.api.ratelimit import RateLimit
 from sojourn.api.security import Guard, declare, engine_of, guard
 from sojourn.audit.queries import events
@@ -109,8 +118,8 @@ def post_user(
 )
 def get_audit_events(
     g: Auditor,
-    person: Annotated[str | None, Query(max_length=64)] = None,
-    actor: Annotated[str | None, Query(max_length=64)] = None,
+    person: Annotated[str | None, Query(max_length=64, pattern=ID)] = None,
+    actor: Annotated[str | None, Query(max_length=64, pattern=USERNAME)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEventView]:
     """Who looked at a person (or what a user did): when, in which role, why and what."""

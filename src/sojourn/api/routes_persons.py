@@ -8,12 +8,12 @@ import json
 from collections import Counter, defaultdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import select
 
 from sojourn.access.fields import project_event, project_identity, record_group, visible
 from sojourn.api.errors import ERRORS, ApiError
-from sojourn.api.models import LinkView, PersonView, RecordView, Value
+from sojourn.api.models import ID, LinkView, PersonView, RecordView, Value
 from sojourn.api.security import Guard, declare, guard
 from sojourn.resolve.person import NoSuchPersonError, person_dossier
 from sojourn.resolve.store import person_record_ids
@@ -23,6 +23,7 @@ from sojourn.status.person import person_status, timeline_dict
 router = APIRouter(prefix="/persons", tags=["persons"], responses=ERRORS)
 PERSON = "/persons/{person_id}"
 Reader = Annotated[Guard, Depends(guard("person.read", "Person", "person_id"))]
+PersonId = Annotated[str, Path(max_length=64, pattern=ID)]
 
 
 def _dossier(g: Guard, person_id: str) -> list[dict[str, Any]]:
@@ -43,7 +44,7 @@ def _visible_records(g: Guard, person_id: str) -> tuple[list[dict[str, Any]], fr
     response_model=PersonView,
     openapi_extra=declare("GET", PERSON, "person.read", "Person", "person.read"),
 )
-def read_person(person_id: str, g: Reader) -> PersonView:
+def read_person(person_id: PersonId, g: Reader) -> PersonView:
     """A person's identity, each value with the records that give it, projected to the
     field groups of the caller's role and purpose."""
     records, groups = _visible_records(g, person_id)
@@ -69,7 +70,7 @@ def read_person(person_id: str, g: Reader) -> PersonView:
     response_model=list[RecordView],
     openapi_extra=declare("GET", f"{PERSON}/records", "person.read", "Person", "person.records"),
 )
-def read_records(person_id: str, g: Reader) -> list[RecordView]:
+def read_records(person_id: PersonId, g: Reader) -> list[RecordView]:
     """The person's records the caller may see, with provenance (source, file, row)."""
     records, groups = _visible_records(g, person_id)
     views = [
@@ -97,7 +98,7 @@ def read_records(person_id: str, g: Reader) -> list[RecordView]:
     response_model=list[LinkView],
     openapi_extra=declare("GET", f"{PERSON}/links", "person.read", "Person", "person.links"),
 )
-def read_links(person_id: str, g: Reader) -> list[LinkView]:
+def read_links(person_id: PersonId, g: Reader) -> list[LinkView]:
     """How each of the person's records was linked: probability, method, model version and
     the evidence (the scored comparison) behind it."""
     records, _ = _visible_records(g, person_id)
@@ -130,7 +131,7 @@ def read_links(person_id: str, g: Reader) -> list[LinkView]:
     openapi_extra=declare("GET", f"{PERSON}/status", "person.read", "Person", "person.status"),
 )
 def read_status(
-    person_id: str, g: Reader, as_of: Annotated[dt.date | None, Query()] = None
+    person_id: PersonId, g: Reader, as_of: Annotated[dt.date | None, Query()] = None
 ) -> dict[str, Any]:
     """The person's lifecycle timeline: intervals with status, rule, citation and records."""
     if "immigration_history" not in g.field_groups():
