@@ -167,3 +167,26 @@ def test_a_change_that_breaks_the_json_is_named_not_a_crash(
     _unguarded(engine, "UPDATE audit_events SET resource_ids = '[\"P00' WHERE seq = 4")
     report = verify(engine, cfg)
     assert report.first_bad == 4 and "malformed" in report.problems[0][1]
+
+
+def test_concurrent_appends_keep_one_gap_free_chain(engine: Engine, cfg: AuditConfig) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        for i in range(25):
+            try:
+                with engine.begin() as conn:
+                    append(conn, _event(worker * 100 + i))
+            except BaseException as exc:  # collected for the assertion below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    report = verify(engine, cfg)
+    assert report.ok and report.events == 100

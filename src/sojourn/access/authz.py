@@ -84,7 +84,15 @@ class Authorizer:
         return Decision(bool(result.allowed), _ids(result))
 
     def field_groups(self, who: Principal, purpose: str | None) -> tuple[frozenset[str], Decision]:
-        """The field groups ``who`` may read for ``purpose`` (one batch of Cedar questions)."""
+        """The field groups ``who`` may read for ``purpose`` (one batch of Cedar questions;
+        the answer depends only on role, purpose and whether the user is active)."""
+        return self._field_groups(who.role, who.active, purpose)
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one Authorizer per process, policies fixed
+    def _field_groups(
+        self, role: str, active: bool, purpose: str | None
+    ) -> tuple[frozenset[str], Decision]:
+        who = Principal("someone", role, active)
         groups = sorted(FIELD_GROUPS)
         requests = [
             self._request(who, "field.read", _uid("FieldGroup", g), purpose) for g in groups

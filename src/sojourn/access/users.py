@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from sojourn.access.authz import Principal
 from sojourn.access.model import ROLES
@@ -78,8 +78,11 @@ def list_users(conn: Connection) -> list[User]:
     return [_user(r) for r in conn.execute(select(users).order_by(users.c.username))]
 
 
+USER = select(users).where(users.c.username == bindparam("username"))
+
+
 def get_user(conn: Connection, username: str) -> User | None:
-    row = conn.execute(select(users).where(users.c.username == username)).first()
+    row = conn.execute(USER, {"username": username}).first()
     return _user(row) if row else None
 
 

@@ -10,7 +10,9 @@ event; a test fails when a route lacks either.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -23,6 +25,10 @@ from sojourn.access.tokens import TokenError, verify
 from sojourn.access.users import get_user
 from sojourn.api.errors import ApiError
 from sojourn.audit.log import AuditEvent, append
+
+#: SQLite lets one writer at a time, and a waiting writer sleeps in growing steps: the app's
+#: threads take turns here instead of all waiting on the database lock.
+_SQLITE_WRITES = threading.Lock()
 
 bearer = HTTPBearer(auto_error=False, description="An access token from POST /auth/login")
 PURPOSE_HEADER = "X-Purpose-Of-Use"
@@ -104,8 +110,7 @@ class Guard:
             self.request_id,
             detail or {},
         )
-        with self.engine.begin() as conn:
-            append(conn, event)
+        _write(self.engine, event)
         self.audited = True
 
     def refuse(self, resource_type: str, ids: Sequence[str], reason: str) -> ApiError:
@@ -136,20 +141,24 @@ def _deny(
         list(decision.policy_ids),
         request_id,
     )
-    with engine.begin() as conn:
+    _write(engine, event)
+
+
+def _write(engine: Engine, event: AuditEvent) -> None:
+    """Commit one audit event (before any data leaves: if this fails, the request fails)."""
+    turn = _SQLITE_WRITES if engine.dialect.name == "sqlite" else nullcontext()
+    with turn, engine.begin() as conn:
         append(conn, event)
 
 
-def guard(
-    action: str, resource_type: str, id_param: str | None = None
-) -> Callable[..., Iterator[Guard]]:
+def guard(action: str, resource_type: str, id_param: str | None = None) -> Callable[..., Guard]:
     """The dependency of a route that does ``action`` on a ``resource_type``."""
 
     def dependency(
         request: Request,
         principal: Annotated[Principal, Depends(authenticate)],
         purpose: Annotated[str | None, Header(alias=PURPOSE_HEADER)] = None,
-    ) -> Iterator[Guard]:
+    ) -> Guard:
         rid = str(request.path_params.get(id_param, "*")) if id_param else "*"
         try:
             decision = authorizer().decide(principal, action, resource_type, rid, purpose)
@@ -160,7 +169,7 @@ def guard(
         if not decision.allowed:
             _deny(engine, principal, purpose, action, (resource_type, rid), decision, request_id)
             raise ApiError(403, "forbidden", f"{principal.role} may not {action} for {purpose}")
-        yield Guard(engine, principal, purpose, action, decision, request_id)
+        return Guard(engine, principal, purpose, action, decision, request_id)
 
     dependency.__name__ = f"guard_{action.replace('.', '_')}"
     return dependency

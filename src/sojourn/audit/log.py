@@ -63,14 +63,28 @@ def row_leaf(row: Mapping[str, Any]) -> str:
     return leaf_hash(entry_bytes(row)).hex()
 
 
-def _last(conn: Connection) -> tuple[int, str]:
+def _lock(conn: Connection) -> None:
+    """Take the log's write lock before reading its head, so that two appends cannot read the
+    same head. PostgreSQL: an advisory lock held to the end of the transaction. SQLite: a write
+    statement that changes no row still opens the write transaction (the RESERVED lock), and a
+    second writer waits for it (busy timeout) instead of reading a stale head."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    seq = conn.execute(select(func.max(audit_events.c.seq))).scalar()
-    if seq is None:
-        return 0, GENESIS
-    prev = conn.execute(select(audit_events.c.leaf_hash).where(audit_events.c.seq == seq))
-    return int(seq), str(prev.scalar_one())
+    else:
+        conn.execute(text("UPDATE audit_events SET seq = seq WHERE 0"))
+
+
+HEAD = (
+    select(audit_events.c.seq, audit_events.c.leaf_hash)
+    .order_by(audit_events.c.seq.desc())
+    .limit(1)
+)
+
+
+def _last(conn: Connection) -> tuple[int, str]:
+    _lock(conn)
+    head = conn.execute(HEAD).first()
+    return (0, GENESIS) if head is None else (int(head.seq), str(head.leaf_hash))
 
 
 def append(conn: Connection, event: AuditEvent, at: str | None = None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 
 from sojourn.records.tables import IDENTITY_COLUMNS, records
 from sojourn.resolve.store import person_record_ids
@@ -16,21 +16,24 @@ class NoSuchPersonError(LookupError):
     """No current link names this person."""
 
 
+COLUMNS = ("id", "source", "source_record_id", "file", "row", "kind", "event_date", "event")
+#: Built once (the API asks it for every person view).
+DOSSIER = (
+    select(*(records.c[c] for c in (*COLUMNS, *IDENTITY_COLUMNS)))
+    .where(records.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(records.c.event_date, records.c.id)
+)
+
+
 def person_dossier(engine: Engine, person_id: str) -> list[dict[str, Any]]:
     """Each record currently linked to ``person_id``, oldest event first: id, source, the
     source's record id, file and row (provenance), kind, event date, identity values (those
     present) and event fields."""
-    columns = ("id", "source", "source_record_id", "file", "row", "kind", "event_date", "event")
     with engine.connect() as conn:
         ids = person_record_ids(conn, person_id)
         if not ids:
             raise NoSuchPersonError(f"no person with id {person_id}")
-        query = (
-            select(*(records.c[c] for c in (*columns, *IDENTITY_COLUMNS)))
-            .where(records.c.id.in_(ids))
-            .order_by(records.c.event_date, records.c.id)
-        )
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+        rows = [dict(r._mapping) for r in conn.execute(DOSSIER, {"ids": ids})]
     out = []
     for row in rows:
         identity = {c: row.pop(c) for c in IDENTITY_COLUMNS}

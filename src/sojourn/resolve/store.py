@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, Select, bindparam, func, insert, select
 
 from sojourn.resolve.identity import Identities
 from sojourn.resolve.model import Model
@@ -62,16 +62,23 @@ def current_links(conn: Connection) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=LINK_SCHEMA, orient="row")
 
 
-def person_record_ids(conn: Connection, person_id: str) -> list[str]:
-    """The records whose current link (their latest) names ``person_id``."""
+def _person_records_query() -> Select[tuple[str]]:
     later = links.alias("later")
     newer = (
         select(later.c.id)
         .where(later.c.record_id == links.c.record_id, later.c.id > links.c.id)
         .exists()
     )
-    query = select(links.c.record_id).where(links.c.person_id == person_id, ~newer)
-    return sorted(conn.execute(query).scalars())
+    return select(links.c.record_id).where(links.c.person_id == bindparam("person"), ~newer)
+
+
+#: Built once: the API asks it for every person view.
+PERSON_RECORDS = _person_records_query()
+
+
+def person_record_ids(conn: Connection, person_id: str) -> list[str]:
+    """The records whose current link (their latest) names ``person_id``."""
+    return sorted(conn.execute(PERSON_RECORDS, {"person": person_id}).scalars())
 
 
 def reviewed_pairs(conn: Connection) -> pl.DataFrame:
