@@ -78,7 +78,7 @@ PERSON_RECORDS = _person_records_query()
 
 def person_record_ids(conn: Connection, person_id: str) -> list[str]:
     """The records whose current link (their latest) names ``person_id``."""
-    return sorted(conn.execute(PERSON_RECORDS, {"person": person_id}).scalars())
+    return sorted(str(r) for r in conn.execute(PERSON_RECORDS, {"person": person_id}).scalars())
 
 
 def reviewed_pairs(conn: Connection) -> pl.DataFrame:
