@@ -29,6 +29,7 @@ bench: install
 	$(BIN)/python bench/resolve.py
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/status.py
+	$(BIN)/python bench/api.py --postgres
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -105,6 +105,12 @@ def test_field_projection_per_role(world: World) -> None:
             for r in officer
         )
     assert any(r["field_group"] == "asylum" for r in _records(world, "redress_officer", RD, asylum))
+    status = world.client.get(
+        f"/persons/{asylum}/status?as_of=2025-09-30", headers=world.headers("officer", CE)
+    ).json()
+    named = {r for i in status["intervals"] for r in i["records"]}
+    shown = {r["id"] for r in _records(world, "officer", CE, asylum)}
+    assert named <= shown | {"withheld"}
     analyst = _records(world, "analyst", CI, convicted)
     assert any("offense" in r["event"] for r in analyst if r["kind"] == "conviction")  # type: ignore[operator]
     privacy = world.client.get(

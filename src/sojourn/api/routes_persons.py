@@ -133,13 +133,17 @@ def read_links(person_id: PersonId, g: Reader) -> list[LinkView]:
 def read_status(
     person_id: PersonId, g: Reader, as_of: Annotated[dt.date | None, Query()] = None
 ) -> dict[str, Any]:
-    """The person's lifecycle timeline: intervals with status, rule, citation and records."""
+    """The person's lifecycle timeline: intervals with status, rule, citation and records
+    (a record the caller may not see is named ``withheld``)."""
     if "immigration_history" not in g.field_groups():
         raise g.refuse("person", [person_id], "the status timeline needs the immigration history")
     try:
         result = person_status(g.engine, person_id, as_of or dt.date.today())
     except LookupError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
-    g.audit("person", [person_id], ["status"], {"as_of": str(result.as_of)})
+    shown = {r["id"] for r in _visible_records(g, person_id)[0]}
     data: dict[str, Any] = json.loads(json.dumps(timeline_dict(result), default=str))
+    for interval in [*data["intervals"], data["current"] or {"records": []}]:
+        interval["records"] = [r if r in shown else "withheld" for r in interval["records"]]
+    g.audit("person", [person_id], ["status"], {"as_of": str(result.as_of)})
     return data
