@@ -11,7 +11,7 @@ event; a test fails when a route lacks either.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -50,7 +50,7 @@ def engine_of(request: Request) -> Engine:
     return engine
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -151,10 +151,12 @@ def _write(engine: Engine, event: AuditEvent) -> None:
         append(conn, event)
 
 
-def guard(action: str, resource_type: str, id_param: str | None = None) -> Callable[..., Guard]:
+def guard(
+    action: str, resource_type: str, id_param: str | None = None
+) -> Callable[..., Awaitable[Guard]]:
     """The dependency of a route that does ``action`` on a ``resource_type``."""
 
-    def dependency(
+    async def dependency(
         request: Request,
         principal: Annotated[Principal, Depends(authenticate)],
         purpose: Annotated[str | None, Header(alias=PURPOSE_HEADER)] = None,
