@@ -32,6 +32,7 @@ from sojourn.cli_status import show_status_example
 from sojourn.cli_users import register as register_users
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
+from sojourn.store.roles import grant_app_role
 
 app = typer.Typer(
     help="sojourn: an open, accountable immigration case-lifecycle platform.",
@@ -109,6 +110,18 @@ def db_upgrade() -> None:
     upgrade(connect(settings))
     url = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
     console.print(f"database at {url} is up to date")
+
+
+@db_app.command("grant-app-role")
+def db_grant_app_role(
+    role: Annotated[str, typer.Argument(help="An existing PostgreSQL login role.")],
+) -> None:
+    """Give the application's role what it needs (PostgreSQL): read and write the working
+    tables; only read and append to the audit log."""
+    engine = connect()
+    upgrade(engine)
+    for statement in grant_app_role(engine, role):
+        console.print(statement)
 
 
 @app.command()
