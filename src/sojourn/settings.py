@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     login_rate_per_minute: int = Field(
         default=20, ge=1, description="Login requests accepted per client address per minute."
     )
+    search_rate_per_minute: int = Field(
+        default=120, ge=1, description="Person searches accepted per client address per minute."
+    )
     oidc_issuer: str | None = Field(
         default=None, description="An agency OpenID Connect provider: its issuer URL."
     )

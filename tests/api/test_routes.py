@@ -29,8 +29,10 @@ READ = {
     "privacy_officer": {OA},
 }
 REPORTS = {r: {ST, CI, CE, OA} for r in ("analyst", "officer", "supervisor", "privacy_officer")}
+SEARCH = {r: p for r, p in READ.items() if r != "privacy_officer"}
 ALLOWED = {
     "person": READ,
+    "search": SEARCH,
     "status": {
         r: p for r, p in READ.items() if r != "privacy_officer"
     },  # needs immigration history
@@ -52,6 +54,7 @@ def _some_person(world: World) -> str:
 def _routes(person: str) -> dict[str, list[str]]:
     return {
         "person": [f"/persons/{person}", f"/persons/{person}/records", f"/persons/{person}/links"],
+        "search": ["/persons/search?identifier=X1234567"],
         "status": [f"/persons/{person}/status?as_of=2025-09-30"],
         "users": ["/users"],
         "audit": ["/audit/events?limit=5", "/audit/verify"],
@@ -176,3 +179,29 @@ def test_a_failing_audit_write_fails_the_request(
     answer = client.get(f"/persons/{person}", headers=headers)
     assert answer.status_code == 500
     assert answer.json()["error"]["code"] == "internal_error" and "identity" not in answer.text
+
+
+def test_search_by_name_and_birth_date_or_identifier(world: World) -> None:
+    with world.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT l.person_id, r.given_name, r.family_name, r.birth_date, r.passport_number "
+                "FROM links l JOIN records r ON r.id = l.record_id WHERE r.kind = 'arrival' AND "
+                "r.birth_date IS NOT NULL AND r.passport_number IS NOT NULL ORDER BY l.id LIMIT 1"
+            )
+        ).one()
+    headers = world.headers("officer", CE)
+    name = f"{row.given_name} {row.family_name}"
+    found = world.client.get(
+        "/persons/search", params={"name": name, "birth_date": row.birth_date}, headers=headers
+    ).json()
+    assert found[0]["person_id"] == row.person_id and "name" in found[0]["matched"]
+    by_id = world.client.get(
+        "/persons/search", params={"identifier": row.passport_number}, headers=headers
+    ).json()
+    assert row.person_id in [h["person_id"] for h in by_id]
+    protected = world.client.get("/persons/search", params={"sex": "F"}, headers=headers)
+    assert protected.status_code == 422
+    log = world.client.get("/audit/events?limit=20", headers=world.headers("privacy_officer", OA))
+    searches = [e for e in log.json() if e["action"] == "person.search"]
+    assert searches and row.person_id in searches[0]["resource_ids"]

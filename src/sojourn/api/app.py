@@ -3,6 +3,7 @@ request ids); ``sojourn serve`` runs it with uvicorn."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,7 +32,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         upgrade(engine)
     app = FastAPI(title="sojourn", version="0.1.0", description=DESCRIPTION)
     app.state.engine = engine
-    app.state.rate_limits = {"login": RateLimit(get_settings().login_rate_per_minute, 60)}
+    s = get_settings()
+    app.state.rate_limits = {
+        "login": RateLimit(s.login_rate_per_minute, 60),
+        "search": RateLimit(s.search_rate_per_minute, 60),
+    }
+    app.state.index_lock = threading.Lock()
     errors.install(app)
 
     @app.middleware("http")

@@ -92,3 +92,9 @@ class VerifyView(BaseModel):
     checkpoints: int
     first_bad_event: int | None
     problems: list[str]
+
+
+class SearchHit(BaseModel):
+    person_id: str
+    probability: float = Field(description="the best match probability of the person's records")
+    matched: list[str] = Field(description="the comparisons that agreed: why it matched")

@@ -13,21 +13,26 @@ import json
 from collections import Counter, defaultdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy import func, select
 
 from sojourn.access.fields import project_event, project_identity, record_group, visible
 from sojourn.api.errors import ERRORS, ApiError
-from sojourn.api.models import ID, LinkView, PersonView, RecordView, Value
+from sojourn.api.models import ID, LinkView, PersonView, RecordView, SearchHit, Value
+from sojourn.api.ratelimit import RateLimit
 from sojourn.api.security import Guard, declare, guard
 from sojourn.resolve.person import NoSuchPersonError, person_dossier
+from sojourn.resolve.realtime import Index
+from sojourn.resolve.search import search
+from sojourn.resolve.serving import load_index
 from sojourn.resolve.store import person_record_ids
-from sojourn.resolve.tables import links
+from sojourn.resolve.tables import links, runs
 from sojourn.status.person import person_status, timeline_dict
 
 router = APIRouter(prefix="/persons", tags=["persons"], responses=ERRORS)
 PERSON = "/persons/{person_id}"
 Reader = Annotated[Guard, Depends(guard("person.read", "Person", "person_id"))]
+Searcher = Annotated[Guard, Depends(guard("person.search", "Person"))]
 PersonId = Annotated[str, Path(max_length=64, pattern=ID)]
 
 
@@ -42,6 +47,51 @@ def _visible_records(g: Guard, person_id: str) -> tuple[list[dict[str, Any]], fr
     groups = g.field_groups()
     found = [r for r in _dossier(g, person_id) if visible(r["kind"], r["event"], groups)]
     return found, groups
+
+
+@router.get(
+    "/search",
+    response_model=list[SearchHit],
+    dependencies=[Depends(RateLimit.of("search"))],
+    openapi_extra=declare("GET", "/persons/search", "person.search", "Person", "person.search"),
+)
+async def search_persons(
+    request: Request,
+    g: Searcher,
+    name: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00-\x1f]+$")] = None,
+    birth_date: Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = None,
+    identifier: Annotated[str | None, Query(max_length=64, pattern=ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[SearchHit]:
+    """Persons by name (any script), date of birth and an identifier, through the
+    resolution index; each hit says which comparisons agreed. Give a name with a date of
+    birth, or an identifier. Protected attributes cannot be searched."""
+    if not identifier and not (name and birth_date):
+        raise ApiError(422, "invalid_request", "give a name with a birth date, or an identifier")
+    hits = search(_index(request, g), name, birth_date, identifier, limit)
+    query = {
+        k: v
+        for k, v in (("name", name), ("birth_date", birth_date), ("identifier", identifier))
+        if v
+    }
+    g.audit("person", [h.person_id for h in hits], sorted(query), {"query": query})
+    return [
+        SearchHit(person_id=h.person_id, probability=h.probability, matched=list(h.matched))
+        for h in hits
+    ]
+
+
+def _index(request: Request, g: Guard) -> Index:
+    """The resolution index, loaded on first use and again after each resolution run."""
+    state = request.app.state
+    with g.engine.connect() as conn:
+        run = conn.execute(select(func.max(runs.c.id))).scalar()
+    with state.index_lock:
+        cached = getattr(state, "search_index", None)
+        if cached is None or cached[0] != run:
+            state.search_index = (run, load_index(g.engine))
+        index: Index = state.search_index[1]
+    return index
 
 
 @router.get(
