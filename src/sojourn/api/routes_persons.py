@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import func, select
@@ -25,14 +26,25 @@ from sojourn.resolve.person import NoSuchPersonError, person_dossier
 from sojourn.resolve.realtime import Index
 from sojourn.resolve.search import search
 from sojourn.resolve.serving import load_index
-from sojourn.resolve.store import person_record_ids
 from sojourn.resolve.tables import links, runs
 from sojourn.status.person import person_status, timeline_dict
 
 router = APIRouter(prefix="/persons", tags=["persons"], responses=ERRORS)
-PERSON = "/persons/{person_id}"
+Route = TypeVar("Route", bound=Callable[..., Any])
 Reader = Annotated[Guard, Depends(guard("person.read", "Person", "person_id"))]
 Searcher = Annotated[Guard, Depends(guard("person.search", "Person"))]
+
+
+def _get(
+    suffix: str, audit: str, action: str = "person.read", **options: Any
+) -> Callable[[Route], Route]:
+    """The router's GET decorator for ``/persons{suffix}``, with its declared contract."""
+    path = f"/persons{suffix}"
+    return router.get(
+        suffix, openapi_extra=declare("GET", path, action, "Person", audit), **options
+    )
+
+
 PersonId = Annotated[str, Path(max_length=64, pattern=ID)]
 
 
@@ -49,11 +61,12 @@ def _visible_records(g: Guard, person_id: str) -> tuple[list[dict[str, Any]], fr
     return found, groups
 
 
-@router.get(
+@_get(
     "/search",
+    "person.search",
+    "person.search",
     response_model=list[SearchHit],
     dependencies=[Depends(RateLimit.of("search"))],
-    openapi_extra=declare("GET", "/persons/search", "person.search", "Person", "person.search"),
 )
 async def search_persons(
     request: Request,
@@ -94,11 +107,7 @@ def _index(request: Request, g: Guard) -> Index:
     return index
 
 
-@router.get(
-    "/{person_id}",
-    response_model=PersonView,
-    openapi_extra=declare("GET", PERSON, "person.read", "Person", "person.read"),
-)
+@_get("/{person_id}", "person.read", response_model=PersonView)
 async def read_person(person_id: PersonId, g: Reader) -> PersonView:
     """A person's identity, each value with the records that give it, projected to the
     field groups of the caller's role and purpose."""
@@ -120,11 +129,7 @@ async def read_person(person_id: PersonId, g: Reader) -> PersonView:
     return view
 
 
-@router.get(
-    "/{person_id}/records",
-    response_model=list[RecordView],
-    openapi_extra=declare("GET", f"{PERSON}/records", "person.read", "Person", "person.records"),
-)
+@_get("/{person_id}/records", "person.records", response_model=list[RecordView])
 async def read_records(person_id: PersonId, g: Reader) -> list[RecordView]:
     """The person's records the caller may see, with provenance (source, file, row)."""
     records, groups = _visible_records(g, person_id)
@@ -148,18 +153,14 @@ async def read_records(person_id: PersonId, g: Reader) -> list[RecordView]:
     return views
 
 
-@router.get(
-    "/{person_id}/links",
-    response_model=list[LinkView],
-    openapi_extra=declare("GET", f"{PERSON}/links", "person.read", "Person", "person.links"),
-)
+@_get("/{person_id}/links", "person.links", response_model=list[LinkView])
 async def read_links(person_id: PersonId, g: Reader) -> list[LinkView]:
     """How each of the person's records was linked: probability, method, model version and
     the evidence (the scored comparison) behind it."""
     records, _ = _visible_records(g, person_id)
     shown = {r["id"] for r in records}
+    ids = sorted(shown)
     with g.engine.connect() as conn:
-        ids = [i for i in person_record_ids(conn, person_id) if i in shown]
         rows = conn.execute(
             select(links)
             .where(links.c.record_id.in_(ids), links.c.person_id == person_id)
@@ -181,10 +182,7 @@ async def read_links(person_id: PersonId, g: Reader) -> list[LinkView]:
     return views
 
 
-@router.get(
-    "/{person_id}/status",
-    openapi_extra=declare("GET", f"{PERSON}/status", "person.read", "Person", "person.status"),
-)
+@_get("/{person_id}/status", "person.status")
 async def read_status(
     person_id: PersonId, g: Reader, as_of: Annotated[dt.date | None, Query()] = None
 ) -> dict[str, Any]:
