@@ -66,6 +66,8 @@ async def _clients(
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
 
         async def one() -> None:
+            if pause:  # analysts do not all press the key in the same millisecond
+                await asyncio.sleep(random.uniform(0, 2 * pause))
             while time.perf_counter() < stop:
                 start = time.perf_counter()
                 answer = await c.get(f"/persons/{random.choice(persons)}")
@@ -87,7 +89,7 @@ def _views(engine: Engine, env: dict[str, str], args: argparse.Namespace, label:
         login = {"username": "ana", "password": PASSWORD}
         token = httpx.post(f"{base}/auth/login", json=login).json()["access_token"]
         asyncio.run(_clients(base, token, persons, 5, 2))  # warm up
-        for pause in (0.0, 1.0):
+        for pause in (0.0, 1.0, 0.2):
             run = _clients(base, token, persons, args.clients, args.seconds, pause)
             _print(label, args, pause, np.array(asyncio.run(run)) * 1000)
     finally:

@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     search_rate_per_minute: int = Field(
         default=120, ge=1, description="Person searches accepted per client address per minute."
     )
+    export_rate_per_hour: int = Field(
+        default=30, ge=1, description="Person exports accepted per user per hour."
+    )
     oidc_issuer: str | None = Field(
         default=None, description="An agency OpenID Connect provider: its issuer URL."
     )

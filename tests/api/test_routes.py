@@ -39,6 +39,7 @@ ALLOWED = {
     "users": {"administrator": {AD}},
     "audit": {"privacy_officer": {OA}},
     "reports": REPORTS,
+    "export": {"analyst": {CI}, "redress_officer": {RD}},
 }
 
 
@@ -55,6 +56,7 @@ def _routes(person: str) -> dict[str, list[str]]:
     return {
         "person": [f"/persons/{person}", f"/persons/{person}/records", f"/persons/{person}/links"],
         "search": ["/persons/search?identifier=X1234567"],
+        "export": [f"/persons/{person}/export?as_of=2025-09-30"],
         "status": [f"/persons/{person}/status?as_of=2025-09-30"],
         "users": ["/users"],
         "audit": ["/audit/events?limit=5", "/audit/verify"],

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
-from sojourn.api import errors, routes_admin, routes_persons
+from sojourn.api import errors, routes_admin, routes_export, routes_persons
 from sojourn.api.ratelimit import RateLimit
+from sojourn.audit.background import Checkpointer
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 
@@ -30,12 +32,21 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     if engine is None:
         engine = connect()
         upgrade(engine)
-    app = FastAPI(title="sojourn", version="0.1.0", description=DESCRIPTION)
+    checkpointer = Checkpointer(engine)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        checkpointer.join(60)  # a checkpoint under way is finished, not cut off
+
+    app = FastAPI(title="sojourn", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.engine = engine
+    app.state.checkpointer = checkpointer
     s = get_settings()
     app.state.rate_limits = {
         "login": RateLimit(s.login_rate_per_minute, 60),
         "search": RateLimit(s.search_rate_per_minute, 60),
+        "export": RateLimit(s.export_rate_per_hour, 3600),
     }
     app.state.index_lock = threading.Lock()
     errors.install(app)
@@ -51,6 +62,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     app.include_router(routes_admin.router)
     app.include_router(routes_persons.router)
+    app.include_router(routes_export.router)
     return app
 
 

@@ -98,3 +98,24 @@ class SearchHit(BaseModel):
     person_id: str
     probability: float = Field(description="the best match probability of the person's records")
     matched: list[str] = Field(description="the comparisons that agreed: why it matched")
+
+
+class PersonExport(BaseModel):
+    """A person's file as the caller may see it, in one document, with who exported it,
+    when and why (the same facts as the export's audit event)."""
+
+    person_id: str
+    exported_at: str
+    exported_by: str
+    role: str
+    purpose: str
+    request_id: str = Field(description="the request id of the export's audit event")
+    as_of: str = Field(description="the date the status timeline is computed for")
+    field_groups: list[str]
+    person: PersonView
+    records: list[RecordView]
+    links: list[LinkView]
+    status: dict[str, Any] | None = Field(
+        description="the status timeline, or null when the caller may not see the "
+        "immigration history"
+    )

@@ -1,5 +1,5 @@
-"""A sliding-window rate limit per client and route, in memory (one process). Login, search
-and export routes use it; more than ``limit`` requests in ``seconds`` get 429."""
+"""A sliding-window rate limit, in memory (one process). Login and search are limited per
+client address, export per user; more than ``limit`` requests in ``seconds`` get 429."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
+from sojourn.access.authz import Principal
 from sojourn.api.errors import ApiError
+from sojourn.api.security import authenticate
 
 
 class RateLimit:
@@ -24,15 +27,29 @@ class RateLimit:
 
     @staticmethod
     def of(name: str) -> Callable[[Request], None]:
+        """The dependency that limits each client address."""
+
         def dependency(request: Request) -> None:
-            request.app.state.rate_limits[name](request)
+            client = request.client.host if request.client else "-"
+            request.app.state.rate_limits[name].check(client)
 
         dependency.__name__ = f"rate_limit_{name}"
         return dependency
 
-    def __call__(self, request: Request) -> None:
-        client = request.client.host if request.client else "-"
-        key = f"{client} {request.url.path}"
+    @staticmethod
+    def per_user(name: str) -> Callable[..., None]:
+        """The dependency that limits each authenticated user (wherever they connect from)."""
+
+        def dependency(
+            request: Request, principal: Annotated[Principal, Depends(authenticate)]
+        ) -> None:
+            request.app.state.rate_limits[name].check(f"user {principal.username}")
+
+        dependency.__name__ = f"rate_limit_{name}_per_user"
+        return dependency
+
+    def check(self, key: str) -> None:
+        """Count a request by ``key``; 429 when the window is full."""
         now = time.monotonic()
         with self._lock:
             hits = self._hits[key]

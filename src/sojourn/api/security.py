@@ -24,6 +24,7 @@ from sojourn.access.authz import Decision, Principal, PurposeError, authorizer
 from sojourn.access.tokens import TokenError, verify
 from sojourn.access.users import get_user
 from sojourn.api.errors import ApiError
+from sojourn.audit.background import Checkpointer
 from sojourn.audit.log import AuditEvent, append
 
 #: SQLite lets one writer at a time, and a waiting writer sleeps in growing steps: the app's
@@ -50,6 +51,11 @@ def engine_of(request: Request) -> Engine:
     return engine
 
 
+def checkpointer_of(request: Request) -> Checkpointer:
+    checkpointer: Checkpointer = request.app.state.checkpointer
+    return checkpointer
+
+
 async def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -74,6 +80,7 @@ class Guard:
     """An allowed request: who, for which purpose, and the decision behind it."""
 
     engine: Engine
+    checkpointer: Checkpointer
     principal: Principal
     purpose: str
     action: str
@@ -110,7 +117,7 @@ class Guard:
             self.request_id,
             detail or {},
         )
-        _write(self.engine, event)
+        _write(self.checkpointer, event)
         self.audited = True
 
     def refuse(self, resource_type: str, ids: Sequence[str], reason: str) -> ApiError:
@@ -121,7 +128,7 @@ class Guard:
 
 
 def _deny(
-    engine: Engine,
+    checkpointer: Checkpointer,
     who: Principal,
     purpose: str,
     action: str,
@@ -141,14 +148,17 @@ def _deny(
         list(decision.policy_ids),
         request_id,
     )
-    _write(engine, event)
+    _write(checkpointer, event)
 
 
-def _write(engine: Engine, event: AuditEvent) -> None:
-    """Commit one audit event (before any data leaves: if this fails, the request fails)."""
+def _write(checkpointer: Checkpointer, event: AuditEvent) -> None:
+    """Commit one audit event (before any data leaves: if this fails, the request fails);
+    a signed checkpoint follows in the background when one falls due."""
+    engine = checkpointer.engine
     turn = _SQLITE_WRITES if engine.dialect.name == "sqlite" else nullcontext()
     with turn, engine.begin() as conn:
-        append(conn, event)
+        seq = append(conn, event)
+    checkpointer.after(seq)
 
 
 def guard(
@@ -166,12 +176,12 @@ def guard(
             decision = authorizer().decide(principal, action, resource_type, rid, purpose)
         except PurposeError as exc:
             raise ApiError(400, "purpose_required", str(exc)) from exc
-        engine, request_id = engine_of(request), request.state.request_id
+        log, request_id = checkpointer_of(request), request.state.request_id
         assert purpose is not None
         if not decision.allowed:
-            _deny(engine, principal, purpose, action, (resource_type, rid), decision, request_id)
+            _deny(log, principal, purpose, action, (resource_type, rid), decision, request_id)
             raise ApiError(403, "forbidden", f"{principal.role} may not {action} for {purpose}")
-        return Guard(engine, principal, purpose, action, decision, request_id)
+        return Guard(log.engine, log, principal, purpose, action, decision, request_id)
 
     dependency.__name__ = f"guard_{action.replace('.', '_')}"
     return dependency

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, func, select
 
-from sojourn.audit.log import count, now
+from sojourn.audit.log import now, size
 from sojourn.audit.merkle import root
 from sojourn.audit.signing import Checkpoint, load_or_create_key, public_pem, sign
 from sojourn.audit.tables import audit_checkpoints, audit_events
@@ -92,5 +92,5 @@ def checkpoint_if_due(engine: Engine, cfg: AuditConfig | None = None) -> Checkpo
     """A checkpoint when ``every`` events have been written since the last one."""
     cfg = cfg or AuditConfig.from_settings()
     with engine.connect() as conn:
-        due = count(conn) - last_checkpoint(conn) >= cfg.every
+        due = size(conn) - last_checkpoint(conn) >= cfg.every
     return make_checkpoint(engine, cfg) if due else None
