@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from sojourn.records import ingest_file, plan
 from sojourn.resolve.run import resolve_all
-from sojourn.resolve.search import search
+from sojourn.resolve.search import IndexCache, search
 from sojourn.resolve.serving import load_index
 from sojourn.store import make_engine, upgrade
 from sojourn.synth import generate
@@ -60,3 +60,18 @@ def test_search_finds_the_person_and_says_why(tmp_path: Path) -> None:
     hits = [search(index, r.name_original, r.birth_date)[:1] for r in native]
     same = sum(bool(h) and h[0].person_id == r.person_id for h, r in zip(hits, native, strict=True))
     assert same >= len(native) // 2  # Chinese, Korean, Arabic, Vietnamese; not Japanese kanji
+
+
+def test_the_cache_reloads_after_a_new_run_only(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade(engine)
+    cache = IndexCache(engine)
+    cache.warm().join()  # nothing resolved yet: logged, not raised
+    generate(150, 3, dt.date(2025, 9, 30), tmp_path / "synth")
+    for item in plan([tmp_path / "synth"], None):
+        ingest_file(engine, item.path, item.mapping)
+    resolve_all(engine)
+    first = cache.get()
+    assert cache.get() is first
+    resolve_all(engine)
+    assert cache.get() is not first

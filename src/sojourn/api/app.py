@@ -3,7 +3,6 @@ request ids); ``sojourn serve`` runs it with uvicorn."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,6 +15,7 @@ from sqlalchemy import Engine
 from sojourn.api import errors, routes_admin, routes_export, routes_persons
 from sojourn.api.ratelimit import RateLimit
 from sojourn.audit.background import Checkpointer
+from sojourn.resolve.search import IndexCache
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 
@@ -32,23 +32,24 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     if engine is None:
         engine = connect()
         upgrade(engine)
-    checkpointer = Checkpointer(engine)
+    checkpointer, index = Checkpointer(engine), IndexCache(engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        index.warm()
         yield
         checkpointer.join(60)  # a checkpoint under way is finished, not cut off
 
     app = FastAPI(title="sojourn", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.engine = engine
     app.state.checkpointer = checkpointer
+    app.state.search_index = index
     s = get_settings()
     app.state.rate_limits = {
         "login": RateLimit(s.login_rate_per_minute, 60),
         "search": RateLimit(s.search_rate_per_minute, 60),
         "export": RateLimit(s.export_rate_per_hour, 3600),
     }
-    app.state.index_lock = threading.Lock()
     errors.install(app)
 
     @app.middleware("http")

@@ -13,17 +13,13 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from sqlalchemy import func, select
 
 from sojourn.api import views
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.models import ID, LinkView, PersonView, RecordView, SearchHit
 from sojourn.api.ratelimit import RateLimit
 from sojourn.api.security import Guard, declare, guard
-from sojourn.resolve.realtime import Index
 from sojourn.resolve.search import search
-from sojourn.resolve.serving import load_index
-from sojourn.resolve.tables import runs
 
 router = APIRouter(prefix="/persons", tags=["persons"], responses=ERRORS)
 Route = TypeVar("Route", bound=Callable[..., Any])
@@ -64,7 +60,7 @@ async def search_persons(
     birth, or an identifier. Protected attributes cannot be searched."""
     if not identifier and not (name and birth_date):
         raise ApiError(422, "invalid_request", "give a name with a birth date, or an identifier")
-    hits = search(_index(request, g), name, birth_date, identifier, limit)
+    hits = search(request.app.state.search_index.get(), name, birth_date, identifier, limit)
     query = {
         k: v
         for k, v in (("name", name), ("birth_date", birth_date), ("identifier", identifier))
@@ -75,19 +71,6 @@ async def search_persons(
         SearchHit(person_id=h.person_id, probability=h.probability, matched=list(h.matched))
         for h in hits
     ]
-
-
-def _index(request: Request, g: Guard) -> Index:
-    """The resolution index, loaded on first use and again after each resolution run."""
-    state = request.app.state
-    with g.engine.connect() as conn:
-        run = conn.execute(select(func.max(runs.c.id))).scalar()
-    with state.index_lock:
-        cached = getattr(state, "search_index", None)
-        if cached is None or cached[0] != run:
-            state.search_index = (run, load_index(g.engine))
-        index: Index = state.search_index[1]
-    return index
 
 
 @_get("/{person_id}", "person.read", response_model=PersonView)

@@ -7,9 +7,17 @@ has no field for them.
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 
+from sqlalchemy import Engine, func, select
+
 from sojourn.resolve.realtime import Candidate, Index
+from sojourn.resolve.serving import load_index
+from sojourn.resolve.tables import runs
+
+log = logging.getLogger(__name__)
 
 #: Where an identifier given without its kind is tried.
 IDENTIFIER_FIELDS = ("passport_number", "a_number", "ssn", "fbi_number", "sevis_id")
@@ -51,3 +59,34 @@ def search(
                 best[candidate.person_id] = hit
     ranked = sorted(best.values(), key=lambda h: (-h.probability, h.person_id))
     return ranked[:limit]
+
+
+class IndexCache:
+    """The index a server searches: loaded once (at start-up, in the background) and again
+    when a newer resolution run has finished."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._loaded: tuple[int | None, Index] | None = None
+
+    def get(self) -> Index:
+        """The index of the latest resolution run (loading it if need be)."""
+        with self.engine.connect() as conn:
+            run = conn.execute(select(func.max(runs.c.id))).scalar()
+        with self._lock:
+            if self._loaded is None or self._loaded[0] != run:
+                self._loaded = (run, load_index(self.engine))
+            return self._loaded[1]
+
+    def warm(self) -> threading.Thread:
+        """Load the index on a background thread (so the first search does not wait)."""
+        thread = threading.Thread(target=self._warm, name="search-index", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm(self) -> None:
+        try:
+            self.get()
+        except Exception:  # nothing resolved yet, say: the first search will try again
+            log.warning("the search index could not be loaded in advance", exc_info=True)
