@@ -22,6 +22,7 @@ from sojourn.cli_output import (
     quarantine_table,
     stage_progress,
 )
+from sojourn.cli_priority import register as register_priority
 from sojourn.cli_reports import overstay as overstay_report_command
 from sojourn.cli_reports import register as register_reports
 from sojourn.cli_resolve import register as register_resolve
@@ -152,6 +153,7 @@ def demo(
 
 register_resolve(app)
 register_status(app)
+register_priority(app)
 register_reports(app)
 register_audit(app)
 register_users(app)

@@ -1,0 +1,119 @@
+"""``sojourn assess`` and ``sojourn policies`` (thin over ``sojourn.priority``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import track
+from rich.table import Table
+
+from sojourn.priority.assess import Assessment
+from sojourn.priority.policy import shipped
+from sojourn.priority.run import assess_store, policy_in_force
+from sojourn.store import connect, upgrade
+
+console = Console()
+
+
+def assess(
+    person_id: Annotated[str | None, typer.Argument(help="One person; default: everyone.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD; default today.")] = None,
+    policy: Annotated[
+        str | None, typer.Option(help="A policy id@version; default: the one in force.")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Assess persons under a policy: priority, the rules that fired with their evidence,
+    the factors for a human to weigh, and the hard stops."""
+    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    if policy is not None and policy not in shipped():
+        raise typer.BadParameter(f"unknown policy {policy!r}: see `sojourn policies`")
+    chosen = shipped()[policy] if policy else policy_in_force(day)
+    engine = connect()
+    upgrade(engine)
+    ids = [person_id] if person_id else None
+    found = assess_store(engine, day, chosen, ids)
+    if person_id:
+        one = next(found, None)
+        if one is None:
+            raise typer.BadParameter(f"no person with id {person_id}")
+        _show_one(one, output)
+        return
+    done = list(track(found, description="assessing", console=console, transient=True))
+    _show_all(done, chosen.key, day, output)
+
+
+def _show_one(a: Assessment, output: str) -> None:
+    data = {**asdict(a), "as_of": a.as_of.isoformat(), "enforcement_ready": a.enforcement_ready}
+    if output == "json":
+        console.print_json(json.dumps(data, default=str))
+        return
+    console.print(f"[bold]person {a.person_id}[/] as of {a.as_of} under {a.policy}")
+    console.print(f"priority: {a.priority or 'none'}; enforcement-ready: {a.enforcement_ready}")
+    table = Table(title="rules and factors")
+    for name in ("rule", "tier", "facts (value · records · confidence)", "citation"):
+        table.add_column(name, overflow="fold")
+    for r in (*a.rules, *a.factors):
+        facts = "; ".join(
+            f"{n}={v['value']} · {','.join(v['records']) or '-'} · {v['confidence']:.2f}"
+            for n, v in r.facts.items()
+        )
+        tier = r.tier if r.supported else f"{r.tier} (not counted: uncertain identity)"
+        table.add_row(r.rule_id, tier, escape(facts), escape(r.citation))
+    console.print(table)
+    for s in a.stops:
+        console.print(f"[red]hard stop[/] {s.id} → opens {s.opens}; records {', '.join(s.records)}")
+
+
+def _show_all(done: list[Assessment], key: str, day: dt.date, output: str) -> None:
+    by_priority = Counter(a.priority or "none" for a in done)
+    stops = Counter(s.id for a in done for s in a.stops)
+    ready = sum(a.enforcement_ready for a in done)
+    summary = {"policy": key, "as_of": day.isoformat(), "persons": len(done),
+               "priority": dict(by_priority), "hard_stops": dict(stops),
+               "enforcement_ready": ready}  # fmt: skip
+    if output == "json":
+        console.print_json(json.dumps(summary))
+        return
+    console.print(f"{len(done):,} persons assessed under {key} as of {day}")
+    table = Table()
+    table.add_column("priority")
+    table.add_column("persons", justify="right")
+    for name, n in by_priority.most_common():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+    console.print(f"hard stops: {dict(stops)}; enforcement-ready: {ready:,}")
+
+
+def policies(
+    output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """The shipped prioritization policies, their versions, dates and tiers."""
+    rows = [
+        {"policy": p.key, "title": p.title, "from": p.effective_from.isoformat(),
+         "until": p.effective_until.isoformat() if p.effective_until else None,
+         "tiers": list(p.tiers), "rules": len(p.rules), "factors": len(p.factors)}
+        for p in shipped().values()
+    ]  # fmt: skip
+    if output == "json":
+        console.print_json(json.dumps(rows))
+        return
+    table = Table(title="prioritization policies")
+    for name in ("policy", "title", "from", "until", "tiers"):
+        table.add_column(name, overflow="fold")
+    for p in shipped().values():
+        until = p.effective_until.isoformat() if p.effective_until else "-"
+        table.add_row(p.key, p.title, p.effective_from.isoformat(), until, ", ".join(p.tiers))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assess")(assess)
+    app.command("policies")(policies)

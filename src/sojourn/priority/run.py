@@ -1,0 +1,101 @@
+"""Assessing persons from the store: a snapshot of every linked record with its current person
+and link probability (read as Arrow, joined in DuckDB), grouped by person, each person's
+timeline from the status engine, facts, and the policy's assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlalchemy import Engine
+
+from sojourn.priority.assess import Assessment, assess
+from sojourn.priority.facts import PersonInput, derive
+from sojourn.priority.policy import Policy, shipped
+from sojourn.resolve.store import last_thresholds
+from sojourn.status.engine import timeline
+from sojourn.status.events import event_from_record
+from sojourn.status.rulebook import RuleBook, default_rules
+from sojourn.store.arrow import fetch_arrow
+
+RECORDS_SQL = (
+    "SELECT id, kind, event_date, event, birth_date, nationality, passport_country FROM records"
+)
+LINKS_SQL = "SELECT id, record_id, person_id, method, match_probability FROM links"
+JOINED = (
+    "SELECT l.person_id, l.method, l.p, r.* FROM records r JOIN (SELECT record_id, "
+    "arg_max(person_id, id) AS person_id, arg_max(method, id) AS method, "
+    "arg_max(match_probability, id) AS p FROM links GROUP BY record_id) l "
+    "ON l.record_id = r.id {where} ORDER BY l.person_id, r.id"
+)
+US = "USA"
+
+
+class NoPolicyError(LookupError):
+    """No shipped policy is in force on the date asked."""
+
+
+def policy_in_force(day: dt.date) -> Policy:
+    """The shipped policy in force on ``day`` (the latest to take effect)."""
+    found = sorted(
+        (p for p in shipped().values() if p.in_force(day)), key=lambda p: p.effective_from
+    )
+    if not found:
+        raise NoPolicyError(f"no policy is in force on {day}")
+    return found[-1]
+
+
+def _snapshot(engine: Engine, person_ids: list[str] | None) -> list[dict[str, Any]]:
+    con = duckdb.connect()
+    con.register("records", fetch_arrow(engine, RECORDS_SQL))
+    con.register("links", fetch_arrow(engine, LINKS_SQL))
+    where = ""
+    if person_ids is not None:
+        con.register("wanted", pa.table({"p": pa.array(person_ids, pa.string())}))
+        where = "WHERE l.person_id IN (SELECT p FROM wanted)"
+    found: list[dict[str, Any]] = con.sql(JOINED.format(where=where)).to_arrow_table().to_pylist()
+    return found
+
+
+def _person(pid: str, rows: list[dict[str, Any]], as_of: dt.date, rules: RuleBook) -> PersonInput:
+    events = [event_from_record(r) for r in rows]
+    births = Counter(
+        r["birth_date"] for r in rows if r["birth_date"] and len(r["birth_date"]) == 10
+    )
+    birth = dt.date.fromisoformat(births.most_common(1)[0][0]) if births else None
+    confidence = {
+        r["id"]: 1.0 if r["method"] != "model" or r["p"] is None else float(r["p"]) for r in rows
+    }
+    citizen = tuple(r["id"] for r in rows if US in (r["nationality"], r["passport_country"]))
+    return PersonInput(pid, events, birth, timeline(events, as_of, birth, rules), confidence,
+                       citizen)  # fmt: skip
+
+
+def person_inputs(
+    engine: Engine, as_of: dt.date, person_ids: list[str] | None = None
+) -> Iterator[PersonInput]:
+    """Each resolved person (or each of ``person_ids``) ready to be assessed."""
+    rules, rows = default_rules(), _snapshot(engine, person_ids)
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i]["person_id"] != rows[start]["person_id"]:
+            yield _person(rows[start]["person_id"], rows[start:i], as_of, rules)
+            start = i
+
+
+def assess_store(
+    engine: Engine,
+    as_of: dt.date,
+    policy: Policy | None = None,
+    person_ids: list[str] | None = None,
+) -> Iterator[Assessment]:
+    """The assessment of each resolved person (or of ``person_ids``) as of ``as_of``."""
+    policy = policy or policy_in_force(as_of)
+    with engine.connect() as conn:
+        threshold = last_thresholds(conn)[0]
+    for person in person_inputs(engine, as_of, person_ids):
+        yield assess(policy, derive(person), person.person_id, as_of, threshold)
