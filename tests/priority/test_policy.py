@@ -80,10 +80,10 @@ def test_bad_rules_are_named(when: str, message: str) -> None:
 def test_a_policy_file_error_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("id: x\nversion: 1\n")
-    with pytest.raises(PolicyError, match="broken.yaml: missing 'title'"):
+    with pytest.raises(PolicyError, match=r"broken\.yaml: missing 'title'"):
         load_policy(path)
     path.write_text("- a list\n")
-    with pytest.raises(PolicyError, match="broken.yaml: a policy is a mapping"):
+    with pytest.raises(PolicyError, match=r"broken\.yaml: a policy is a mapping"):
         load_policy(path)
 
 

@@ -48,10 +48,11 @@ def test_safeguards_hold_for_the_whole_population(resolved: Engine) -> None:
 
 def test_one_person_is_assessed_as_in_the_batch(resolved: Engine) -> None:
     with resolved.connect() as conn:
-        person = conn.execute(
-            text("SELECT l.person_id FROM links l JOIN records r ON r.id = l.record_id "
-                 "WHERE r.kind = 'court' ORDER BY l.id LIMIT 1")  # fmt: skip
-        ).scalar_one()
+        sql = (
+            "SELECT l.person_id FROM links l JOIN records r ON r.id = l.record_id "
+            "WHERE r.kind = 'court' ORDER BY l.id LIMIT 1"
+        )
+        person = conn.execute(text(sql)).scalar_one()
     batch = {a.person_id: a for a in assess_store(resolved, AS_OF)}
     (one,) = assess_store(resolved, AS_OF, person_ids=[person])
     assert one == batch[person]
@@ -60,7 +61,6 @@ def test_one_person_is_assessed_as_in_the_batch(resolved: Engine) -> None:
 def test_the_assess_command(resolved: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOJOURN_DATABASE_URL", resolved.url.render_as_string(False))
     if resolved.dialect.name == "postgresql":
-        schema = resolved.dialect.default_schema_name
         with resolved.connect() as conn:
             schema = conn.execute(text("SELECT current_schema()")).scalar_one()
         monkeypatch.setenv("SOJOURN_DATABASE_SCHEMA", schema)
