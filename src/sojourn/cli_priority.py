@@ -1,4 +1,6 @@
-"""``sojourn assess`` and ``sojourn policies`` (thin over ``sojourn.priority``)."""
+"""``sojourn assess`` and ``sojourn policy list|activate`` (thin over ``sojourn.priority``).
+Activating a policy from the command line is the operator's act, audited as
+``cli:<OS user>``."""
 
 from __future__ import annotations
 
@@ -14,12 +16,15 @@ from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
 
+from sojourn.cli_users import operator
 from sojourn.priority.assess import Assessment
-from sojourn.priority.policy import shipped
-from sojourn.priority.run import assess_store, policy_in_force
+from sojourn.priority.policy import PolicyError, shipped
+from sojourn.priority.run import assess_store
+from sojourn.priority.store import activate, active_policy, save
 from sojourn.store import connect, upgrade
 
 console = Console()
+policy_app = typer.Typer(help="Prioritization policies: the shipped ones, and the active one.")
 
 
 def assess(
@@ -29,25 +34,32 @@ def assess(
         str | None, typer.Option(help="A policy id@version; default: the one in force.")
     ] = None,
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    store: Annotated[
+        bool, typer.Option(help="Keep the assessments whose outcome changed (history).")
+    ] = True,
 ) -> None:
     """Assess persons under a policy: priority, the rules that fired with their evidence,
     the factors for a human to weigh, and the hard stops."""
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     if policy is not None and policy not in shipped():
-        raise typer.BadParameter(f"unknown policy {policy!r}: see `sojourn policies`")
-    chosen = shipped()[policy] if policy else policy_in_force(day)
+        raise typer.BadParameter(f"unknown policy {policy!r}: see `sojourn policy list`")
     engine = connect()
     upgrade(engine)
+    with engine.connect() as conn:
+        chosen = shipped()[policy] if policy else active_policy(conn, day)
     ids = [person_id] if person_id else None
     found = assess_store(engine, day, chosen, ids)
-    if person_id:
-        one = next(found, None)
-        if one is None:
-            raise typer.BadParameter(f"no person with id {person_id}")
-        _show_one(one, output)
-        return
     done = list(track(found, description="assessing", console=console, transient=True))
-    _show_all(done, chosen.key, day, output)
+    if person_id and not done:
+        raise typer.BadParameter(f"no person with id {person_id}")
+    written = 0
+    if store:
+        with engine.begin() as conn:
+            written = save(conn, done, "sojourn assess")
+    if person_id:
+        _show_one(done[0], output)
+        return
+    _show_all(done, chosen.key, day, output, written)
 
 
 def _show_one(a: Assessment, output: str) -> None:
@@ -72,13 +84,13 @@ def _show_one(a: Assessment, output: str) -> None:
         console.print(f"[red]hard stop[/] {s.id} → opens {s.opens}; records {', '.join(s.records)}")
 
 
-def _show_all(done: list[Assessment], key: str, day: dt.date, output: str) -> None:
+def _show_all(done: list[Assessment], key: str, day: dt.date, output: str, written: int) -> None:
     by_priority = Counter(a.priority or "none" for a in done)
     stops = Counter(s.id for a in done for s in a.stops)
     ready = sum(a.enforcement_ready for a in done)
     summary = {"policy": key, "as_of": day.isoformat(), "persons": len(done),
                "priority": dict(by_priority), "hard_stops": dict(stops),
-               "enforcement_ready": ready}  # fmt: skip
+               "enforcement_ready": ready, "stored": written}  # fmt: skip
     if output == "json":
         console.print_json(json.dumps(summary))
         return
@@ -90,8 +102,10 @@ def _show_all(done: list[Assessment], key: str, day: dt.date, output: str) -> No
         table.add_row(name, f"{n:,}")
     console.print(table)
     console.print(f"hard stops: {dict(stops)}; enforcement-ready: {ready:,}")
+    console.print(f"{written:,} changed assessments stored")
 
 
+@policy_app.command("list")
 def policies(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
@@ -114,6 +128,21 @@ def policies(
     console.print(table)
 
 
+@policy_app.command("activate")
+def activate_command(
+    key: Annotated[str, typer.Argument(help="id@version, from `sojourn policy list`.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the switch and audited).")],
+) -> None:
+    """Make a shipped policy the active one (an audited administrator act)."""
+    engine = connect()
+    upgrade(engine)
+    try:
+        activate(engine, key, operator(), "administrator", reason)
+    except PolicyError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(f"active policy: {key}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("assess")(assess)
-    app.command("policies")(policies)
+    app.add_typer(policy_app, name="policy")

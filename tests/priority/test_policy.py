@@ -96,3 +96,8 @@ def test_rule_ids_are_unique_and_tiers_known() -> None:
     wrong["rules"][0]["tier"] = "highest"
     with pytest.raises(PolicyError, match="'highest' is not one of high"):
         parse_policy("p.yaml", wrong)
+
+
+def test_every_fact_is_documented() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "policy.md").read_text(encoding="utf-8")
+    assert [name for name in FACTS if f"| `{name}` |" not in doc] == []

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from sojourn.cli import app
-from sojourn.priority.policy import shipped
-from sojourn.priority.run import assess_store, policy_in_force
+from sojourn.priority.policy import policy_in_force, shipped
+from sojourn.priority.run import assess_store
 from sojourn.records import ingest_file, plan
 from sojourn.resolve.run import resolve_all
 from sojourn.synth import generate
@@ -68,7 +68,7 @@ def test_the_assess_command(resolved: Engine, monkeypatch: pytest.MonkeyPatch) -
     summary = runner.invoke(app, ["assess", "--as-of", "2025-09-30", "--format", "json"])
     assert summary.exit_code == 0, summary.output
     assert '"persons"' in summary.output and "final-orders-and-overstays-2025" in summary.output
-    listed = runner.invoke(app, ["policies"])
+    listed = runner.invoke(app, ["policy", "list"])
     assert listed.exit_code == 0 and "2014" in listed.output
     bad = runner.invoke(app, ["assess", "--policy", "nope@1"])
     assert bad.exit_code != 0 and "unknown policy" in bad.output

@@ -24,6 +24,10 @@ POLICIES = Path(__file__).with_name("policies")
 FACTOR_KINDS = ("aggravating", "mitigating")
 
 
+class NoPolicyError(LookupError):
+    """No shipped policy is in force on the date asked."""
+
+
 class PolicyError(ValueError):
     """A policy file that cannot be used (the message names file, rule and problem)."""
 
@@ -133,3 +137,13 @@ def shipped() -> dict[str, Policy]:
     """The policies in the repository, by key (``id@version``), validated once."""
     found = [load_policy(p) for p in sorted(POLICIES.glob("*.yaml"))]
     return {p.key: p for p in found}
+
+
+def policy_in_force(day: dt.date) -> Policy:
+    """The shipped policy in force on ``day`` (the latest to take effect)."""
+    found = sorted(
+        (p for p in shipped().values() if p.in_force(day)), key=lambda p: p.effective_from
+    )
+    if not found:
+        raise NoPolicyError(f"no policy is in force on {day}")
+    return found[-1]

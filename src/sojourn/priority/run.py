@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 
 from sojourn.priority.assess import Assessment, assess
 from sojourn.priority.facts import PersonInput, derive
-from sojourn.priority.policy import Policy, shipped
+from sojourn.priority.policy import Policy
+from sojourn.priority.store import active_policy
 from sojourn.resolve.store import last_thresholds
 from sojourn.status.engine import timeline
 from sojourn.status.events import event_from_record
@@ -33,20 +34,6 @@ JOINED = (
     "ON l.record_id = r.id {where} ORDER BY l.person_id, r.id"
 )
 US = "USA"
-
-
-class NoPolicyError(LookupError):
-    """No shipped policy is in force on the date asked."""
-
-
-def policy_in_force(day: dt.date) -> Policy:
-    """The shipped policy in force on ``day`` (the latest to take effect)."""
-    found = sorted(
-        (p for p in shipped().values() if p.in_force(day)), key=lambda p: p.effective_from
-    )
-    if not found:
-        raise NoPolicyError(f"no policy is in force on {day}")
-    return found[-1]
 
 
 def _snapshot(engine: Engine, person_ids: list[str] | None) -> list[dict[str, Any]]:
@@ -94,8 +81,8 @@ def assess_store(
     person_ids: list[str] | None = None,
 ) -> Iterator[Assessment]:
     """The assessment of each resolved person (or of ``person_ids``) as of ``as_of``."""
-    policy = policy or policy_in_force(as_of)
     with engine.connect() as conn:
         threshold = last_thresholds(conn)[0]
+        policy = policy or active_policy(conn, as_of)
     for person in person_inputs(engine, as_of, person_ids):
         yield assess(policy, derive(person), person.person_id, as_of, threshold)
