@@ -57,7 +57,10 @@ def _routes(person: str) -> dict[str, list[str]]:
         "person": [f"/persons/{person}", f"/persons/{person}/records", f"/persons/{person}/links"],
         "search": ["/persons/search?identifier=X1234567"],
         "export": [f"/persons/{person}/export?as_of=2025-09-30"],
-        "status": [f"/persons/{person}/status?as_of=2025-09-30"],
+        "status": [
+            f"/persons/{person}/status?as_of=2025-09-30",
+            f"/persons/{person}/assessment?as_of=2025-09-30",
+        ],
         "users": ["/users"],
         "audit": ["/audit/events?limit=5", "/audit/verify"],
         "reports": [
