@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from sojourn.cli import app
 from sojourn.priority.policy import policy_in_force, shipped
+from sojourn.priority.parallel import assess_parallel
 from sojourn.priority.run import assess_store
 from sojourn.records import ingest_file, plan
 from sojourn.resolve.run import resolve_all
@@ -56,6 +57,8 @@ def test_one_person_is_assessed_as_in_the_batch(resolved: Engine) -> None:
     batch = {a.person_id: a for a in assess_store(resolved, AS_OF)}
     (one,) = assess_store(resolved, AS_OF, person_ids=[person])
     assert one == batch[person]
+    both = assess_parallel(resolved, AS_OF, workers=2)  # two processes, same answers
+    assert len(both) == len(batch) and all(a == batch[a.person_id] for a in both)
 
 
 def test_the_assess_command(resolved: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
