@@ -11,8 +11,8 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from sojourn.cli import app
-from sojourn.priority.policy import policy_in_force, shipped
 from sojourn.priority.parallel import assess_parallel
+from sojourn.priority.policy import policy_in_force, shipped
 from sojourn.priority.run import assess_store
 from sojourn.records import ingest_file, plan
 from sojourn.resolve.run import resolve_all
