@@ -51,11 +51,15 @@ def _print(found: list[Assessment], seconds: float, citizens: set[str]) -> None:
     print("hard stops:", dict(collections.Counter(s.id for a in found for s in a.stops)))
     ready = [a for a in found if a.enforcement_ready]
     evidence = [a for a in found if a.facts["citizenship_evidence"]]
-    print(f"enforcement-ready: {len(ready):,}; with citizenship evidence: {len(evidence):,}, "
-          f"of them enforcement-ready: {sum(a.enforcement_ready for a in evidence)}")
+    print(
+        f"enforcement-ready: {len(ready):,}; with citizenship evidence: {len(evidence):,}, "
+        f"of them enforcement-ready: {sum(a.enforcement_ready for a in evidence)}"
+    )
     true = [a for a in ready if a.person_id in citizens]
-    print(f"true U.S. citizens (generator's truth) among the enforcement-ready: {len(true):,} "
-          f"(their records carry no citizenship evidence: the GAO-21-487 case)")
+    print(
+        f"true U.S. citizens (generator's truth) among the enforcement-ready: {len(true):,} "
+        f"(their records carry no citizenship evidence: the GAO-21-487 case)"
+    )
 
 
 def main() -> None:
