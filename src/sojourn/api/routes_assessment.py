@@ -48,6 +48,9 @@ def project(data: dict[str, Any], groups: frozenset[str], shown: set[str]) -> di
     for stop in data["stops"]:
         stop["records"] = [r if r in shown else "withheld" for r in stop["records"]]
     data["facts"] = {n: _value(n, v, groups) for n, v in data["facts"].items()}
+    data["evidence"] = {
+        n: [r if r in shown else "withheld" for r in ids] for n, ids in data["evidence"].items()
+    }
     return data
 
 

@@ -11,7 +11,7 @@ stop makes the assessment not enforcement-ready and names the review it opens.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sojourn.priority.facts import Facts
@@ -40,6 +40,8 @@ class Assessment:
     factors: tuple[Fired, ...]
     stops: tuple[Stop, ...]
     facts: dict[str, Any]
+    #: The records behind each fact (every fact, cited by a rule or not).
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def enforcement_ready(self) -> bool:
@@ -70,5 +72,5 @@ def assess(
     stops = applied(facts, cited, threshold)
     return Assessment(
         person_id, as_of, policy.key, tiers[0] if tiers else None, tuple(rules),
-        tuple(factors), tuple(stops), dict(facts.values),
+        tuple(factors), tuple(stops), dict(facts.values), dict(facts.evidence),
     )  # fmt: skip

@@ -23,6 +23,7 @@ from sojourn.status.events import Event
 
 EWI_CHARGE = "212(a)(6)(A)"  # present without admission or parole
 RELIEF_FORMS = ("I-589", "I-485")
+CONFIRMED_EXITS = ("biometric", "land_exchange")
 CLASSES = {"AF": "aggravated_felony", "F": "felony", "M": "misdemeanor", "I": "infraction"}
 
 
@@ -150,6 +151,18 @@ def _applications(f: Facts, known: list[Event], as_of: dt.date) -> None:
     f.set("relief_pending", bool(relief), relief)
 
 
+def _departure(f: Facts, known: list[Event], records: tuple[str, ...], gone: bool) -> None:
+    cited = {e.record_id: e for e in known if e.record_id in records}
+
+    def confirmed(e: Event) -> bool:
+        if e.kind == "departure":
+            return e.get("provenance") in CONFIRMED_EXITS
+        return e.kind in ("custody", "self_departure")  # a removal, a verified self-departure
+
+    sure = [i for i, e in cited.items() if gone and confirmed(e)]
+    f.set("departure_confirmed", bool(sure), sure or records)
+
+
 def derive(p: PersonInput) -> Facts:
     """The person's facts on the timeline's as-of date."""
     t, f = p.timeline, Facts({}, {}, {})
@@ -160,6 +173,7 @@ def derive(p: PersonInput) -> Facts:
     f.set("status", status, records)
     f.set("in_us", current is not None and status not in GONE, records)
     f.set("overstay_days", t.overstay_days or 0, records)
+    _departure(f, known, records, status in GONE)
     f.set("unlawful_presence_days", t.unlawful_presence_days, records)
     since = _entry(f, known)
     f.set("present_since", since.isoformat() if since else None)

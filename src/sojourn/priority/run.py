@@ -17,6 +17,7 @@ from sojourn.priority.assess import Assessment, assess
 from sojourn.priority.facts import PersonInput, derive
 from sojourn.priority.policy import Policy
 from sojourn.priority.store import active_policy
+from sojourn.records.corrections import apply, corrected_fields, correction_ids
 from sojourn.resolve.store import last_thresholds
 from sojourn.status.engine import timeline
 from sojourn.status.events import event_from_record
@@ -45,10 +46,17 @@ def _snapshot(engine: Engine, person_ids: list[str] | None) -> list[dict[str, An
         con.register("wanted", pa.table({"p": pa.array(person_ids, pa.string())}))
         where = "WHERE l.person_id IN (SELECT p FROM wanted)"
     found: list[dict[str, Any]] = con.sql(JOINED.format(where=where)).to_arrow_table().to_pylist()
-    return found
+    with engine.connect() as conn:
+        fixed = corrected_fields(conn, correction_ids(conn))
+    return [apply(r, fixed.get(r["id"])) for r in found] if fixed else found
 
 
-def _person(pid: str, rows: list[dict[str, Any]], as_of: dt.date, rules: RuleBook) -> PersonInput:
+Statements = dict[str, dict[str, tuple[Any, tuple[str, ...]]]]
+
+
+def _person(
+    pid: str, rows: list[dict[str, Any]], as_of: dt.date, rules: RuleBook, said: Statements
+) -> PersonInput:
     events = [event_from_record(r) for r in rows]
     births = Counter(
         r["birth_date"] for r in rows if r["birth_date"] and len(r["birth_date"]) == 10
@@ -59,18 +67,20 @@ def _person(pid: str, rows: list[dict[str, Any]], as_of: dt.date, rules: RuleBoo
     }
     citizen = tuple(r["id"] for r in rows if US in (r["nationality"], r["passport_country"]))
     return PersonInput(pid, events, birth, timeline(events, as_of, birth, rules), confidence,
-                       citizen)  # fmt: skip
+                       citizen, said.get(pid, {}))  # fmt: skip
 
 
 def person_inputs(
-    engine: Engine, as_of: dt.date, person_ids: list[str] | None = None
-) -> Iterator[PersonInput]:
-    """Each resolved person (or each of ``person_ids``) ready to be assessed."""
+    engine: Engine, as_of: dt.date, person_ids: list[str] | None = None,
+    said: Statements | None = None,
+) -> Iterator[PersonInput]:  # fmt: skip
+    """Each resolved person (or each of ``person_ids``) ready to be assessed; ``said`` holds
+    the facts recorded on their cases (open redress, officer statements) by person."""
     rules, rows = default_rules(), _snapshot(engine, person_ids)
     start = 0
     for i in range(1, len(rows) + 1):
         if i == len(rows) or rows[i]["person_id"] != rows[start]["person_id"]:
-            yield _person(rows[start]["person_id"], rows[start:i], as_of, rules)
+            yield _person(rows[start]["person_id"], rows[start:i], as_of, rules, said or {})
             start = i
 
 
@@ -79,10 +89,11 @@ def assess_store(
     as_of: dt.date,
     policy: Policy | None = None,
     person_ids: list[str] | None = None,
+    said: Statements | None = None,
 ) -> Iterator[Assessment]:
     """The assessment of each resolved person (or of ``person_ids``) as of ``as_of``."""
     with engine.connect() as conn:
         threshold = last_thresholds(conn)[0]
         policy = policy or active_policy(conn, as_of)
-    for person in person_inputs(engine, as_of, person_ids):
+    for person in person_inputs(engine, as_of, person_ids, said):
         yield assess(policy, derive(person), person.person_id, as_of, threshold)

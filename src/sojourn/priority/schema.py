@@ -27,6 +27,12 @@ def _f(type_: str, source: str, description: str) -> FactSpec:
 FACTS: dict[str, FactSpec] = {
     "status": _f("string", "status", "current lifecycle status (status engine)"),
     "in_us": _f("bool", "status", "present in the U.S. on the as-of date, as far as recorded"),
+    "departure_confirmed": _f(
+        "bool",
+        "records",
+        "left the U.S. on confirmed evidence (biometric exit, land exchange, "
+        "verified self-departure, removal); a carrier manifest alone is not confirmation",
+    ),
     "overstay_days": _f("int", "status", "days past the authorized stay (0 if none)"),
     "unlawful_presence_days": _f("int", "status", "unlawful presence accrued, INA 212(a)(9)(B)"),
     "entry_method": _f(

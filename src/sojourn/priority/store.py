@@ -58,6 +58,20 @@ def latest_digests(conn: Connection) -> dict[str, str]:
     return {r.person_id: r.digest for r in rows}
 
 
+def latest_ids(conn: Connection, person_ids: list[str]) -> dict[str, int]:
+    """The id of each person's latest stored assessment."""
+    out: dict[str, int] = {}
+    for start in range(0, len(person_ids), 10_000):
+        chunk = person_ids[start : start + 10_000]
+        query = (
+            select(assessments.c.person_id, func.max(assessments.c.id))
+            .where(assessments.c.person_id.in_(chunk))
+            .group_by(assessments.c.person_id)
+        )
+        out.update({str(p): int(i) for p, i in conn.execute(query)})
+    return out
+
+
 def save(conn: Connection, found: Iterable[Assessment], trigger: str, batch: int = 5000) -> int:
     """Write the assessments whose outcome changed; returns how many were written."""
     known, at, written = latest_digests(conn), dt.datetime.now(dt.UTC), 0

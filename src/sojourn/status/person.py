@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from sojourn.records.corrections import apply, corrected_fields
 from sojourn.records.tables import records
 from sojourn.resolve.store import person_record_ids
 from sojourn.status.engine import Timeline, timeline
@@ -32,7 +33,8 @@ def person_events(engine: Engine, person_id: str) -> tuple[list[Event], dt.date 
             records.c.birth_date,
         ).where(records.c.id.in_(ids))  # fmt: skip
         rows = conn.execute(query).all()
-    events = [event_from_record(dict(r._mapping)) for r in rows]
+        fixed = corrected_fields(conn, ids)
+    events = [event_from_record(apply(dict(r._mapping), fixed.get(r.id))) for r in rows]
     births = Counter(r.birth_date for r in rows if r.birth_date and len(r.birth_date) == 10)
     birth = dt.date.fromisoformat(births.most_common(1)[0][0]) if births else None
     return events, birth

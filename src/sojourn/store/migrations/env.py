@@ -8,7 +8,9 @@ from sqlalchemy import Engine
 # Registers every package's tables on the metadata (for autogenerate comparisons).
 import sojourn.access.tables
 import sojourn.audit.tables
+import sojourn.cases.tables
 import sojourn.priority.tables
+import sojourn.records.corrections
 import sojourn.records.tables
 import sojourn.resolve.tables
 import sojourn.store.idempotency  # noqa: F401

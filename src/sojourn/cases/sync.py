@@ -1,0 +1,72 @@
+"""Cases follow assessments: a hard stop opens its review task, an enforcement-ready
+assessment asks a supervisor to approve the priority designation, and a confirmed departure
+closes the case citing the departure evidence. Re-syncing an unchanged assessment changes
+nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from sojourn.cases.model import OPEN, SYSTEM, Actor
+from sojourn.cases.tables import cases, tasks
+from sojourn.cases.workflow import add_task, close_case, open_case
+from sojourn.priority.assess import Assessment
+
+
+@dataclass
+class SyncResult:
+    opened: list[int] = field(default_factory=list)
+    tasks: list[int] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+
+
+def open_case_of(conn: Connection, person_id: str) -> int | None:
+    query = select(cases.c.id).where(cases.c.person_id == person_id, cases.c.status == "open")
+    found = conn.execute(query.order_by(cases.c.id.desc())).scalar()
+    return int(found) if found is not None else None
+
+
+def _open_types(conn: Connection, case_id: int) -> set[str]:
+    query = select(tasks.c.type).where(tasks.c.case_id == case_id, tasks.c.status.in_(OPEN))
+    return {str(t) for t in conn.execute(query).scalars()}
+
+
+def _wanted(a: Assessment) -> list[tuple[str, str, dict[str, Any]]]:
+    """The review tasks the assessment calls for: (type, reason, detail)."""
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    for s in a.stops:
+        detail: dict[str, Any] = {"stop": s.id, "citation": s.citation, "records": list(s.records)}
+        out.append((s.opens, f"hard stop {s.id}", {**detail, "policy": a.policy}))
+    if a.enforcement_ready:
+        rules = [r.rule_id for r in a.rules if r.supported]
+        proposal = {"priority": a.priority, "rules": rules, "policy": a.policy}
+        out.append(("supervisor_approval", f"priority {a.priority} proposed", proposal))
+    return out
+
+
+def sync_assessment(
+    conn: Connection, a: Assessment, assessment_id: int | None = None, actor: Actor = SYSTEM
+) -> SyncResult:
+    """Bring the person's case in line with their assessment."""
+    result, case_id = SyncResult(), open_case_of(conn, a.person_id)
+    if case_id is not None and a.facts.get("departure_confirmed"):
+        evidence = {"records": list(a.evidence.get("departure_confirmed", ())),
+                    "status": a.facts.get("status"), "assessment": assessment_id}  # fmt: skip
+        close_case(conn, case_id, actor, "departure confirmed", evidence)
+        result.closed.append(case_id)
+        return result
+    wanted = _wanted(a)
+    if not wanted or not a.facts.get("in_us"):
+        return result
+    if case_id is None:
+        case_id = open_case(conn, a.person_id, actor, wanted[0][1], assessment_id)
+        result.opened.append(case_id)
+    have = _open_types(conn, case_id)
+    for task_type, reason, detail in wanted:
+        if task_type not in have:
+            result.tasks.append(add_task(conn, case_id, task_type, actor, reason, detail=detail))
+            have.add(task_type)
+    return result
