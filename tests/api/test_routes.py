@@ -40,6 +40,8 @@ ALLOWED = {
     "audit": {"privacy_officer": {OA}},
     "reports": REPORTS,
     "export": {"analyst": {CI}, "redress_officer": {RD}},
+    "cases": {**READ},
+    "policies": {r: set(PURPOSES) for r in ROLES},
 }
 
 
@@ -57,6 +59,8 @@ def _routes(person: str) -> dict[str, list[str]]:
         "person": [f"/persons/{person}", f"/persons/{person}/records", f"/persons/{person}/links"],
         "search": ["/persons/search?identifier=X1234567"],
         "export": [f"/persons/{person}/export?as_of=2025-09-30"],
+        "cases": ["/cases?limit=5"],
+        "policies": ["/policies"],
         "status": [
             f"/persons/{person}/status?as_of=2025-09-30",
             f"/persons/{person}/assessment?as_of=2025-09-30",

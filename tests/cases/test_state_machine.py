@@ -31,6 +31,7 @@ from sojourn.cases.redress import decide_request, file_request
 from sojourn.cases.tables import decisions, redress_requests, task_events, tasks
 from sojourn.cases.workflow import add_task, decide, open_case, transition
 from sojourn.store import make_engine, upgrade
+from tests.cases.conftest import plant_person
 
 ACTORS = st.sampled_from([Actor("olivia", "officer"), Actor("sam", "supervisor"),
                           Actor("ana", "analyst"), Actor("pat", "privacy_officer")])  # fmt: skip
@@ -54,6 +55,7 @@ class Workflow(RuleBasedStateMachine):
         self.person = f"SM{next(PERSONS)}"
         self.events_seen: list[tuple[Any, ...]] = []
         with self.db.begin() as conn:
+            plant_person(conn, self.person)
             self.case = open_case(conn, self.person, Actor("olivia", "officer"), "start")
         self.audit = self._audit()
 

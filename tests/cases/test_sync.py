@@ -14,6 +14,7 @@ from sojourn.cases.redress import decide_request, file_request
 from sojourn.cases.sync import sync_assessment
 from sojourn.cases.tables import cases, decisions, redress_requests, tasks
 from sojourn.status.events import make_event
+from tests.cases.conftest import plant_person
 from tests.priority.scenario import POLICY_2025, arrival, order, run
 
 OFFICER, SUPERVISOR = Actor("olivia", "officer"), Actor("sam", "supervisor")
@@ -56,6 +57,7 @@ def test_hard_stops_open_reviews_not_enforcement(engine: Engine) -> None:
 
 def test_redress_freezes_enforcement_until_decided(engine: Engine) -> None:
     with engine.begin() as conn:
+        plant_person(conn, "P1")
         sync_assessment(conn, run(POLICY_2025, FINAL))
         request = file_request(conn, "P1", "record", "the person's attorney",
                                "the order was vacated", {"record": "court"}, OFFICER)  # fmt: skip

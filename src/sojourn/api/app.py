@@ -12,7 +12,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
-from sojourn.api import errors, routes_admin, routes_assessment, routes_export, routes_persons
+from sojourn.api import (
+    errors,
+    routes_admin,
+    routes_assessment,
+    routes_cases,
+    routes_export,
+    routes_persons,
+    routes_redress,
+)
 from sojourn.api.ratelimit import RateLimit
 from sojourn.audit.background import Checkpointer
 from sojourn.resolve.search import IndexCache
@@ -65,6 +73,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(routes_persons.router)
     app.include_router(routes_export.router)
     app.include_router(routes_assessment.router)
+    app.include_router(routes_cases.router)
+    app.include_router(routes_redress.router)
     return app
 
 

@@ -54,6 +54,10 @@ class WorkflowError(ValueError):
     """A change the workflow does not allow (the message says why)."""
 
 
+class NotFoundError(WorkflowError, LookupError):
+    """No such case, task or request."""
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts, in which role, for which purpose (every change names them)."""

@@ -13,7 +13,15 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from sojourn.cases.model import ENFORCEMENT_TASKS, ON_HOLD, OPEN, SYSTEM, Actor, WorkflowError
+from sojourn.cases.model import (
+    ENFORCEMENT_TASKS,
+    ON_HOLD,
+    OPEN,
+    SYSTEM,
+    Actor,
+    NotFoundError,
+    WorkflowError,
+)
 from sojourn.cases.sync import open_case_of
 from sojourn.cases.tables import cases, redress_requests, tasks
 from sojourn.cases.workflow import (
@@ -27,6 +35,7 @@ from sojourn.cases.workflow import (
     set_status,
 )
 from sojourn.records.corrections import correct
+from sojourn.resolve.store import person_record_ids
 
 KINDS = ("record", "link", "status")
 OUTCOMES = ("corrected", "link_judged", "upheld", "denied")
@@ -58,6 +67,8 @@ def file_request(
         raise WorkflowError(f"a redress request is about a {', '.join(KINDS)}")
     if not requester.strip() or not statement.strip():
         raise WorkflowError("a redress request names its requester and what they say")
+    if not person_record_ids(conn, person_id):
+        raise NotFoundError(f"no person with id {person_id}")
     request_id = insert(
         conn, redress_requests, person_id=person_id, kind=kind, requester=requester,
         filed_by=actor.username, filed_at=now(), subject=json.dumps(subject),
@@ -94,7 +105,7 @@ def decide_request(
     judgement is made by the caller and its id given); returns what the requester is told."""
     row = conn.execute(select(redress_requests).where(redress_requests.c.id == request_id)).first()
     if row is None or row.status != "open":
-        raise WorkflowError(f"no open redress request {request_id}")
+        raise NotFoundError(f"no open redress request {request_id}")
     if outcome not in OUTCOMES:
         raise WorkflowError(f"a redress outcome is one of {', '.join(OUTCOMES)}")
     if (outcome == "corrected") != (correction is not None):

@@ -27,6 +27,7 @@ from sojourn.cases.model import (
     SYSTEM,
     TASK_TYPES,
     Actor,
+    NotFoundError,
     WorkflowError,
     check_decision,
     check_transition,
@@ -57,7 +58,7 @@ def insert(conn: Connection, table: Table, **values: Any) -> int:
 def task_row(conn: Connection, task_id: int) -> Any:
     row = conn.execute(select(tasks).where(tasks.c.id == task_id)).first()
     if row is None:
-        raise WorkflowError(f"no task {task_id}")
+        raise NotFoundError(f"no task {task_id}")
     return row
 
 
@@ -98,7 +99,10 @@ def open_case(
 
 def root_of(conn: Connection, case_id: int) -> int:
     query = select(tasks.c.id).where(tasks.c.case_id == case_id, tasks.c.type == ROOT)
-    return int(conn.execute(query).scalar_one())
+    found = conn.execute(query).scalar()
+    if found is None:
+        raise NotFoundError(f"no case {case_id}")
+    return int(found)
 
 
 def add_task(

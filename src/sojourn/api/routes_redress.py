@@ -1,0 +1,144 @@
+"""Redress (filed through an officer for a person or their attorney; decided by a redress
+officer or a supervisor) and the prioritization policies (published to every user; the
+active one switched by an administrator). A redress filing or decision recomputes the
+person's assessment and case at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, Field
+
+from sojourn.api.errors import ERRORS, ApiError
+from sojourn.api.idempotent import Key, actor_of, once
+from sojourn.api.models import ID
+from sojourn.api.security import Guard, declare, guard
+from sojourn.cases.recompute import recompute
+from sojourn.cases.redress import KINDS, OUTCOMES, Correction, decide_request, file_request
+from sojourn.cases.tables import redress_requests
+from sojourn.priority.policy import PolicyError, shipped
+from sojourn.priority.store import activate, active_policy
+
+router = APIRouter(responses=ERRORS)
+Text = Annotated[str, Field(min_length=3, max_length=4000)]
+
+
+class RedressBody(BaseModel):
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    requester: Text
+    statement: Text
+    subject: dict[str, str] = Field(description="the record, link or field contested")
+
+
+class CorrectionBody(BaseModel):
+    record_id: str = Field(max_length=64, pattern=ID)
+    field: str = Field(max_length=64, pattern=r"^[a-z_]+$")
+    value: str | int | bool | None
+
+
+class RedressDecision(BaseModel):
+    outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
+    finding: Text
+    correction: CorrectionBody | None = None
+
+
+class Activation(BaseModel):
+    policy: str = Field(max_length=96)
+    reason: Text
+
+
+def _extra(method: str, path: str, action: str, kind: str, audit: str) -> dict[str, Any]:
+    return {"openapi_extra": declare(method, path, action, kind, audit)}
+
+
+@router.post(
+    "/persons/{person_id}/redress",
+    status_code=201,
+    tags=["redress"],
+    **_extra("POST", "/persons/{person_id}/redress", "redress.file", "Person", "redress.file"),
+)
+def post_redress(
+    person_id: Annotated[str, Path(max_length=64, pattern=ID)],
+    body: RedressBody,
+    g: Annotated[Guard, Depends(guard("redress.file", "Person", "person_id"))],
+    key: Key,
+) -> dict[str, Any]:
+    """File a request to correct a record, contest a link or contest a status: the
+    person's enforcement tasks are frozen and a redress review is opened."""
+
+    def write(conn: Any) -> dict[str, Any]:
+        made = file_request(conn, person_id, body.kind, body.requester, body.statement,
+                            body.subject, actor_of(g))  # fmt: skip
+        return {"redress_id": made, "person_id": person_id}
+
+    made = once(g, key, f"POST /persons/{person_id}/redress", write)
+    recompute(g.engine, dt.date.today(), "redress filed", [person_id], actor_of(g))
+    return dict(made)
+
+
+@router.post(
+    "/redress/{redress_id}/decision",
+    tags=["redress"],
+    **_extra(
+        "POST", "/redress/{redress_id}/decision", "redress.decide", "Redress", "redress.decide"
+    ),
+)
+def post_redress_decision(
+    redress_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    body: RedressDecision,
+    g: Annotated[Guard, Depends(guard("redress.decide", "Redress", "redress_id"))],
+    key: Key,
+) -> dict[str, Any]:
+    """Decide a redress request; the outcome (what the requester is told) is kept, the
+    frozen tasks come back, and the person's status and assessment are recomputed."""
+    fix = Correction(**body.correction.model_dump()) if body.correction else None
+
+    def write(conn: Any) -> dict[str, Any]:
+        return decide_request(conn, redress_id, body.outcome, body.finding, actor_of(g), fix)
+
+    told = once(g, key, f"POST /redress/{redress_id}/decision", write)
+    with g.engine.connect() as conn:
+        query = redress_requests.select().where(redress_requests.c.id == redress_id)
+        person = conn.execute(query).one().person_id
+    recompute(g.engine, dt.date.today(), "redress decided", [person], actor_of(g))
+    return dict(told)
+
+
+@router.get(
+    "/policies",
+    tags=["policy"],
+    **_extra("GET", "/policies", "policy.read", "Policy", "policy.read"),
+)
+def get_policies(g: Annotated[Guard, Depends(guard("policy.read", "Policy"))]) -> dict[str, Any]:
+    """The published policies (rules with their citations) and the active one."""
+    with g.engine.connect() as conn:
+        active = active_policy(conn, dt.date.today()).key
+    g.audit("policy", [], ["policy"])
+    out = []
+    for p in shipped().values():
+        rules = [{"id": r.id, "tier": r.tier, "when": r.when, "citation": r.citation}
+                 for r in (*p.rules, *p.factors)]  # fmt: skip
+        dates = {"effective_from": p.effective_from, "effective_until": p.effective_until}
+        meta = {"id": p.id, "version": p.version, "title": p.title, "citation": p.citation,
+                "source": p.source, "tiers": list(p.tiers), "notes": p.notes, **dates}  # fmt: skip
+        out.append({**meta, "key": p.key, "rules": rules})
+    return {"active": active, "policies": out}
+
+
+@router.post(
+    "/policy/active",
+    tags=["policy"],
+    **_extra("POST", "/policy/active", "policy.activate", "Policy", "policy.activate"),
+)
+def post_active_policy(
+    body: Activation, g: Annotated[Guard, Depends(guard("policy.activate", "Policy"))]
+) -> dict[str, str]:
+    """Switch the active policy (administrator; the reason is kept and audited)."""
+    try:
+        activate(g.engine, body.policy, g.principal.username, g.principal.role, body.reason)
+    except PolicyError as exc:
+        raise ApiError(422, "invalid_request", str(exc)) from exc
+    g.audited = True
+    return {"active": body.policy}

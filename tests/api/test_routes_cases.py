@@ -1,0 +1,78 @@
+"""Cases over HTTP: the supervisor approves a priority (an officer cannot), a retry with the
+same Idempotency-Key decides once, redress freezes the person's enforcement task until a
+redress officer decides it, and the administrator switches the policy; each write audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sojourn.cases.recompute import recompute
+from tests.api.conftest import World
+
+CE, RD, AD, OA = "civil_enforcement", "redress", "administration", "oversight_audit"
+
+
+def _case_with_approval(world: World, nth: int) -> tuple[dict[str, Any], int]:
+    """The case of the nth enforcement-ready person (each test takes its own person)."""
+    done = recompute(world.engine, dt.date(2025, 9, 30), "test")
+    person = [a.person_id for a in done.assessments if a.enforcement_ready][nth]
+    headers = world.headers("officer", CE)
+    (case,) = world.client.get(f"/cases?person={person}", headers=headers).json()
+    detail = world.client.get(f"/cases/{case['id']}", headers=headers).json()
+    task = next(t["id"] for t in detail["tasks"] if t["type"] == "supervisor_approval")
+    return detail, task
+
+
+def _post(world: World, role: str, purpose: str, url: str, body: Any, key: str) -> Any:
+    headers = {**world.headers(role, purpose), "Idempotency-Key": key}
+    return world.client.post(url, json=body, headers=headers)
+
+
+def test_a_supervisor_approves_once(world: World) -> None:
+    _, task = _case_with_approval(world, 0)
+    body = {"outcome": "approve", "finding": "final order confirmed with the court record"}
+    url = f"/tasks/{task}/decision"
+    refused = _post(world, "officer", CE, url, body, "officer-try-1")
+    assert refused.status_code == 409 and "supervisor" in refused.json()["error"]["message"]
+    first = _post(world, "supervisor", CE, url, body, "approve-0001")
+    again = _post(world, "supervisor", CE, url, body, "approve-0001")
+    assert first.status_code == 201 and again.json() == first.json()
+    log = world.client.get("/audit/events?actor=supervisor&limit=20",
+                           headers=world.headers("privacy_officer", OA)).json()  # fmt: skip
+    assert sum(e["action"] == "case.task_status" for e in log) == 1
+
+
+def test_redress_freezes_until_decided(world: World) -> None:
+    detail, task = _case_with_approval(world, 1)
+    person = detail["person_id"]
+    body = {"kind": "status", "requester": "the person's attorney",
+            "statement": "my client has a pending appeal", "subject": {"field": "status"}}  # fmt: skip
+    filed = _post(world, "officer", CE, f"/persons/{person}/redress", body, "redress-0001")
+    assert filed.status_code == 201, filed.text
+    headers = world.headers("officer", CE)
+    now = world.client.get(f"/cases/{detail['id']}", headers=headers).json()
+    status = {t["id"]: t["status"] for t in now["tasks"]}
+    assert status[task] == "on_hold"
+    moved = _post(world, "supervisor", CE, f"/tasks/{task}/status",
+                  {"to": "in_progress", "reason": "start"}, "move-0001")  # fmt: skip
+    assert moved.status_code == 409 and "frozen" in moved.json()["error"]["message"]
+    decision = {"outcome": "denied", "finding": "no appeal was filed within 30 days"}
+    url = f"/redress/{filed.json()['redress_id']}/decision"
+    assert _post(world, "officer", CE, url, decision, "decide-0001").status_code == 403
+    assert _post(world, "redress_officer", RD, url, decision, "decide-0002").status_code == 200
+    after = world.client.get(f"/cases/{detail['id']}", headers=headers).json()
+    assert {t["id"]: t["status"] for t in after["tasks"]}[task] == "assigned"
+    assert after["redress"][0]["outcome"] == "denied"
+
+
+def test_the_administrator_switches_the_policy(world: World) -> None:
+    body = {"policy": "enforcement-priorities-2014@2014-11-20", "reason": "test of the switch"}
+    headers = world.headers("administrator", AD)
+    assert world.client.post("/policy/active", json=body, headers=headers).status_code == 200
+    refused = world.client.post("/policy/active", json=body, headers=world.headers("analyst", AD))
+    assert refused.status_code == 403
+    shown = world.client.get("/policies", headers=world.headers("officer", CE)).json()
+    assert shown["active"] == body["policy"] and len(shown["policies"]) == 3
+    back = {"policy": "final-orders-and-overstays-2025@2025-01-20", "reason": "restore"}
+    assert world.client.post("/policy/active", json=back, headers=headers).status_code == 200
