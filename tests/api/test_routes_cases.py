@@ -46,8 +46,12 @@ def test_a_supervisor_approves_once(world: World) -> None:
 def test_redress_freezes_until_decided(world: World) -> None:
     detail, task = _case_with_approval(world, 1)
     person = detail["person_id"]
-    body = {"kind": "status", "requester": "the person's attorney",
-            "statement": "my client has a pending appeal", "subject": {"field": "status"}}  # fmt: skip
+    body = {
+        "kind": "status",
+        "requester": "the person's attorney",
+        "statement": "my client has a pending appeal",
+        "subject": {"field": "status"},
+    }
     filed = _post(world, "officer", CE, f"/persons/{person}/redress", body, "redress-0001")
     assert filed.status_code == 201, filed.text
     headers = world.headers("officer", CE)
