@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from sojourn import records as rec
 from sojourn.cli_audit import register as register_audit
+from sojourn.cli_cases import register as register_cases
 from sojourn.cli_output import (
     batch_table,
     counts_table,
@@ -154,6 +155,7 @@ def demo(
 register_resolve(app)
 register_status(app)
 register_priority(app)
+register_cases(app)
 register_reports(app)
 register_audit(app)
 register_users(app)
