@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sojourn.cli_oversight import register as register_oversight
 from sojourn.reports.departures import LEVELS
 from sojourn.reports.html import render_html
 from sojourn.reports.overstay import Report, Row, fiscal_year
@@ -139,4 +140,5 @@ def _table(title: str, rows: list[Row]) -> Table:
 
 
 def register(app: typer.Typer) -> None:
+    register_oversight(report_app)
     app.add_typer(report_app, name="report")
