@@ -80,3 +80,34 @@ def test_the_administrator_switches_the_policy(world: World) -> None:
     assert shown["active"] == body["policy"] and len(shown["policies"]) == 3
     back = {"policy": "final-orders-and-overstays-2025@2025-01-20", "reason": "restore"}
     assert world.client.post("/policy/active", json=back, headers=headers).status_code == 200
+
+
+def test_a_contested_link_is_judged_and_resolved_again(world: World) -> None:
+    from sqlalchemy import text
+
+    sql = (
+        "SELECT l.person_id, min(l.record_id), max(l.record_id) FROM links l WHERE l.id IN "
+        "(SELECT max(id) FROM links GROUP BY record_id) GROUP BY l.person_id "
+        "HAVING count(*) = 2 ORDER BY l.person_id LIMIT 1"
+    )
+    with world.engine.connect() as conn:
+        person, a, b = conn.execute(text(sql)).one()
+    body = {"kind": "link", "requester": "the person", "statement": "that record is not mine",
+            "subject": {"record_a": a, "record_b": b}}  # fmt: skip
+    filed = _post(world, "redress_officer", RD, f"/persons/{person}/redress", body, "link-0001")
+    assert filed.status_code == 201, filed.text
+    decision = {"outcome": "link_judged", "finding": "different birth dates and passports",
+                "judgement": {"record_a": a, "record_b": b, "verdict": "different"}}  # fmt: skip
+    url = f"/redress/{filed.json()['redress_id']}/decision"
+    told = _post(world, "redress_officer", RD, url, decision, "link-decide-1")
+    assert told.status_code == 200, told.text
+    assert told.json()["judgement_id"]
+    with world.engine.connect() as conn:
+        holders = conn.execute(
+            text(
+                "SELECT record_id, person_id FROM links WHERE id IN (SELECT max(id) FROM links "
+                "WHERE record_id IN (:a, :b) GROUP BY record_id)"
+            ),
+            {"a": a, "b": b},
+        ).all()
+    assert len({p for _, p in holders}) == 2  # the two records are two persons now

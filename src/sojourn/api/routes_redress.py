@@ -20,6 +20,9 @@ from sojourn.cases.redress import KINDS, OUTCOMES, Correction, decide_request, f
 from sojourn.cases.tables import redress_requests
 from sojourn.priority.policy import PolicyError, shipped
 from sojourn.priority.store import activate, active_policy
+from sojourn.resolve.judgements import JudgementError, judge_on
+from sojourn.resolve.queries import person_of_record
+from sojourn.resolve.run import resolve_records
 
 router = APIRouter(responses=ERRORS)
 Text = Annotated[str, Field(min_length=3, max_length=4000)]
@@ -38,10 +41,19 @@ class CorrectionBody(BaseModel):
     value: str | int | bool | None
 
 
+class JudgementBody(BaseModel):
+    record_a: str = Field(max_length=64, pattern=ID)
+    record_b: str = Field(max_length=64, pattern=ID)
+    verdict: Literal["same", "different", "unsure"]
+
+
 class RedressDecision(BaseModel):
     outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
     finding: Text
     correction: CorrectionBody | None = None
+    judgement: JudgementBody | None = Field(
+        default=None, description="for a contested link: the judgement on its two records"
+    )
 
 
 class Activation(BaseModel):
@@ -94,16 +106,39 @@ def post_redress_decision(
     """Decide a redress request; the outcome (what the requester is told) is kept, the
     frozen tasks come back, and the person's status and assessment are recomputed."""
     fix = Correction(**body.correction.model_dump()) if body.correction else None
+    pair = (body.judgement.record_a, body.judgement.record_b) if body.judgement else ()
 
     def write(conn: Any) -> dict[str, Any]:
-        return decide_request(conn, redress_id, body.outcome, body.finding, actor_of(g), fix)
+        made = None
+        if body.judgement is not None:
+            j = body.judgement
+            made = judge_on(conn, j.record_a, j.record_b, j.verdict, g.principal.username,
+                            body.finding)  # fmt: skip
+        return decide_request(conn, redress_id, body.outcome, body.finding, actor_of(g), fix,
+                              made)  # fmt: skip
 
-    told = once(g, key, f"POST /redress/{redress_id}/decision", write)
+    try:
+        told = once(g, key, f"POST /redress/{redress_id}/decision", write)
+    except JudgementError as exc:
+        raise ApiError(422, "invalid_request", str(exc)) from exc
+    persons = _persons_after(g, redress_id, list(pair))
+    recompute(g.engine, dt.date.today(), "redress decided", persons, actor_of(g))
+    return dict(told)
+
+
+def _persons_after(g: Guard, redress_id: int, judged: list[str]) -> list[str]:
+    """The person of the request, and after a link judgement (resolved again at once) the
+    persons who now hold the two records."""
+    if judged:
+        resolve_records(g.engine, judged)
     with g.engine.connect() as conn:
         query = redress_requests.select().where(redress_requests.c.id == redress_id)
-        person = conn.execute(query).one().person_id
-    recompute(g.engine, dt.date.today(), "redress decided", [person], actor_of(g))
-    return dict(told)
+        persons = {str(conn.execute(query).one().person_id)}
+    for record in judged:
+        holder = person_of_record(g.engine, record)
+        if holder is not None:
+            persons.add(holder)
+    return sorted(persons)
 
 
 @router.get(

@@ -67,18 +67,32 @@ def judge(
     review_id: int | None = None,
 ) -> int:
     """Record a judgement on two records; return its id."""
+    with engine.begin() as conn:
+        return judge_on(conn, record_a, record_b, verdict, actor, reason, review_id)
+
+
+def judge_on(
+    conn: Connection,
+    record_a: str,
+    record_b: str,
+    verdict: Verdict | str,
+    actor: str,
+    reason: str,
+    review_id: int | None = None,
+) -> int:
+    """``judge`` in the caller's transaction (a redress decision and its judgement commit
+    together)."""
     verdict = Verdict(verdict)
     if verdict is Verdict.RETRACTED:
         raise JudgementError("use retract() to take a judgement back")
     if not reason.strip() or not actor.strip():
         raise JudgementError("a judgement needs an actor and a reason")
     pair = _pair(record_a, record_b)
-    with engine.begin() as conn:
-        _check_records(conn, pair)
-        if review_id is not None:
-            _check_review(conn, review_id, pair)
-        values = {"record_l": pair[0], "record_r": pair[1], "verdict": verdict.value}
-        return _insert(conn, actor, reason, values | {"review_id": review_id})
+    _check_records(conn, pair)
+    if review_id is not None:
+        _check_review(conn, review_id, pair)
+    values = {"record_l": pair[0], "record_r": pair[1], "verdict": verdict.value}
+    return _insert(conn, actor, reason, values | {"review_id": review_id})
 
 
 def retract(engine: Engine, judgement_id: int, actor: str, reason: str) -> int:
