@@ -29,7 +29,8 @@ bench: install
 	$(BIN)/python bench/resolve.py
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/status.py
-	$(BIN)/python bench/api.py --postgres
+	$(BIN)/python bench/api.py --postgres --workers 2
+	$(BIN)/python bench/assess.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
