@@ -50,6 +50,7 @@ def test_demo_runs_end_to_end() -> None:
     assert "ingest summary" in result.output and "quarantined rows" in result.output
     assert "resolve run 1" in result.output and "pairwise precision" in result.output
     assert "current:" in result.output and "FY2026" in result.output
+    assert "prioritization and cases" in result.output and "persons assessed" in result.output
 
 
 def _sojourn(*args: str) -> subprocess.CompletedProcess[str]:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sojourn import records as rec
 from sojourn.cli_audit import register as register_audit
 from sojourn.cli_cases import register as register_cases
+from sojourn.cli_cases import sync as cases_sync
 from sojourn.cli_output import (
     batch_table,
     counts_table,
@@ -130,8 +131,8 @@ def db_grant_app_role(
 def demo(
     persons: Annotated[int, typer.Option(help="How many people to simulate.")] = 20_000,
 ) -> None:
-    """Generate a synthetic population, ingest and resolve it, and show a person's status and
-    the overstay report."""
+    """Generate a synthetic population, ingest and resolve it, and show a person's status,
+    the overstay report, and the cases the published policy and its hard stops open."""
     out = get_settings().data_dir / "demo" / f"synth-{persons}"
     console.rule("1. generate")
     generate(persons=persons, seed=1, as_of="2026-10-01", out=out)
@@ -145,10 +146,14 @@ def demo(
     show_status_example(dt.date(2026, 10, 1))
     console.rule("6. overstay report, FY2026")
     overstay_report_command(fy=2026, as_of="2026-10-01", output="table")
+    console.rule("7. prioritization and cases, as of 2026-10-01")
+    cases_sync(as_of="2026-10-01")
     console.print(
         "Try: sojourn sources · sojourn quarantine list · sojourn reviews list · "
         "sojourn export links --out links.csv · sojourn explain RECORD_ID · "
-        "sojourn status PERSON_ID · sojourn report departures --from 2026-01-01"
+        "sojourn status PERSON_ID · sojourn report departures --from 2026-01-01 · "
+        "sojourn assess PERSON_ID · sojourn cases list · sojourn report oversight --groups "
+        f"{out / 'truth' / 'records.csv'}"
     )
 
 
