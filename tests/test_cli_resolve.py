@@ -23,6 +23,7 @@ def resolved(tmp_path: Path) -> Path:
     result = runner.invoke(app, ["resolve"], terminal_width=120)
     assert result.exit_code == 0, result.output
     assert "resolve run 1" in result.output and "persons created" in result.output
+    assert "persons assessed" in result.output  # assessments and cases follow the run
     return out
 
 
@@ -73,6 +74,7 @@ def test_judge_and_retract_from_the_command_line(resolved: Path, tmp_path: Path)
     )
     assert judged.exit_code == 0, judged.output
     assert "judgement 1 recorded" in judged.output and "merges" in judged.output
+    assert "1 persons assessed" in judged.output  # the merged person, reassessed
     runner.invoke(app, ["export", "links", "--out", str(out)])
     now = {r["record_id"]: r["person_id"] for r in _links(out)}
     assert now[a["record_id"]] == now[b["record_id"]]

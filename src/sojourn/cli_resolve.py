@@ -3,6 +3,7 @@ reviews, judge and retract (thin layers over ``sojourn.resolve``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
+from sojourn.cases.recompute import recompute
 from sojourn.cli_output import stage_progress
 from sojourn.cli_resolve_output import (
     evaluation_tables,
@@ -55,9 +57,26 @@ def resolve(ctx: typer.Context, accept: Accept = None, review: Review = None) ->
     survive re-runs; human judgements override the model."""
     if ctx.invoked_subcommand is not None:
         return
+    engine = _engine()
     with stage_progress(console) as progress:
-        summary = resolve_all(_engine(), accept, review, progress)
+        summary = resolve_all(engine, accept, review, progress)
     console.print(run_table(summary))
+    _reassess(engine, None, f"resolution run {summary.run_id}")
+
+
+def _reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
+    """Persons changed: their assessments and cases follow (everyone after a full run; the
+    persons of the judged records after a judgement)."""
+    persons = None
+    if records is not None:
+        found = {queries.person_of_record(engine, r) for r in records}
+        persons = sorted(p for p in found if p is not None)
+    with console.status("assessing the persons and syncing their cases"):
+        done = recompute(engine, dt.date.today(), trigger, persons)
+    console.print(
+        f"{len(done.assessments):,} persons assessed: {done.stored:,} changed; cases opened "
+        f"{done.opened:,}, tasks {done.tasks:,}, closed {done.closed:,}"
+    )
 
 
 @resolve_app.command("train")
@@ -140,6 +159,7 @@ def _apply(engine: Engine, records: list[str]) -> None:
         console.print("no model yet: the first `sojourn resolve` will apply it")
         return
     console.print(run_table(summary))
+    _reassess(engine, records, f"judgement, run {summary.run_id}")
 
 
 def retract(
