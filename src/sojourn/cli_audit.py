@@ -4,6 +4,7 @@ looked at this person, when and why" (thin over ``sojourn.audit``)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,12 +24,16 @@ audit_app = typer.Typer(help="The tamper-evident audit log.")
 @audit_app.command("verify")
 def verify_command(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="Your own copy of the signing key's public half (PEM): pins it."),
+    ] = None,
 ) -> None:
     """Recompute the hash chain and every exported signed checkpoint; name the first bad
     event. Exits 1 when the log does not verify."""
     engine = connect()
     upgrade(engine)
-    report = verify(engine)
+    report = verify(engine, public_key=public_key.read_bytes() if public_key else None)
     data = {"ok": report.ok, "events": report.events, "checkpoints": report.checkpoints,
             "first_bad_event": report.first_bad,
             "problems": [{"event": s, "problem": p} for s, p in report.problems]}  # fmt: skip

@@ -46,7 +46,7 @@ def _unguarded(engine: Engine, sql: str, **params: object) -> None:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
         else:
             for verb in ("update", "delete"):
-                for table in ("audit_events", "audit_resources"):
+                for table in ("audit_events", "audit_resources", "audit_checkpoints"):
                     conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{verb}"))
         conn.execute(text(sql), params)
 
@@ -134,6 +134,25 @@ def test_a_forged_or_altered_export_is_reported(engine: Engine, cfg: AuditConfig
     make_checkpoint(engine, cfg)
     leaves.write_text(leaves.read_text().replace("a", "b", 1))
     assert not verify(engine, cfg).ok
+
+
+def test_a_pinned_key_catches_a_forger_who_replaced_the_export(
+    engine: Engine, cfg: AuditConfig, tmp_path: Path
+) -> None:
+    _fill(engine, cfg, 12)
+    pinned = (cfg.export_dir / "key.pub").read_bytes()  # the auditor's own copy
+    _unguarded(engine, "UPDATE audit_events SET actor = 'nobody' WHERE seq = 3")
+    _rehash_from(engine, 3)
+    forged = AuditConfig(cfg.export_dir, tmp_path / "forger.pem", cfg.origin, cfg.every)
+    for old in [*cfg.export_dir.glob("*.note"), *cfg.export_dir.glob("*.txt")]:
+        old.unlink()
+    _unguarded(engine, "DELETE FROM audit_checkpoints")
+    make_checkpoint(engine, forged)  # a new key signs the rewritten log; key.pub replaced
+    assert verify(engine, cfg).ok  # trusting the exported key, the forgery holds
+    report = verify(engine, cfg, public_key=pinned)
+    assert not report.ok
+    assert any("not the pinned public key" in p for _, p in report.problems)
+    assert any("signature" in p or "key" in p for _, p in report.problems)
 
 
 def _append_then_die(url: str, schema: str | None) -> None:

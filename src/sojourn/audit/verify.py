@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Engine, select
 
 from sojourn.audit.checkpoint import KEY_NAME, AuditConfig, leaves_path
@@ -65,14 +66,28 @@ def _chain(engine: Engine, report: Report) -> list[bytes]:
     return leaves
 
 
-def _notes(export_dir: Path, report: Report) -> list[tuple[Checkpoint, str]]:
+def _key(export_dir: Path, pinned: bytes | None, report: Report) -> Ed25519PublicKey | None:
+    """The key that must have signed the checkpoints: the auditor's pinned copy when given
+    (the exported ``key.pub`` must then be the same key), else the exported one."""
+    try:
+        if pinned is not None:
+            key = load_public(pinned)
+            exported = (export_dir / "key.pub").read_bytes()
+            if load_public(exported).public_bytes_raw() != key.public_bytes_raw():
+                report.add(None, f"{export_dir / 'key.pub'} is not the pinned public key")
+            return key
+        return load_public((export_dir / "key.pub").read_bytes())
+    except (OSError, NoteError, ValueError) as exc:
+        report.add(None, f"no usable public key in {export_dir}: {exc}")
+        return None
+
+
+def _notes(export_dir: Path, report: Report, pinned: bytes | None) -> list[tuple[Checkpoint, str]]:
     paths = sorted(export_dir.glob("checkpoint-*.note"))
     if not paths:
         return []
-    try:
-        key = load_public((export_dir / "key.pub").read_bytes())
-    except (OSError, NoteError) as exc:
-        report.add(None, f"no usable public key in {export_dir}: {exc}")
+    key = _key(export_dir, pinned, report)
+    if key is None:
         return []
     found = []
     for path in paths:
@@ -84,10 +99,12 @@ def _notes(export_dir: Path, report: Report) -> list[tuple[Checkpoint, str]]:
     return sorted(found, key=lambda item: item[0].size)
 
 
-def _against_export(leaves: list[bytes], export_dir: Path, report: Report) -> None:
+def _against_export(
+    leaves: list[bytes], export_dir: Path, report: Report, pinned: bytes | None
+) -> None:
     exported: list[bytes] = []
     previous: Checkpoint | None = None
-    for checkpoint, _ in _notes(export_dir, report):
+    for checkpoint, _ in _notes(export_dir, report, pinned):
         try:
             lines = leaves_path(export_dir, checkpoint.size).read_text().split()
             exported += [bytes.fromhex(h) for h in lines]
@@ -135,12 +152,16 @@ def _stored_checkpoints(engine: Engine, export_dir: Path, report: Report) -> Non
                 report.add(None, f"checkpoint {size} in the database differs from its export")
 
 
-def verify(engine: Engine, cfg: AuditConfig | None = None) -> Report:
-    """Check the whole log; the report names the first bad event, if any."""
+def verify(
+    engine: Engine, cfg: AuditConfig | None = None, public_key: bytes | None = None
+) -> Report:
+    """Check the whole log; the report names the first bad event, if any. ``public_key``
+    (PEM): the auditor's own copy of the signing key's public half, so that a forger who
+    also replaced the exported ``key.pub`` is caught."""
     cfg = cfg or AuditConfig.from_settings()
     report = Report()
     leaves = _chain(engine, report)
     report.events = len(leaves)
-    _against_export(leaves, cfg.export_dir, report)
+    _against_export(leaves, cfg.export_dir, report, public_key)
     _stored_checkpoints(engine, cfg.export_dir, report)
     return report
