@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from sojourn.access.tables import login_attempts, users
 from sojourn.access.users import (
+    HASHER,
     LoginError,
     UserError,
     add_user,
@@ -74,3 +75,25 @@ def test_login_throttling(engine: Engine) -> None:
             login(engine, "ana", "guess guess guess")
     with pytest.raises(LoginError, match="too many failed logins"):
         login(engine, "ana", PASSWORD)
+
+
+def test_an_unknown_name_takes_as_long_as_a_wrong_password(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No user enumeration by timing: both verify an Argon2id hash (counted, not timed)."""
+    add_user(engine, "ana", "analyst", "a long enough passphrase", by="test")
+    calls: list[str] = []
+
+    class Counting:
+        def hash(self, password: str) -> str:
+            return HASHER.hash(password)
+
+        def verify(self, stored: str, password: str) -> bool:
+            calls.append(stored[:9])
+            return HASHER.verify(stored, password)
+
+    monkeypatch.setattr("sojourn.access.users.HASHER", Counting())
+    for name in ("ana", "nobody"):
+        with pytest.raises(LoginError):
+            login(engine, name, "wrong passphrase")
+    assert len(calls) == 2 and all(c.startswith("$argon2id") for c in calls)

@@ -5,7 +5,9 @@ until the window has passed). Every attempt is recorded."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -125,7 +127,7 @@ def login(engine: Engine, username: str, password: str, source: str = "cli") -> 
             _attempt(conn, username, False, source, now)
             raise LoginError("too many failed logins: try again later")
         row = conn.execute(select(users).where(users.c.username == username)).first()
-        ok = row is not None and _password_ok(row._mapping["password_hash"], password)
+        ok = _password_ok(row._mapping["password_hash"] if row else None, password)
         _attempt(conn, username, ok and bool(row._mapping["active"]), source, now)  # type: ignore[union-attr]
     if row is None or not ok:
         raise LoginError("unknown user or wrong password")
@@ -135,8 +137,16 @@ def login(engine: Engine, username: str, password: str, source: str = "cli") -> 
     return user
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the user is unknown, so that an unknown name takes as
+    long to refuse as a wrong password (no user enumeration by timing)."""
+    return HASHER.hash(secrets.token_hex(16))
+
+
 def _password_ok(stored: str | None, password: str) -> bool:
     if not stored:
+        _password_ok(_dummy_hash(), password)
         return False
     try:
         return HASHER.verify(stored, password)
