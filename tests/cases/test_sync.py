@@ -34,7 +34,10 @@ def test_a_priority_goes_to_a_supervisor_and_a_departure_closes(engine: Engine) 
     manifest = make_event("departure", "dep-m", departure_date="2025-05-01",
                           provenance="manifest", mode="air")  # fmt: skip
     with engine.begin() as conn:
-        assert sync_assessment(conn, run(POLICY_2025, [*FINAL, manifest])).closed == []
+        unconfirmed = sync_assessment(conn, run(POLICY_2025, [*FINAL, manifest]))
+        assert unconfirmed.closed == [] and len(unconfirmed.tasks) == 1
+        assert sync_assessment(conn, run(POLICY_2025, [*FINAL, manifest])).tasks == []
+    assert _tasks(engine)["departure_verification"] == "assigned"
     biometric = make_event("departure", "dep-b", departure_date="2025-05-01",
                            provenance="biometric", mode="air")  # fmt: skip
     with engine.begin() as conn:
@@ -43,7 +46,11 @@ def test_a_priority_goes_to_a_supervisor_and_a_departure_closes(engine: Engine) 
     assert case.status == "closed"
     closure = json.loads(case.closure)
     assert closure["reason"] == "departure confirmed" and "dep-b" in closure["evidence"]["records"]
-    assert _tasks(engine) == {"case": "completed", "supervisor_approval": "cancelled"}
+    assert _tasks(engine) == {
+        "case": "completed",
+        "supervisor_approval": "cancelled",
+        "departure_verification": "cancelled",
+    }
 
 
 def test_hard_stops_open_reviews_not_enforcement(engine: Engine) -> None:

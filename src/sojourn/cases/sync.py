@@ -1,7 +1,7 @@
 """Cases follow assessments: a hard stop opens its review task, an enforcement-ready
 assessment asks a supervisor to approve the priority designation, and a confirmed departure
-closes the case citing the departure evidence. Re-syncing an unchanged assessment changes
-nothing."""
+closes the case citing the departure evidence (an unconfirmed one, a manifest alone, opens a
+departure verification instead). Re-syncing an unchanged assessment changes nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sojourn.cases.model import OPEN, SYSTEM, Actor
 from sojourn.cases.tables import cases, tasks
 from sojourn.cases.workflow import add_task, close_case, open_case
 from sojourn.priority.assess import Assessment
+from sojourn.status.engine import GONE
 
 
 @dataclass
@@ -47,6 +48,21 @@ def _wanted(a: Assessment) -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
+def _verify_departure(
+    conn: Connection, case_id: int, a: Assessment, actor: Actor, result: SyncResult
+) -> None:
+    """A departure on unconfirmed evidence (a carrier manifest alone) asks a person to
+    verify it before the case can close."""
+    if "departure_verification" in _open_types(conn, case_id):
+        return
+    records = list(a.evidence.get("departure_confirmed", ()))
+    detail = {"status": a.facts.get("status"), "records": records, "policy": a.policy}
+    why = "departure recorded on unconfirmed evidence"
+    result.tasks.append(
+        add_task(conn, case_id, "departure_verification", actor, why, detail=detail)
+    )
+
+
 def sync_assessment(
     conn: Connection, a: Assessment, assessment_id: int | None = None, actor: Actor = SYSTEM
 ) -> SyncResult:
@@ -57,6 +73,9 @@ def sync_assessment(
                     "status": a.facts.get("status"), "assessment": assessment_id}  # fmt: skip
         close_case(conn, case_id, actor, "departure confirmed", evidence)
         result.closed.append(case_id)
+        return result
+    if case_id is not None and a.facts.get("status") in GONE:
+        _verify_departure(conn, case_id, a, actor, result)
         return result
     wanted = _wanted(a)
     if not wanted or not a.facts.get("in_us"):
