@@ -6,7 +6,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: install demo test bench lint lock clean
+.PHONY: install browser demo test bench lint lock clean
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded by a
+# test tool). Installed once, as root or through sudo.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 install: $(STAMP)
 
@@ -20,8 +25,12 @@ $(STAMP): pyproject.toml requirements.lock
 demo: install
 	$(BIN)/sojourn demo
 
-test: install
-	$(BIN)/pytest -n 2 -q
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+test: install browser
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 bench: install
 	$(BIN)/python bench/generate.py

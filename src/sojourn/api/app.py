@@ -26,6 +26,7 @@ from sojourn.audit.background import Checkpointer
 from sojourn.resolve.search import IndexCache
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
+from sojourn.web.app import install as install_web
 
 DESCRIPTION = (
     "Every request but login carries a bearer token and an `X-Purpose-Of-Use` header. What a "
@@ -75,6 +76,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(routes_assessment.router)
     app.include_router(routes_cases.router)
     app.include_router(routes_redress.router)
+    install_web(app)
     return app
 
 

@@ -30,7 +30,7 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-def _body(request: Request, status: int, code: str, message: str) -> JSONResponse:
+def json_error(request: Request, status: int, code: str, message: str) -> JSONResponse:
     request_id = getattr(request.state, "request_id", "")
     content = {"error": {"code": code, "message": message, "request_id": request_id}}
     return JSONResponse(status_code=status, content=content)
@@ -39,23 +39,23 @@ def _body(request: Request, status: int, code: str, message: str) -> JSONRespons
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> JSONResponse:
-        return _body(request, exc.status, exc.code, exc.message)
+        return json_error(request, exc.status, exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         where = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
         )
-        return _body(request, 422, "invalid_request", where or "invalid request")
+        return json_error(request, 422, "invalid_request", where or "invalid request")
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        return _body(request, exc.status_code, "http_error", str(exc.detail))
+        return json_error(request, exc.status_code, "http_error", str(exc.detail))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
-        return _body(request, 500, "internal_error", "an unexpected error occurred")
+        return json_error(request, 500, "internal_error", "an unexpected error occurred")
 
 
 #: The error responses every guarded route documents.

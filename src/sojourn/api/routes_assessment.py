@@ -15,6 +15,7 @@ from sojourn.api import views
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.models import ID
 from sojourn.api.security import Guard, declare, guard
+from sojourn.cases.recompute import case_statements
 from sojourn.priority.run import assess_store
 from sojourn.priority.store import history
 
@@ -68,7 +69,10 @@ async def read_assessment(
     records, groups = views.visible_records(g, person_id)
     if "immigration_history" not in groups:
         raise g.refuse("person", [person_id], "the assessment needs the immigration history")
-    found = list(assess_store(g.engine, as_of or dt.date.today(), person_ids=[person_id]))
+    with g.engine.connect() as conn:
+        said = case_statements(conn, [person_id])
+    day = as_of or dt.date.today()
+    found = list(assess_store(g.engine, day, person_ids=[person_id], said=said))
     if not found:
         raise ApiError(404, "not_found", f"no person with id {person_id}")
     a = found[0]

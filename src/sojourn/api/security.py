@@ -127,7 +127,7 @@ class Guard:
         return ApiError(403, "forbidden", reason)
 
 
-def _deny(
+def deny(
     checkpointer: Checkpointer,
     who: Principal,
     purpose: str,
@@ -179,7 +179,7 @@ def guard(
         log, request_id = checkpointer_of(request), request.state.request_id
         assert purpose is not None
         if not decision.allowed:
-            _deny(log, principal, purpose, action, (resource_type, rid), decision, request_id)
+            deny(log, principal, purpose, action, (resource_type, rid), decision, request_id)
             raise ApiError(403, "forbidden", f"{principal.role} may not {action} for {purpose}")
         return Guard(log.engine, log, principal, purpose, action, decision, request_id)
 

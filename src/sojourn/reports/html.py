@@ -62,6 +62,15 @@ def _table(rows: list[Row], caption: str) -> str:
 
 def render_html(report: Report) -> str:
     """The whole page."""
+    title = f"Overstays, fiscal year {report.fiscal_year}"
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f"</title><style>{STYLE}</style></head><body>{render_body(report)}</body></html>\n"
+    )
+
+
+def render_body(report: Report) -> str:
+    """The report's headings, note, charts and tables (for a page of its own or another)."""
     start, end = fiscal_year(report.fiscal_year)
     title = f"Overstays, fiscal year {report.fiscal_year}"
     countries = report.by_country[:15]
@@ -78,7 +87,4 @@ def render_html(report: Report) -> str:
         _table(report.by_country, "By country (excluding Canada and Mexico)"),
         _table(report.apart, "Canada and Mexico (air and sea only)"),
     ]
-    return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
-        f"</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n"
-    )
+    return "".join(body)

@@ -195,3 +195,19 @@ def export_links(engine: Engine, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     table.write_csv(out, quote_style="necessary")
     return table.height
+
+
+def review_pair(engine: Engine, review_id: int) -> dict[str, Any]:
+    """An identity review's two records side by side (the values each comparison reads) and
+    the model's field-by-field explanation of the pair."""
+    with engine.connect() as conn:
+        row = conn.execute(select(reviews).where(reviews.c.id == review_id)).first()
+        if row is None:
+            raise UnknownRecordError(f"no identity review {review_id}")
+        model = load_model(conn, row.model_version)
+    left_id, right_id = row.record_l, row.record_r
+    rows = {r["id"]: r for r in features(load_records(engine, [left_id, right_id])).to_dicts()}
+    left, right = rows[left_id], rows[right_id]
+    values = {c: (_shown(left, c), _shown(right, c)) for c in SHOWN}
+    explanation = explain_vector(compare_one(left, right), model)
+    return {"review": dict(row._mapping), "values": values, "explanation": explanation}

@@ -1,0 +1,59 @@
+"""The lifecycle timeline as inline SVG: one band per status interval, coloured by status,
+each with its dates, rule and citation on hover (and as text for screen readers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+WIDTH, HEIGHT, TOP = 900, 70, 22
+COLOURS = {
+    "in_status": "#2e7d32",
+    "pending_application": "#6a8f2e",
+    "lawful_permanent_resident": "#1a4f8b",
+    "us_citizen": "#0b3d91",
+    "overstay": "#b3261e",
+    "present_without_admission": "#8d3b2b",
+    "in_proceedings": "#c77700",
+    "removal_order_final": "#6d1b14",
+    "voluntary_departure": "#9c6b00",
+    "departed": "#777777",
+    "removed": "#444444",
+    "self_departed": "#5f6f7f",
+}
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def timeline_svg(status: dict[str, Any]) -> Markup:
+    """The chart of a status view (``api.views.status_view``)."""
+    intervals = status.get("intervals") or []
+    if not intervals:
+        return Markup("<p>No status can be computed from the records.</p>")
+    end = _day(status["as_of"])
+    start = _day(intervals[0]["start"])
+    span = max((end - start).days, 1)
+
+    def x(day: dt.date) -> float:
+        return (day - start).days / span * WIDTH
+
+    parts = [f'<svg role="img" aria-labelledby="tl-title" width="{WIDTH + 20}" height="{HEIGHT}" '
+             f'viewBox="0 0 {WIDTH + 20} {HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
+             f'<title id="tl-title">Status timeline from {start} to {end}</title>']  # fmt: skip
+    for i in intervals:
+        left, right = x(_day(i["start"])), x(_day(i["end"]) if i["end"] else end)
+        label = (f"{i['status']}: {i['start']} to {i['end'] or 'now'}; rule {i['rule_id']}; "
+                 f"{i['citation']}")  # fmt: skip
+        parts.append(
+            f'<rect x="{left:.1f}" y="{TOP}" width="{max(right - left, 2):.1f}" height="24" '
+            f'fill="{COLOURS.get(i["status"], "#999")}" data-status="{escape(i["status"])}">'
+            f"<title>{escape(label)}</title></rect>"
+        )
+    parts.append(f'<text x="0" y="14" font-size="12">{start}</text>'
+                 f'<text x="{WIDTH - 70}" y="14" font-size="12">{end}</text></svg>')  # fmt: skip
+    return Markup("".join(parts))

@@ -1,0 +1,89 @@
+"""The person page: identity with its sources, the status timeline with citations, records with
+provenance, links with their explanations, the assessment with evidence and hard stops, the
+case and its tasks, redress, and (for privacy officers) who viewed this person. Every section
+is built from the same projected views as the API, and the page is one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse
+
+from sojourn.api import views
+from sojourn.api.errors import ApiError
+from sojourn.api.models import ID
+from sojourn.api.routes_assessment import project
+from sojourn.api.security import Guard
+from sojourn.audit.queries import events
+from sojourn.cases.queries import case_detail, list_cases
+from sojourn.cases.recompute import case_statements
+from sojourn.priority.run import assess_store
+from sojourn.web.charts import timeline_svg
+from sojourn.web.render import page
+from sojourn.web.security import page_guard
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+Reader = Annotated[Guard, Depends(page_guard("person.read", "Person", "person_id"))]
+PersonId = Annotated[str, Path(max_length=64, pattern=ID)]
+
+
+def _assessment(g: Guard, person_id: str, records: list[dict[str, Any]]) -> Any:
+    with g.engine.connect() as conn:
+        said = case_statements(conn, [person_id])
+    found = list(assess_store(g.engine, dt.date.today(), person_ids=[person_id], said=said))
+    if not found:
+        return None
+    data = asdict(found[0])
+    data["enforcement_ready"] = found[0].enforcement_ready
+    return project(data, g.field_groups(), {r["id"] for r in records})
+
+
+def _cases(g: Guard, person_id: str) -> list[dict[str, Any]]:
+    with g.engine.connect() as conn:
+        return [case_detail(conn, c["id"]) for c in list_cases(conn, person_id, None, 5)]
+
+
+def _sections(g: Guard, person_id: str) -> dict[str, Any]:
+    records, groups = views.visible_records(g, person_id)
+    out: dict[str, Any] = {
+        "person": views.person_view(person_id, records, groups),
+        "records": views.record_views(records, groups),
+        "links": views.link_views(g.engine, person_id, records),
+        "groups": sorted(groups),
+        "status": None,
+        "assessment": None,
+        "cases": [],
+        "viewers": None,
+    }
+    if "immigration_history" in groups:
+        status = views.status_view(g.engine, person_id, dt.date.today(), records)
+        out.update(status=status, chart=timeline_svg(status))
+        out["assessment"] = _assessment(g, person_id, records)
+    if g.principal.role != "administrator":
+        out["cases"] = _cases(g, person_id)
+    if "audit" in groups:
+        with g.engine.connect() as conn:
+            out["viewers"] = events(conn, person_id, None, 50)
+    return out
+
+
+def _fields(sections: dict[str, Any]) -> list[str]:
+    shown = [*sections["person"].identity, *views.record_fields(sections["records"]), "links"]
+    shown += [name for name in ("status", "assessment", "viewers") if sections[name]]
+    return sorted(set(shown)) + (["cases"] if sections["cases"] else [])
+
+
+@router.get("/persons/{person_id}")
+def person_page(request: Request, person_id: PersonId, g: Reader) -> HTMLResponse:
+    try:
+        sections = _sections(g, person_id)
+    except ApiError as exc:
+        return page(request, "error.html", exc.status, heading="Not found", message=exc.message,
+                    request_id=g.request_id)  # fmt: skip
+    ids = [person_id, *(r.id for r in sections["records"])]
+    g.audit("person", ids, _fields(sections), {"web": "person page"})
+    can_file = g.principal.role in ("officer", "redress_officer")
+    return page(request, "person.html", person_id=person_id, can_file=can_file, **sections)
