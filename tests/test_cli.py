@@ -45,12 +45,13 @@ def test_quarantine_list_shows_file_row_field_reason(tmp_path: Path) -> None:
 
 
 def test_demo_runs_end_to_end() -> None:
-    result = runner.invoke(app, ["demo", "--persons", "300"])
+    result = runner.invoke(app, ["demo", "--persons", "300", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "ingest summary" in result.output and "quarantined rows" in result.output
     assert "resolve run 1" in result.output and "pairwise precision" in result.output
     assert "current:" in result.output and "FY2026" in result.output
     assert "prioritization and cases" in result.output and "persons assessed" in result.output
+    assert "demo users (one per role)" in result.output and "sojourn-demo-" in result.output
 
 
 def _sojourn(*args: str) -> subprocess.CompletedProcess[str]:

@@ -30,9 +30,11 @@ from sojourn.cli_reports import register as register_reports
 from sojourn.cli_resolve import register as register_resolve
 from sojourn.cli_resolve import show_resolution
 from sojourn.cli_serve import register as register_serve
+from sojourn.cli_serve import serve
 from sojourn.cli_status import register as register_status
 from sojourn.cli_status import show_status_example
 from sojourn.cli_users import register as register_users
+from sojourn.cli_users import show_demo_users
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 from sojourn.store.roles import grant_app_role
@@ -130,6 +132,9 @@ def db_grant_app_role(
 @app.command()
 def demo(
     persons: Annotated[int, typer.Option(help="How many people to simulate.")] = 20_000,
+    serve_app: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="End by serving the web app.")
+    ] = True,
 ) -> None:
     """Generate a synthetic population, ingest and resolve it, and show a person's status,
     the overstay report, and the cases the published policy and its hard stops open."""
@@ -155,6 +160,11 @@ def demo(
         "sojourn assess PERSON_ID · sojourn cases list · sojourn report oversight --groups "
         f"{out / 'truth' / 'records.csv'}"
     )
+    console.rule("8. the web app")
+    show_demo_users(connect())
+    if serve_app:
+        console.print("Open http://127.0.0.1:8000 and sign in as one of these (Ctrl-C stops).")
+        serve(host="127.0.0.1", port=8000, workers=1)
 
 
 register_resolve(app)

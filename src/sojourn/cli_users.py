@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 
 from sojourn.access.model import ROLES
 from sojourn.access.users import add_user, disable_user, list_users
@@ -92,3 +93,24 @@ def disable(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")
+
+
+def demo_password(role: str) -> str:
+    """The demo users' passwords (the demo's own data only; never a real deployment)."""
+    return f"sojourn-demo-{role.replace('_', '-')}"
+
+
+def show_demo_users(engine: Engine) -> None:
+    """One user per role for the demo (created if missing), printed with their passwords."""
+    upgrade(engine)
+    with engine.connect() as conn:
+        have = {u.username for u in list_users(conn)}
+    table = Table(title="demo users (one per role)")
+    for name in ("user", "password", "role"):
+        table.add_column(name, no_wrap=True)
+    for role in ROLES:
+        name = f"demo-{role.replace('_', '-')}"
+        if name not in have:
+            add_user(engine, name, role, demo_password(role), by=operator())
+        table.add_row(name, demo_password(role), role)
+    console.print(table)
