@@ -191,3 +191,46 @@ def test_page_views_are_audited(page: Page, site: Site) -> None:
     with site.engine.connect() as conn:
         action, purpose, fields = conn.execute(text(sql)).one()
     assert action == "person.read" and purpose == "civil_enforcement" and "links" in fields
+
+
+def test_redress_is_tracked_and_decided(page: Page, site: Site) -> None:
+    person = _person_with(site, "r.kind = 'arrival'")
+    site.login(page, "officer", "civil_enforcement")
+    page.goto(f"{site.base}/ui/persons/{person}")
+    page.get_by_label("Requester (the person or their attorney)").fill("the person")
+    page.get_by_label("What they say").fill("I left in 2024 by land")
+    page.get_by_role("button", name="File the request").click()
+    site.login(page, "redress_officer", "redress")
+    page.goto(f"{site.base}/ui/redress")
+    row = page.get_by_test_id("redress").get_by_role("row").filter(has_text="I left in 2024")
+    row.get_by_label("Finding").fill("the land exchange record confirms the departure")
+    row.get_by_role("button", name="Uphold").click()
+    row = page.get_by_test_id("redress").get_by_role("row").filter(has_text="I left in 2024")
+    expect(row).to_contain_text("upheld by redress_officer")
+    site.shot(page, "redress-decided")
+
+
+def test_a_link_is_explained_weight_by_weight(page: Page, site: Site) -> None:
+    sql = (
+        "SELECT person_id FROM links WHERE method = 'model' AND via_record_id IS NOT NULL "
+        "ORDER BY id LIMIT 1"
+    )
+    person = _one(site, sql)
+    site.login(page, "analyst", "criminal_investigation")
+    page.goto(f"{site.base}/ui/persons/{person}")
+    page.get_by_role("link", name=re.compile("^[0-9a-f]{32}$")).first.click()
+    expect(page.get_by_test_id("weights")).to_contain_text("birth date")
+    site.shot(page, "explain")
+
+
+def test_a_task_is_assigned_to_a_person(page: Page, site: Site) -> None:
+    site.login(page, "supervisor", "civil_enforcement")
+    page.goto(f"{site.base}/ui/cases")
+    page.get_by_test_id("board-assigned").get_by_role(
+        "link", name=re.compile("^Case")
+    ).first.click()
+    form = page.get_by_role("form", name="Assign").first
+    form.get_by_label("Assign to user").fill("officer")
+    form.get_by_label("Why").fill("the officer knows this family")
+    form.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("Assigned to user officer.").first).to_be_visible()

@@ -22,6 +22,7 @@ NAV = (
     ("Search", "/ui/", {"analyst", "officer", "supervisor", "redress_officer"}),
     ("Cases", "/ui/cases", CASE_ROLES),
     ("Identity reviews", "/ui/reviews", {"analyst", "supervisor", "redress_officer"}),
+    ("Redress", "/ui/redress", CASE_ROLES),
     ("Dashboards", "/ui/dashboard", {"analyst", "officer", "supervisor", "privacy_officer"}),
     ("Audit", "/ui/audit", {"privacy_officer"}),
     ("Users", "/ui/users", {"administrator"}),

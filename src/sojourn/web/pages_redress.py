@@ -1,0 +1,99 @@
+"""Redress tracking (requests by state, decided by a redress officer or a supervisor), a
+record's link explanation (field-by-field weights), and assigning a task to a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from sojourn.api.models import ID
+from sojourn.api.security import Guard
+from sojourn.cases.model import Actor, WorkflowError
+from sojourn.cases.recompute import recompute
+from sojourn.cases.redress import decide_request
+from sojourn.cases.tables import redress_requests
+from sojourn.cases.workflow import assign
+from sojourn.resolve.queries import UnknownRecordError, explain_record
+from sojourn.web.render import page
+from sojourn.web.security import PageError, check_csrf, page_guard
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+Tracker = Annotated[Guard, Depends(page_guard("case.read", "Case"))]
+Decider = Annotated[Guard, Depends(page_guard("redress.decide", "Redress", "redress_id"))]
+Worker = Annotated[Guard, Depends(page_guard("case.work", "Case"))]
+Reader = Annotated[Guard, Depends(page_guard("person.read", "Person"))]
+Form_ = Annotated[str, Form()]
+Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _actor(g: Guard) -> Actor:
+    return Actor(g.principal.username, g.principal.role, g.purpose)
+
+
+@router.get("/redress")
+def redress_page(request: Request, g: Tracker) -> HTMLResponse:
+    """Every redress request, open first, with what the requester was told."""
+    query = select(redress_requests).order_by(redress_requests.c.status.desc(),
+                                              redress_requests.c.id.desc())  # fmt: skip
+    with g.engine.connect() as conn:
+        found = [dict(r._mapping) for r in conn.execute(query.limit(200))]
+    g.audit("redress", [r["person_id"] for r in found], ["redress"])
+    can_decide = g.principal.role in ("redress_officer", "supervisor")
+    return page(request, "redress.html", requests=found, can_decide=can_decide)
+
+
+@router.post("/redress/{redress_id}")
+def redress_decision(
+    request: Request, redress_id: Number, g: Decider, outcome: Form_, finding: Form_,
+    csrf: Form_,
+) -> Response:  # fmt: skip
+    """Decide a request (upheld or denied here; corrections and link judgements through the
+    API, which takes the field or the pair)."""
+    check_csrf(request, csrf)
+    if outcome not in ("upheld", "denied"):
+        raise PageError(400, "Choose upheld or denied.")
+    try:
+        with g.engine.begin() as conn:
+            decide_request(conn, redress_id, outcome, finding, _actor(g))
+            query = select(redress_requests.c.person_id).where(redress_requests.c.id == redress_id)
+            person = str(conn.execute(query).scalar_one())
+    except WorkflowError as exc:
+        raise PageError(409, f"Not decided: {exc}.") from exc
+    g.audited = True
+    recompute(g.engine, dt.date.today(), "redress decided", [person], _actor(g))
+    return RedirectResponse("/ui/redress", status_code=303)
+
+
+@router.post("/tasks/{task_id}/assignee")
+def assign_post(
+    request: Request, task_id: Number, g: Worker, assignee: Form_, reason: Form_, csrf: Form_,
+    case_id: Form_,
+) -> Response:  # fmt: skip
+    check_csrf(request, csrf)
+    try:
+        with g.engine.begin() as conn:
+            assign(conn, task_id, "user", assignee.strip(), _actor(g), reason)
+    except WorkflowError as exc:
+        raise PageError(409, f"Not assigned: {exc}.") from exc
+    g.audited = True
+    return RedirectResponse(f"/ui/cases/{int(case_id)}", status_code=303)
+
+
+@router.get("/records/{record_id}/explain")
+def explain_page(
+    request: Request, record_id: Annotated[str, Path(max_length=64, pattern=ID)], g: Reader
+) -> HTMLResponse:
+    """Why a record belongs to its person: the pair that linked it, weight by weight."""
+    try:
+        found = explain_record(g.engine, record_id)
+    except UnknownRecordError as exc:
+        raise PageError(404, str(exc)) from exc
+    groups = g.field_groups()
+    if "identity" not in groups:
+        raise g.refuse("record", [record_id], "the explanation shows identity values")
+    g.audit("record", [record_id, *(x for x in [found.via_record_id] if x)], ["explanation"])
+    return page(request, "explain.html", found=found)
