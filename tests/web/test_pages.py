@@ -73,6 +73,7 @@ def test_search_and_the_person_page_of_an_analyst(page: Page, site: Site) -> Non
     results.get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="Identity")).to_be_visible()
     expect(page.get_by_test_id("timeline").locator("rect").first).to_be_attached()
+    expect(page.get_by_test_id("timeline").locator("path[data-kind]").first).to_be_attached()
     expect(page.get_by_test_id("assessment")).to_be_visible()
     site.shot(page, "person-analyst")
 

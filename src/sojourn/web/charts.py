@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-WIDTH, HEIGHT, TOP = 900, 70, 22
+WIDTH, HEIGHT, TOP = 900, 80, 30
 COLOURS = {
     "in_status": "#2e7d32",
     "pending_application": "#6a8f2e",
@@ -30,8 +30,28 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def timeline_svg(status: dict[str, Any]) -> Markup:
-    """The chart of a status view (``api.views.status_view``)."""
+MARKS = {"arrival": "#1a4f8b", "departure": "#444444", "status": "#6a8f2e", "court": "#c77700",
+         "custody": "#6d1b14", "naturalization": "#0b3d91", "self_departure": "#5f6f7f",
+         "student": "#2e7d32", "conviction": "#8d3b2b"}  # fmt: skip
+
+
+def _marks(events: list[tuple[str, str]], x: Any, start: dt.date, end: dt.date) -> list[str]:
+    """A tick above the bands for each dated record (admission, departure, application, court
+    event…), named on hover."""
+    out = []
+    for day, kind in events:
+        when = _day(day)
+        if start <= when <= end:
+            left = x(when)
+            out.append(
+                f'<path d="M{left:.1f},{TOP - 2} l-4,-7 h8 z" fill="{MARKS.get(kind, "#999")}" '
+                f'data-kind="{escape(kind)}"><title>{escape(kind)} {when}</title></path>'
+            )
+    return out
+
+
+def timeline_svg(status: dict[str, Any], events: list[tuple[str, str]] | None = None) -> Markup:
+    """The chart of a status view (``api.views.status_view``), with a tick per dated record."""
     intervals = status.get("intervals") or []
     if not intervals:
         return Markup("<p>No status can be computed from the records.</p>")
@@ -54,6 +74,7 @@ def timeline_svg(status: dict[str, Any]) -> Markup:
             f'fill="{COLOURS.get(i["status"], "#999")}" data-status="{escape(i["status"])}">'
             f"<title>{escape(label)}</title></rect>"
         )
+    parts += _marks(events or [], x, start, end)
     parts.append(f'<text x="0" y="14" font-size="12">{start}</text>'
                  f'<text x="{WIDTH - 70}" y="14" font-size="12">{end}</text></svg>')  # fmt: skip
     return Markup("".join(parts))

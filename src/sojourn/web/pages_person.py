@@ -60,7 +60,8 @@ def _sections(g: Guard, person_id: str) -> dict[str, Any]:
     }
     if "immigration_history" in groups:
         status = views.status_view(g.engine, person_id, dt.date.today(), records)
-        out.update(status=status, chart=timeline_svg(status))
+        dated = [(r["event_date"], r["kind"]) for r in records]
+        out.update(status=status, chart=timeline_svg(status, dated))
         out["assessment"] = _assessment(g, person_id, records)
     if g.principal.role != "administrator":
         out["cases"] = _cases(g, person_id)
