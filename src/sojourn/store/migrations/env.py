@@ -13,7 +13,8 @@ import sojourn.priority.tables
 import sojourn.records.corrections
 import sojourn.records.tables
 import sojourn.resolve.tables
-import sojourn.store.idempotency  # noqa: F401
+import sojourn.store.idempotency
+import sojourn.stream.tables  # noqa: F401
 from sojourn.store.metadata import metadata
 
 engine: Engine = context.config.attributes["engine"]

@@ -1,0 +1,188 @@
+"""The NATS JetStream adapter (production). One stream holds every ``sojourn.>`` subject on
+disk; each publish carries ``Nats-Msg-Id`` = the event id, so the server drops a duplicate
+publish within its window. Consumers are durable pull consumers with explicit acks: an event is
+acknowledged only after its transaction (with its inbox row) committed, so a consumer killed
+mid-stream gets its unacknowledged events again on restart and its inbox skips the ones it
+had applied. A poison event goes to ``sojourn.dead.<subject>`` with the reason in a header;
+an event that keeps failing goes there after ``max_deliver`` attempts. Handlers are called in
+stream order; after a failure the rest of the batch is handed back, so that a retried event is
+not overtaken by the next ones of the same fetch.
+
+The adapter runs its own event loop, so the rest of sojourn calls it synchronously."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import nats
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from sojourn.stream.events import Event, PoisonError, dead_subject, decode
+
+T = TypeVar("T")
+STREAM, SUBJECTS = "SOJOURN", ["sojourn.>"]
+REASON = "Sojourn-Dead-Reason"
+
+
+@dataclass
+class Consumed:
+    applied: int = 0
+    skipped: int = 0  # delivered again, already applied (the handler said so)
+    dead: int = 0
+    retried: int = 0
+
+
+class JetStreamBus:
+    """Publish and consume through NATS JetStream at ``url``."""
+
+    def __init__(
+        self,
+        url: str = "nats://127.0.0.1:4222",
+        stream: str = STREAM,
+        subjects: list[str] | None = None,
+        duplicate_window: float = 120.0,
+    ) -> None:
+        self.url, self.stream = url, stream
+        self.subjects = subjects or SUBJECTS
+        self.window = duplicate_window
+        self.loop = asyncio.new_event_loop()
+        self.nc: Any = None
+        self.js: Any = None
+        self._run(self._connect())
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return self.loop.run_until_complete(coro)
+
+    async def _connect(self) -> None:
+        self.nc = await nats.connect(self.url)
+        self.js = self.nc.jetstream()
+        try:
+            await self.js.stream_info(self.stream)
+        except NotFoundError:
+            config = StreamConfig(
+                name=self.stream,
+                subjects=self.subjects,
+                storage=StorageType.FILE,
+                duplicate_window=self.window,
+            )
+            await self.js.add_stream(config)
+
+    def close(self) -> None:
+        self._run(self.nc.drain())
+        self.loop.close()
+
+    def publish(self, events: Iterable[Event]) -> None:
+        self._run(self._publish(list(events)))
+
+    async def _publish(self, events: list[Event]) -> None:
+        for e in events:
+            await self.js.publish(e.subject, e.encode(), headers={"Nats-Msg-Id": e.id})
+
+    def publish_raw(self, subject: str, data: bytes, msg_id: str) -> None:
+        """Publish bytes as they are (tests and replays of foreign messages)."""
+        self._run(self.js.publish(subject, data, headers={"Nats-Msg-Id": msg_id}))
+
+    def consume(
+        self,
+        subject: str,
+        durable: str,
+        handle: Callable[[Event], bool],
+        stop_after: int | None = None,
+        idle: float = 2.0,
+        batch: int = 100,
+        max_deliver: int = 5,
+        ack_wait: float = 30.0,
+    ) -> Consumed:
+        """Hand each event on ``subject`` to ``handle`` (True: applied now; False: applied
+        before) until ``stop_after`` events were handled or nothing came for ``idle``
+        seconds. An event handed out and not acknowledged (its consumer died) comes again
+        after ``ack_wait`` seconds."""
+        return self._run(
+            self._consume(subject, durable, handle, stop_after, idle, batch, max_deliver, ack_wait)
+        )
+
+    async def _consume(
+        self,
+        subject: str,
+        durable: str,
+        handle: Callable[[Event], bool],
+        stop_after: int | None,
+        idle: float,
+        batch: int,
+        max_deliver: int,
+        ack_wait: float,
+    ) -> Consumed:
+        config = ConsumerConfig(
+            durable_name=durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            max_deliver=max_deliver,
+            ack_wait=ack_wait,
+            filter_subject=subject,
+        )
+        sub = await self.js.pull_subscribe(subject, durable=durable, config=config)
+        done = Consumed()
+        while stop_after is None or done.applied + done.skipped + done.dead < stop_after:
+            try:
+                messages = await sub.fetch(batch, timeout=idle)
+            except NatsTimeout:
+                break
+            await self._batch(messages, handle, done, max_deliver)
+        await sub.unsubscribe()
+        return done
+
+    async def _batch(
+        self, messages: list[Any], handle: Callable[[Event], bool], done: Consumed, max_deliver: int
+    ) -> None:
+        for i, msg in enumerate(messages):
+            try:
+                event = decode(msg.data, msg.subject)
+                if handle(event):
+                    done.applied += 1
+                else:
+                    done.skipped += 1
+            except PoisonError as exc:
+                await self._dead(msg, str(exc))
+                done.dead += 1
+                continue
+            except Exception as exc:  # a failure to retry: hand back the rest in order
+                if msg.metadata.num_delivered >= max_deliver:
+                    await self._dead(msg, f"failed {max_deliver} times: {exc}")
+                    done.dead += 1
+                    continue
+                done.retried += 1
+                for rest in messages[i:]:
+                    await rest.nak(delay=0.2)
+                return
+            await msg.ack()
+
+    async def _dead(self, msg: Any, reason: str) -> None:
+        headers = {REASON: reason[:500], "Nats-Msg-Id": f"dead-{msg.metadata.sequence.stream}"}
+        await self.js.publish(dead_subject(msg.subject), msg.data, headers=headers)
+        await msg.ack()
+
+    def dead_letters(
+        self, subject: str = "sojourn.dead.>", limit: int = 100
+    ) -> list[tuple[str, str]]:
+        """(subject, reason) of the dead letters, read by an ephemeral consumer."""
+        return self._run(self._dead_letters(subject, limit))
+
+    async def _dead_letters(self, subject: str, limit: int) -> list[tuple[str, str]]:
+        sub = await self.js.pull_subscribe(subject, durable=None)
+        out: list[tuple[str, str]] = []
+        try:
+            for msg in await sub.fetch(limit, timeout=1):
+                out.append((msg.subject, (msg.headers or {}).get(REASON, "")))
+                await msg.ack()
+        except NatsTimeout:
+            pass
+        await sub.unsubscribe()
+        return out
+
+    def delete_stream(self) -> None:
+        """Remove the stream and everything in it (tests)."""
+        self._run(self.js.delete_stream(self.stream))

@@ -1,0 +1,103 @@
+"""Against the real NATS JetStream server (127.0.0.1:4222): order per key, duplicate publishes
+and redeliveries applied once, poison and failing events to the dead-letter subject with
+their reason, and a consumer killed with SIGKILL mid-stream that, restarted, loses nothing and
+applies nothing twice."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+
+from sojourn.store import make_engine, upgrade
+from sojourn.stream.bus import apply_once
+from sojourn.stream.events import Event
+from sojourn.stream.jetstream import JetStreamBus
+
+pytestmark = pytest.mark.xdist_group("nats")
+
+
+@pytest.fixture
+def bus() -> Iterator[tuple[JetStreamBus, str]]:
+    tag = uuid.uuid4().hex[:10]
+    prefix = f"sojourn.t{tag}"
+    js = JetStreamBus(stream=f"T{tag}", subjects=[f"{prefix}.>", f"sojourn.dead.{prefix}.>"])
+    yield js, prefix
+    js.delete_stream()
+    js.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'stream.db'}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE applied (event_id TEXT, key TEXT, n INTEGER)"))
+    return engine
+
+
+def _apply(conn: Connection, event: Event) -> None:
+    conn.execute(text("INSERT INTO applied VALUES (:e, :k, :n)"),
+                 {"e": event.id, "k": event.key, "n": event.payload["n"]})  # fmt: skip
+
+
+def _applied(store: Engine) -> list[tuple[str, str, int]]:
+    with store.connect() as conn:
+        return [tuple(r) for r in conn.execute(text("SELECT event_id, key, n FROM applied"))]  # type: ignore[misc]
+
+
+def test_order_per_key_and_duplicates(bus: tuple[JetStreamBus, str], store: Engine) -> None:
+    js, prefix = bus
+    events = [Event(f"{prefix}.departure", {"n": i}, f"P{i % 5}") for i in range(60)]
+    js.publish(events)
+    js.publish(events[:10])  # the same events again: the server drops them (Nats-Msg-Id)
+    js.publish_raw(f"{prefix}.departure", events[0].encode(), "another-id")  # gets through
+    done = js.consume(f"{prefix}.>", "order", lambda e: apply_once(store, "t", _apply, e))
+    assert (done.applied, done.skipped) == (60, 1)  # the copy that got through: applied once
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for _, key, n in _applied(store):
+        by_key[key].append(n)
+    assert all(ns == sorted(ns) for ns in by_key.values()) and len(_applied(store)) == 60
+
+
+def test_poison_and_failures_go_to_the_dead_letters(
+    bus: tuple[JetStreamBus, str], store: Engine
+) -> None:
+    js, prefix = bus
+    js.publish_raw(f"{prefix}.departure", b"not json at all", "poison-1")
+    js.publish([Event(f"{prefix}.departure", {"n": 1}, "P1")])
+    failing = Event(f"{prefix}.court", {"n": 2}, "P2")
+    js.publish([failing])
+
+    def handle(event: Event) -> bool:
+        if event.id == failing.id:
+            raise RuntimeError("the store is read-only")
+        return apply_once(store, "t", _apply, event)
+
+    done = js.consume(f"{prefix}.>", "dead", handle, max_deliver=3, idle=3.0)
+    assert done.applied == 1 and done.dead == 2 and done.retried == 2
+    letters = dict(js.dead_letters(f"sojourn.dead.{prefix}.>"))
+    assert "not JSON" in letters[f"sojourn.dead.{prefix}.departure"]
+    assert "failed 3 times: the store is read-only" in letters[f"sojourn.dead.{prefix}.court"]
+
+
+def test_a_killed_consumer_loses_nothing_and_applies_nothing_twice(
+    bus: tuple[JetStreamBus, str], store: Engine
+) -> None:
+    js, prefix = bus
+    js.publish([Event(f"{prefix}.departure", {"n": i}, f"P{i % 7}") for i in range(200)])
+    child = [sys.executable, str(Path(__file__).with_name("consumer_child.py")),
+             str(store.url), js.stream, f"{prefix}.>"]  # fmt: skip
+    killed = subprocess.run([*child, "57"], capture_output=True, timeout=120, check=False)
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+    assert 0 < len(_applied(store)) < 200
+    again = subprocess.run([*child, "0"], capture_output=True, timeout=120, check=False)
+    assert again.returncode == 0, again.stderr.decode()[-2000:]
+    applied = _applied(store)
+    assert len(applied) == 200 and len({e for e, _, _ in applied}) == 200
