@@ -33,6 +33,7 @@ from sojourn.cli_serve import register as register_serve
 from sojourn.cli_serve import serve
 from sojourn.cli_status import register as register_status
 from sojourn.cli_status import show_status_example
+from sojourn.cli_stream import register as register_stream
 from sojourn.cli_users import register as register_users
 from sojourn.cli_users import show_demo_users
 from sojourn.settings import get_settings
@@ -175,6 +176,7 @@ register_reports(app)
 register_audit(app)
 register_users(app)
 register_serve(app)
+register_stream(app)
 
 
 def main() -> None:

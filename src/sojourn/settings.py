@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -101,6 +102,12 @@ class Settings(BaseSettings):
     )
     export_rate_per_hour: int = Field(
         default=30, ge=1, description="Person exports accepted per user per hour."
+    )
+    bus: Literal["inprocess", "nats"] = Field(
+        default="inprocess", description="The event bus: in-process (embedded) or NATS."
+    )
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222", description="The NATS server (JetStream enabled)."
     )
     oidc_issuer: str | None = Field(
         default=None, description="An agency OpenID Connect provider: its issuer URL."

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.xdist_group("nats")
 
 
 @pytest.fixture
-def bus() -> Iterator[tuple[JetStreamBus, str]]:
+def bus(no_default_stream: None) -> Iterator[tuple[JetStreamBus, str]]:
     tag = uuid.uuid4().hex[:10]
     prefix = f"sojourn.t{tag}"
     js = JetStreamBus(stream=f"T{tag}", subjects=[f"{prefix}.>", f"sojourn.dead.{prefix}.>"])

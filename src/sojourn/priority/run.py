@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam, text
 
 from sojourn.priority.assess import Assessment, assess
 from sojourn.priority.facts import PersonInput, derive
@@ -37,7 +37,29 @@ JOINED = (
 US = "USA"
 
 
+#: Up to this many persons are read with one indexed query instead of a store snapshot.
+FEW = 200
+FEW_SQL = (
+    "SELECT l.person_id, l.method, l.match_probability AS p, r.id, r.kind, r.event_date, "
+    "r.event, r.birth_date, r.nationality, r.passport_country FROM links l JOIN records r "
+    "ON r.id = l.record_id WHERE l.person_id IN :ids AND l.id = (SELECT max(x.id) FROM links x "
+    "WHERE x.record_id = l.record_id) ORDER BY l.person_id, r.id"
+)
+
+
+def _few(engine: Engine, person_ids: list[str]) -> list[dict[str, Any]]:
+    """The current records of a few persons (the real-time path: one indexed query)."""
+    query = text(FEW_SQL).bindparams(bindparam("ids", expanding=True))
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query, {"ids": person_ids})]
+
+
 def _snapshot(engine: Engine, person_ids: list[str] | None) -> list[dict[str, Any]]:
+    if person_ids is not None and len(person_ids) <= FEW:
+        few = _few(engine, person_ids)
+        with engine.connect() as conn:
+            mended = corrected_fields(conn, [r["id"] for r in few])
+        return [apply(r, mended.get(r["id"])) for r in few]
     con = duckdb.connect()
     con.register("records", fetch_arrow(engine, RECORDS_SQL))
     con.register("links", fetch_arrow(engine, LINKS_SQL))

@@ -50,8 +50,12 @@ def _row(a: Assessment, trigger: str, at: dt.datetime) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def latest_digests(conn: Connection) -> dict[str, str]:
-    last = select(func.max(assessments.c.id)).group_by(assessments.c.person_id).scalar_subquery()
+def latest_digests(conn: Connection, person_ids: list[str] | None = None) -> dict[str, str]:
+    """Each person's latest outcome digest (of ``person_ids`` when given: a few at a time)."""
+    last_q = select(func.max(assessments.c.id))
+    if person_ids is not None:
+        last_q = last_q.where(assessments.c.person_id.in_(person_ids))
+    last = last_q.group_by(assessments.c.person_id).scalar_subquery()
     rows = conn.execute(
         select(assessments.c.person_id, assessments.c.digest).where(assessments.c.id.in_(last))
     )
@@ -74,7 +78,9 @@ def latest_ids(conn: Connection, person_ids: list[str]) -> dict[str, int]:
 
 def save(conn: Connection, found: Iterable[Assessment], trigger: str, batch: int = 5000) -> int:
     """Write the assessments whose outcome changed; returns how many were written."""
-    known, at, written = latest_digests(conn), dt.datetime.now(dt.UTC), 0
+    found = list(found)
+    few = [a.person_id for a in found] if len(found) <= 1000 else None
+    known, at, written = latest_digests(conn, few), dt.datetime.now(dt.UTC), 0
     pending: list[dict[str, Any]] = []
     for a in found:
         row = _row(a, trigger, at)

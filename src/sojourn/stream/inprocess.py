@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sojourn.stream.events import Event, PoisonError, dead_subject
 
-Subscriber = Callable[[Event], None]
+Subscriber = Callable[[Event], object]
 
 
 @dataclass

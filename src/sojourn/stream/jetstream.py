@@ -8,11 +8,13 @@ an event that keeps failing goes there after ``max_deliver`` attempts. Handlers 
 stream order; after a failure the rest of the batch is handed back, so that a retried event is
 not overtaken by the next ones of the same fetch.
 
-The adapter runs its own event loop, so the rest of sojourn calls it synchronously."""
+The adapter runs its own event loop on a thread, so the rest of sojourn calls it
+synchronously; handlers run on a worker thread (and may publish)."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -51,12 +53,16 @@ class JetStreamBus:
         self.subjects = subjects or SUBJECTS
         self.window = duplicate_window
         self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
+        self.thread.start()
         self.nc: Any = None
         self.js: Any = None
         self._run(self._connect())
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return self.loop.run_until_complete(coro)
+        """Run ``coro`` on the client's loop thread and wait for it (from any other thread:
+        handlers run on worker threads, so they may publish too)."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
 
     async def _connect(self) -> None:
         self.nc = await nats.connect(self.url)
@@ -74,6 +80,8 @@ class JetStreamBus:
 
     def close(self) -> None:
         self._run(self.nc.drain())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
         self.loop.close()
 
     def publish(self, events: Iterable[Event]) -> None:
@@ -141,7 +149,7 @@ class JetStreamBus:
         for i, msg in enumerate(messages):
             try:
                 event = decode(msg.data, msg.subject)
-                if handle(event):
+                if await asyncio.get_running_loop().run_in_executor(None, handle, event):
                     done.applied += 1
                 else:
                     done.skipped += 1

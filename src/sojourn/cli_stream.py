@@ -1,0 +1,91 @@
+"""``sojourn stream consume|replay|relay`` (thin over ``sojourn.stream``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sojourn.records.manifest import plan
+from sojourn.settings import get_settings
+from sojourn.store import connect, upgrade
+from sojourn.stream.bus import relay
+from sojourn.stream.inprocess import InProcessBus
+from sojourn.stream.jetstream import JetStreamBus
+from sojourn.stream.pipeline import Pipeline
+from sojourn.stream.replay import replay
+
+console = Console()
+stream_app = typer.Typer(help="The real-time pipeline: records in, persons and cases updated.")
+AsOf = Annotated[str | None, typer.Option(help="Status as of (YYYY-MM-DD; default today).")]
+
+
+def _day(as_of: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(as_of) if as_of else None
+
+
+@stream_app.command("consume")
+def consume(
+    subject: Annotated[str, typer.Option(help="The subjects to take.")] = "sojourn.in.>",
+    durable: Annotated[str, typer.Option(help="The durable consumer's name.")] = "pipeline",
+    idle: Annotated[float, typer.Option(help="Stop after this many idle seconds.")] = 3600.0,
+    as_of: AsOf = None,
+) -> None:
+    """Take records from NATS as they arrive: ingest, match, status, assessment, case, and
+    publish sojourn.person.* events. Safe to kill and restart: nothing lost, nothing twice."""
+    engine = connect()
+    upgrade(engine)
+    bus = JetStreamBus(get_settings().nats_url)
+    pipeline = Pipeline(engine, bus, as_of=_day(as_of))
+    done = bus.consume(subject, durable, pipeline.handle, idle=idle)
+    console.print(f"applied {done.applied:,}, already applied {done.skipped:,}, dead-lettered "
+                  f"{done.dead:,}, retried {done.retried:,}; {pipeline.counts}")  # fmt: skip
+    bus.close()
+
+
+@stream_app.command("replay")
+def replay_command(
+    path: Annotated[Path, typer.Argument(help="A generated extract directory or one file.")],
+    rate: Annotated[float, typer.Option(help="Events per second.")] = 100.0,
+    kind: Annotated[str, typer.Option(help="Which kind of records.")] = "departure",
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Publish a source extract's rows as events at a steady rate: to NATS
+    (SOJOURN_BUS=nats), or through the whole pipeline in this process (the default)."""
+    files = [p for p in plan([path], None) if p.mapping.kind == kind]
+    if not files:
+        raise typer.BadParameter(f"no {kind} file in {path}")
+    engine = connect()
+    upgrade(engine)
+    if get_settings().bus == "nats":
+        nats = JetStreamBus(get_settings().nats_url)
+        sent = sum(replay(nats, f.path, f.mapping, rate, limit) for f in files)
+        nats.close()
+        console.print(f"{sent:,} events published to NATS")
+        return
+    bus = InProcessBus()
+    pipeline = Pipeline(engine, bus, as_of=_day(as_of))
+    bus.subscribe("sojourn.in.", pipeline.handle)
+    told: list[object] = []
+    bus.subscribe("sojourn.person.", told.append)
+    sent = sum(replay(bus, f.path, f.mapping, rate, limit) for f in files)
+    console.print(f"{sent:,} events through the pipeline: {pipeline.counts}; "
+                  f"{len(told):,} person events; dead letters {len(bus.dead)}")  # fmt: skip
+
+
+@stream_app.command("relay")
+def relay_command() -> None:
+    """Publish the outbox's pending events to NATS (after a crash of a publisher)."""
+    engine = connect()
+    upgrade(engine)
+    bus = JetStreamBus(get_settings().nats_url)
+    console.print(f"{relay(engine, bus):,} events published")
+    bus.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(stream_app, name="stream")

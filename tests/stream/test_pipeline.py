@@ -1,0 +1,82 @@
+"""The real-time path on the in-process bus: a generated population resolved without its
+departure manifest rows, then the manifest replayed as a stream — each row ingested, matched to
+its person, status, assessment and case recomputed, and a person event published; a replay of
+the same events changes nothing; a bad row is quarantined and announced; a poison event is
+set aside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from sojourn.cases.recompute import recompute
+from sojourn.records import ingest_file, plan
+from sojourn.records.mapping import builtin_mapping
+from sojourn.resolve.run import resolve_all
+from sojourn.stream.events import Event
+from sojourn.stream.inprocess import InProcessBus
+from sojourn.stream.pipeline import Pipeline
+from sojourn.stream.replay import events
+from sojourn.synth import generate
+
+AS_OF = dt.date(2025, 9, 30)
+
+
+def _world(engine: Engine, tmp: Path) -> Path:
+    generate(600, 5, AS_OF, tmp / "synth")
+    for item in plan([tmp / "synth"], None):
+        if item.mapping.kind != "departure":
+            ingest_file(engine, item.path, item.mapping)
+    resolve_all(engine)
+    recompute(engine, AS_OF, "test")
+    return tmp / "synth" / "departures_apis.jsonl"
+
+
+def _count(engine: Engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(sql)).scalar_one())
+
+
+def test_departures_flow_through_to_persons_and_cases(engine: Engine, tmp_path: Path) -> None:
+    manifest = _world(engine, tmp_path)
+    bus, told = InProcessBus(), []
+    pipeline = Pipeline(engine, bus, as_of=AS_OF)
+    bus.subscribe("sojourn.in.", pipeline.handle)
+    bus.subscribe("sojourn.person.", told.append)
+    mapping = builtin_mapping("cbp-apis-out")
+    sent = list(events(manifest, mapping))[:300]
+    bus.publish(sent)
+    applied = pipeline.counts.get("applied", 0)
+    assert applied + pipeline.counts.get("quarantined", 0) == len(sent)
+    assert len(told) == applied and applied > 0.9 * len(sent)
+    stored = _count(engine, "SELECT count(*) FROM records WHERE kind = 'departure'")
+    linked = _count(engine, "SELECT count(DISTINCT l.record_id) FROM links l JOIN records r "
+                    "ON r.id = l.record_id WHERE r.kind = 'departure'")  # fmt: skip
+    assert stored == linked and stored > 0
+    statuses = {e.payload["status"] for e in told}
+    assert "departed" in statuses
+    for e in told:
+        assert e.subject == f"sojourn.person.{e.payload['person']}.updated"
+    before = dict(pipeline.counts)
+    bus.publish(sent)  # the same events again
+    assert pipeline.counts == before and len(told) == applied
+    assert _count(engine, "SELECT count(*) FROM records WHERE kind = 'departure'") == stored
+
+
+def test_bad_rows_and_poison(engine: Engine, tmp_path: Path) -> None:
+    _world(engine, tmp_path)
+    bus, told = InProcessBus(), []
+    pipeline = Pipeline(engine, bus, as_of=AS_OF)
+    bus.subscribe("sojourn.in.", pipeline.handle)
+    bus.subscribe("sojourn.record.", told.append)
+    row = {"pnr": "X1", "family": "DOE"}  # no departure date, no provenance
+    bus.publish([Event("sojourn.in.departure", {"mapping": "cbp-apis-out", "row": row}, "X1")])
+    assert pipeline.counts == {"quarantined": 1} and "reason" in told[0].payload
+    assert _count(engine, "SELECT count(*) FROM quarantine WHERE file LIKE 'stream:%'") == 1
+    bus.publish([Event("sojourn.in.departure", {"mapping": "nope", "row": {}}, "X2")])
+    ((dead, why),) = bus.dead
+    assert "no built-in mapping 'nope'" in why and dead.subject.startswith("sojourn.dead.")
+    assert json.loads(dead.encode())["payload"]["mapping"] == "nope"
