@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Iterator
 
 import nats
@@ -13,9 +14,14 @@ from nats.js.errors import NotFoundError
 
 
 async def _drop(name: str) -> None:
+    """Remove ``name`` and any stream a test left behind (``T`` + ten hex digits)."""
     nc = await nats.connect("nats://127.0.0.1:4222")
-    with contextlib.suppress(NotFoundError):
-        await nc.jetstream().delete_stream(name)
+    js = nc.jetstream()
+    names = {s.config.name for s in await js.streams_info()}
+    for stream in names:
+        if stream == name or re.fullmatch(r"T[0-9a-f]{10}", stream or ""):
+            with contextlib.suppress(NotFoundError):
+                await js.delete_stream(stream)
     await nc.close()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sojourn.api import (
     errors,
     routes_admin,
+    routes_alerts,
     routes_assessment,
     routes_cases,
     routes_export,
@@ -76,6 +77,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(routes_assessment.router)
     app.include_router(routes_cases.router)
     app.include_router(routes_redress.router)
+    app.include_router(routes_alerts.router)
     install_web(app)
     return app
 

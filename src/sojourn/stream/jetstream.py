@@ -137,7 +137,7 @@ class JetStreamBus:
         while stop_after is None or done.applied + done.skipped + done.dead < stop_after:
             try:
                 messages = await sub.fetch(batch, timeout=idle)
-            except NatsTimeout:
+            except (NatsTimeout, TimeoutError):  # nothing came for ``idle`` seconds
                 break
             await self._batch(messages, handle, done, max_deliver)
         await sub.unsubscribe()
@@ -186,7 +186,7 @@ class JetStreamBus:
             for msg in await sub.fetch(limit, timeout=1):
                 out.append((msg.subject, (msg.headers or {}).get(REASON, "")))
                 await msg.ack()
-        except NatsTimeout:
+        except (NatsTimeout, TimeoutError):
             pass
         await sub.unsubscribe()
         return out

@@ -28,6 +28,7 @@ from sojourn.records.mapping import Mapping, MappingError, builtin_mapping
 from sojourn.records.streamed import ingest_row
 from sojourn.resolve.realtime import Index
 from sojourn.resolve.serving import load_index, resolve_one
+from sojourn.stream.alerts import alert_followers
 from sojourn.stream.bus import Bus, enqueue, first_time, relay
 from sojourn.stream.events import Event, PoisonError
 from sojourn.stream.tables import inbox
@@ -108,6 +109,7 @@ class Pipeline:
                 return False
             for e in out:
                 enqueue(conn, e)
+                alert_followers(conn, e)
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
         if self.bus is not None:
             relay(self.engine, self.bus)

@@ -10,7 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from sojourn.api.errors import ApiError, json_error
-from sojourn.web import pages_auth, pages_dash, pages_person, pages_redress, pages_work
+from sojourn.web import (
+    pages_alerts,
+    pages_auth,
+    pages_dash,
+    pages_person,
+    pages_redress,
+    pages_work,
+)
 from sojourn.web.render import HERE, page
 from sojourn.web.security import LoginRequiredError, PageError, PurposeRequiredError
 
@@ -27,7 +34,7 @@ def _page_error(request: Request, status: int, message: str) -> Response:
 def install(app: FastAPI) -> None:
     """Add the pages, their assets and their error pages to ``app``."""
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (pages_auth, pages_person, pages_work, pages_redress, pages_dash):
+    for module in (pages_auth, pages_person, pages_work, pages_redress, pages_dash, pages_alerts):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

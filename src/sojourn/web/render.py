@@ -24,6 +24,7 @@ NAV = (
     ("Identity reviews", "/ui/reviews", {"analyst", "supervisor", "redress_officer"}),
     ("Redress", "/ui/redress", CASE_ROLES),
     ("Dashboards", "/ui/dashboard", {"analyst", "officer", "supervisor", "privacy_officer"}),
+    ("Alerts", "/ui/alerts", CASE_ROLES),
     ("Audit", "/ui/audit", {"privacy_officer"}),
     ("Users", "/ui/users", {"administrator"}),
 )

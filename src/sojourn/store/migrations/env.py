@@ -14,6 +14,7 @@ import sojourn.records.corrections
 import sojourn.records.tables
 import sojourn.resolve.tables
 import sojourn.store.idempotency
+import sojourn.stream.alerts
 import sojourn.stream.tables  # noqa: F401
 from sojourn.store.metadata import metadata
 

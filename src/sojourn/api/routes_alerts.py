@@ -1,0 +1,52 @@
+"""Following a person and reading one's alerts: ``POST /persons/{id}/follow`` (the same
+decision as reading the person, for the caller's purpose; audited with the subscription) and
+``GET /alerts?after=`` (the caller's own alerts, each already audited when it was written)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from sojourn.api import views
+from sojourn.api.errors import ERRORS
+from sojourn.api.models import ID
+from sojourn.api.security import Guard, declare, guard
+from sojourn.audit.log import AuditEvent, append
+from sojourn.stream.alerts import alerts_for, follow
+
+router = APIRouter(tags=["alerts"], responses=ERRORS)
+Reader = Annotated[Guard, Depends(guard("person.read", "Person", "person_id"))]
+Own = Annotated[Guard, Depends(guard("alert.read", "Alert"))]
+
+
+@router.post(
+    "/persons/{person_id}/follow",
+    status_code=201,
+    openapi_extra=declare(
+        "POST", "/persons/{person_id}/follow", "person.read", "Person", "person.follow"
+    ),
+)
+def post_follow(
+    person_id: Annotated[str, Path(max_length=64, pattern=ID)], g: Reader
+) -> dict[str, Any]:
+    """Be told of every change to this person (status, priority, hard stops, case)."""
+    views.visible_records(g, person_id)  # 404 for an unknown person
+    with g.engine.begin() as conn:
+        made = follow(conn, g.principal.username, g.principal.role, g.purpose, person_id)
+        append(conn, AuditEvent(g.principal.username, g.principal.role, g.purpose,
+                                "person.follow", "person", [person_id], ["subscription"],
+                                request_id=g.request_id))  # fmt: skip
+    g.audited = True
+    return {"subscription_id": made, "person_id": person_id}
+
+
+@router.get("/alerts", openapi_extra=declare("GET", "/alerts", "alert.read", "Alert", "alert.read"))
+def get_alerts(
+    g: Own, after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
+) -> list[dict[str, Any]]:
+    """The caller's alerts after id ``after``, oldest first."""
+    with g.engine.connect() as conn:
+        found = alerts_for(conn, g.principal.username, after)
+    g.audit("alert", [str(a["id"]) for a in found], ["alerts"])
+    return found

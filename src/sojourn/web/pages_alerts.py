@@ -1,0 +1,71 @@
+"""Alerts in the pages: follow a person from their page; the alerts page lists the user's
+alerts and receives new ones live (server-sent events from ``/ui/alerts/stream``)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+
+from sojourn.api.models import ID
+from sojourn.api.security import Guard
+from sojourn.audit.log import AuditEvent, append
+from sojourn.stream.alerts import alerts_for, follow
+from sojourn.web.render import page
+from sojourn.web.security import check_csrf, page_guard
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+Reader = Annotated[Guard, Depends(page_guard("person.read", "Person", "person_id"))]
+Own = Annotated[Guard, Depends(page_guard("alert.read", "Alert"))]
+
+
+@router.post("/persons/{person_id}/follow")
+def follow_post(
+    request: Request, person_id: Annotated[str, Path(max_length=64, pattern=ID)], g: Reader,
+    csrf: Annotated[str, Form()],
+) -> Response:  # fmt: skip
+    check_csrf(request, csrf)
+    with g.engine.begin() as conn:
+        follow(conn, g.principal.username, g.principal.role, g.purpose, person_id)
+        append(conn, AuditEvent(g.principal.username, g.principal.role, g.purpose,
+                                "person.follow", "person", [person_id], ["subscription"],
+                                request_id=g.request_id))  # fmt: skip
+    g.audited = True
+    return RedirectResponse(f"/ui/persons/{person_id}", status_code=303)
+
+
+@router.get("/alerts")
+def alerts_page(request: Request, g: Own) -> HTMLResponse:
+    with g.engine.connect() as conn:
+        found = alerts_for(conn, g.principal.username, 0, 200)
+    g.audit("alert", [str(a["id"]) for a in found], ["alerts"])
+    last = found[-1]["id"] if found else 0
+    return page(request, "alerts.html", alerts=list(reversed(found)), last=last)
+
+
+@router.get("/alerts/stream")
+async def alerts_stream(
+    request: Request, g: Own,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    seconds: Annotated[float, Query(gt=0, le=3600)] = 600,
+) -> StreamingResponse:  # fmt: skip
+    """New alerts as server-sent events (each already audited when written), for
+    ``seconds`` (the browser reconnects)."""
+    g.audited = True  # the stream shows alerts whose delivery was audited as it was written
+
+    async def events() -> AsyncIterator[str]:
+        last, waited = after, 0.0
+        while waited < seconds and not await request.is_disconnected():
+            with g.engine.connect() as conn:
+                found = alerts_for(conn, g.principal.username, last)
+            for a in found:
+                last = a["id"]
+                yield f"id: {a['id']}\nevent: alert\ndata: {json.dumps(a, default=str)}\n\n"
+            await asyncio.sleep(0.5)
+            waited += 0.5
+
+    return StreamingResponse(events(), media_type="text/event-stream")
