@@ -15,8 +15,6 @@ from sojourn.settings import get_settings
 from sojourn.store import make_engine, upgrade
 from tests.stream.test_pipeline import _world
 
-pytestmark = pytest.mark.xdist_group("nats")
-
 
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Engine, Path]:

@@ -20,14 +20,12 @@ from sojourn.stream.bus import apply_once
 from sojourn.stream.events import Event
 from sojourn.stream.jetstream import JetStreamBus
 
-pytestmark = pytest.mark.xdist_group("nats")
-
 
 @pytest.fixture
-def bus(no_default_stream: None) -> Iterator[tuple[JetStreamBus, str]]:
+def bus() -> Iterator[tuple[JetStreamBus, str]]:
     tag = uuid.uuid4().hex[:10]
-    prefix = f"sojourn.t{tag}"
-    js = JetStreamBus(stream=f"T{tag}", subjects=[f"{prefix}.>", f"sojourn.dead.{prefix}.>"])
+    prefix = f"sjt{tag}"  # outside sojourn.>: a test's stream never overlaps another's
+    js = JetStreamBus(stream=f"T{tag}", subjects=[f"{prefix}.>"], dead_prefix=f"{prefix}.dead")
     yield js, prefix
     js.delete_stream()
     js.close()
@@ -80,11 +78,11 @@ def test_poison_and_failures_go_to_the_dead_letters(
             raise RuntimeError("the store is read-only")
         return apply_once(store, "t", _apply, event)
 
-    done = js.consume(f"{prefix}.>", "dead", handle, max_deliver=3, idle=3.0)
+    done = js.consume(f"{prefix}.*", "dead", handle, max_deliver=3, idle=3.0)
     assert done.applied == 1 and done.dead == 2 and done.retried == 2
-    letters = dict(js.dead_letters(f"sojourn.dead.{prefix}.>"))
-    assert "not JSON" in letters[f"sojourn.dead.{prefix}.departure"]
-    assert "failed 3 times: the store is read-only" in letters[f"sojourn.dead.{prefix}.court"]
+    letters = dict(js.dead_letters(f"{prefix}.dead.>"))
+    assert "not JSON" in letters[f"{prefix}.dead.{prefix}.departure"]
+    assert "failed 3 times: the store is read-only" in letters[f"{prefix}.dead.{prefix}.court"]
 
 
 def test_a_killed_consumer_loses_nothing_and_applies_nothing_twice(

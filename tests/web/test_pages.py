@@ -13,7 +13,6 @@ from sqlalchemy import text
 from sojourn.access.model import ROLES
 from tests.web.conftest import Site
 
-pytestmark = pytest.mark.xdist_group("web")
 LANDING = {
     "analyst": "Find a person",
     "officer": "Find a person",

@@ -24,7 +24,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from sojourn.stream.events import Event, PoisonError, dead_subject, decode
+from sojourn.stream.events import DEAD, Event, PoisonError, decode
 
 T = TypeVar("T")
 STREAM, SUBJECTS = "SOJOURN", ["sojourn.>"]
@@ -48,8 +48,9 @@ class JetStreamBus:
         stream: str = STREAM,
         subjects: list[str] | None = None,
         duplicate_window: float = 120.0,
+        dead_prefix: str = DEAD,
     ) -> None:
-        self.url, self.stream = url, stream
+        self.url, self.stream, self.dead_prefix = url, stream, dead_prefix
         self.subjects = subjects or SUBJECTS
         self.window = duplicate_window
         self.loop = asyncio.new_event_loop()
@@ -170,7 +171,7 @@ class JetStreamBus:
 
     async def _dead(self, msg: Any, reason: str) -> None:
         headers = {REASON: reason[:500], "Nats-Msg-Id": f"dead-{msg.metadata.sequence.stream}"}
-        await self.js.publish(dead_subject(msg.subject), msg.data, headers=headers)
+        await self.js.publish(f"{self.dead_prefix}.{msg.subject}", msg.data, headers=headers)
         await msg.ack()
 
     def dead_letters(
