@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python bench/status.py
 	$(BIN)/python bench/api.py --postgres --workers 2
 	$(BIN)/python bench/assess.py
+	$(BIN)/python bench/stream.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from sojourn.records.manifest import plan
+from sojourn.resolve.serving import load_index
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 from sojourn.stream.bus import relay
@@ -40,6 +41,8 @@ def consume(
     upgrade(engine)
     bus = JetStreamBus(get_settings().nats_url)
     pipeline = Pipeline(engine, bus, as_of=_day(as_of))
+    with console.status("loading the resolution index"):
+        pipeline.index = load_index(engine)  # before the first event, not during it
     done = bus.consume(subject, durable, pipeline.handle, idle=idle)
     console.print(f"applied {done.applied:,}, already applied {done.skipped:,}, dead-lettered "
                   f"{done.dead:,}, retried {done.retried:,}; {pipeline.counts}")  # fmt: skip
