@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, insert, select, update
 
 from sojourn.records.jsonlread import _slow
 from sojourn.records.mapping import Mapping
+from sojourn.records.rows import RowError
 from sojourn.records.tables import batches, quarantine, records, sightings
 from sojourn.records.transform import Transformer
 from sojourn.store.bulk import insert_rows
@@ -61,25 +62,41 @@ def _seen(conn: Connection, table: Table, batch_id: str, number: int) -> bool:
     return conn.execute(query).first() is not None
 
 
-def ingest_row(
-    conn: Connection, mapping: Mapping, row: dict[str, Any], origin: str, number: int
-) -> Streamed:
-    """Map and store one source row (in the caller's transaction)."""
+Mapped1 = pl.DataFrame | RowError  # one row: its record (a one-row frame) or why not
+
+
+def map_rows(mapping: Mapping, rows: list[tuple[int, dict[str, Any]]]) -> dict[int, Mapped1]:
+    """Map many rows at once (the vectorised transform pays its overhead once), keyed by
+    their row numbers."""
     transform = _TRANSFORMERS.setdefault(mapping.sha256, Transformer(mapping))
-    text = json.dumps(row, ensure_ascii=False, sort_keys=True)
-    mapped = transform(_slow([text], number, mapping.columns(), mapping.encoding))
+    texts = [json.dumps(row, ensure_ascii=False, sort_keys=True) for _, row in rows]
+    numbers = {i: number for i, (number, _) in enumerate(rows, 1)}
+    mapped = transform(_slow(texts, 1, mapping.columns(), mapping.encoding))
+    out: dict[int, Mapped1] = {numbers[e.row]: replace(e, row=numbers[e.row])
+                               for e in mapped.errors}  # fmt: skip
+    frame = mapped.records.with_columns(pl.col("row").replace_strict(numbers, default=None))
+    for i in range(frame.height):
+        one = frame.slice(i, 1)
+        out[int(one["row"][0])] = one
+    return out
+
+
+def store_row(
+    conn: Connection, mapping: Mapping, mapped: Mapped1, origin: str, number: int
+) -> Streamed:
+    """Store one mapped row (in the caller's transaction): a new record, a sighting of a known
+    one, or a quarantined row; a replay of the same row writes nothing."""
     batch_id = _batch_id(origin, mapping, dt.datetime.now(dt.UTC).date())
     _ensure_batch(conn, batch_id, origin, mapping)
-    if mapped.errors:
-        e = mapped.errors[0]
-        bad = {"batch_id": batch_id, "row": e.row, "file": origin, "field": e.field,
+    if isinstance(mapped, RowError):
+        e = mapped
+        bad = {"batch_id": batch_id, "row": number, "file": origin, "field": e.field,
                "reason": e.reason, "raw": e.raw}  # fmt: skip
         if not _seen(conn, quarantine, batch_id, number):
             conn.execute(insert(quarantine).values(**bad))
             _count(conn, batch_id, 0, 0, 1)
         return Streamed(None, False, f"{e.field}: {e.reason}")
-    frame = mapped.records.with_columns(pl.lit(batch_id).alias("batch_id"),
-                                        pl.lit(origin).alias("file"))  # fmt: skip
+    frame = mapped.with_columns(pl.lit(batch_id).alias("batch_id"), pl.lit(origin).alias("file"))
     record_id = str(frame["id"][0])
     stored = conn.execute(
         select(records.c.batch_id, records.c.row).where(records.c.id == record_id)
@@ -94,3 +111,10 @@ def ingest_row(
     insert_rows(conn, "records", frame)
     _count(conn, batch_id, 1, 0, 0)
     return Streamed(record_id, True)
+
+
+def ingest_row(
+    conn: Connection, mapping: Mapping, row: dict[str, Any], origin: str, number: int
+) -> Streamed:
+    """Map and store one source row (in the caller's transaction)."""
+    return store_row(conn, mapping, map_rows(mapping, [(number, row)])[number], origin, number)
