@@ -13,6 +13,7 @@ from sojourn.records.manifest import plan
 from sojourn.resolve.serving import load_index
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
+from sojourn.stream.batch import handle_batch
 from sojourn.stream.bus import relay
 from sojourn.stream.inprocess import InProcessBus
 from sojourn.stream.jetstream import JetStreamBus
@@ -33,6 +34,9 @@ def consume(
     subject: Annotated[str, typer.Option(help="The subjects to take.")] = "sojourn.in.>",
     durable: Annotated[str, typer.Option(help="The durable consumer's name.")] = "pipeline",
     idle: Annotated[float, typer.Option(help="Stop after this many idle seconds.")] = 3600.0,
+    batched: Annotated[
+        bool, typer.Option("--batch/--one-by-one", help="Handle each fetch as one batch.")
+    ] = True,
     as_of: AsOf = None,
 ) -> None:
     """Take records from NATS as they arrive: ingest, match, status, assessment, case, and
@@ -43,6 +47,8 @@ def consume(
     pipeline = Pipeline(engine, bus, as_of=_day(as_of))
     with console.status("loading the resolution index"):
         pipeline.index = load_index(engine)  # before the first event, not during it
+    if batched:
+        bus.handle_batch = lambda events: handle_batch(pipeline, events)
     done = bus.consume(subject, durable, pipeline.handle, idle=idle)
     console.print(f"applied {done.applied:,}, already applied {done.skipped:,}, dead-lettered "
                   f"{done.dead:,}, retried {done.retried:,}; {pipeline.counts}")  # fmt: skip

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
 from sojourn.cases.recompute import recompute
@@ -80,3 +81,26 @@ def test_bad_rows_and_poison(engine: Engine, tmp_path: Path) -> None:
     ((dead, why),) = bus.dead
     assert "no built-in mapping 'nope'" in why and dead.subject.startswith("sojourn.dead.")
     assert json.loads(dead.encode())["payload"]["mapping"] == "nope"
+
+
+def test_a_batch_does_what_one_by_one_does(engine: Engine, tmp_path: Path) -> None:
+    from sojourn.stream.batch import handle_batch
+    from sojourn.stream.events import PoisonError
+
+    manifest = _world(engine, tmp_path)
+    bus, told = InProcessBus(), []
+    bus.subscribe("sojourn.person.", told.append)
+    pipeline = Pipeline(engine, bus, as_of=AS_OF)
+    sent = list(events(manifest, builtin_mapping("cbp-apis-out")))[:120]
+    results = [r for i in range(0, 120, 40) for r in handle_batch(pipeline, sent[i : i + 40])]
+    applied = pipeline.counts.get("applied", 0)
+    assert sum(results) == 120 == applied + pipeline.counts.get("quarantined", 0)
+    assert len(told) == applied and all(e.payload["status"] for e in told)
+    linked = _count(engine, "SELECT count(DISTINCT l.record_id) FROM links l JOIN records r "
+                    "ON r.id = l.record_id WHERE r.kind = 'departure'")  # fmt: skip
+    assert linked == _count(engine, "SELECT count(*) FROM records WHERE kind = 'departure'")
+    assert handle_batch(pipeline, sent[:40]) == [False] * 40  # again: nothing twice
+    assert Pipeline(engine).handle(sent[0]) is False  # the one-by-one path agrees
+    poison = Event("sojourn.in.departure", {"mapping": "nope", "row": {}}, "X")
+    with pytest.raises(PoisonError):  # the consumer then takes the batch one by one
+        handle_batch(pipeline, [poison, *sent[40:42]])

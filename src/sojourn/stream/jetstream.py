@@ -58,6 +58,8 @@ class JetStreamBus:
         self.thread.start()
         self.nc: Any = None
         self.js: Any = None
+        #: When set, each fetch is handed over whole (one by one only if that fails).
+        self.handle_batch: Callable[[list[Event]], list[bool]] | None = None
         self._run(self._connect())
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -140,9 +142,34 @@ class JetStreamBus:
                 messages = await sub.fetch(batch, timeout=idle)
             except (NatsTimeout, TimeoutError):  # nothing came for ``idle`` seconds
                 break
-            await self._batch(messages, handle, done, max_deliver)
+            rest = await self._whole(messages, done) if self.handle_batch else messages
+            if rest:
+                await self._batch(rest, handle, done, max_deliver)
         await sub.unsubscribe()
         return done
+
+    async def _whole(self, messages: list[Any], done: Consumed) -> list[Any]:
+        """Hand a whole fetch to ``handle_batch``; the messages to take one by one instead
+        if it failed (poison is dead-lettered first)."""
+        valid = []
+        for msg in messages:
+            try:
+                valid.append((msg, decode(msg.data, msg.subject)))
+            except PoisonError as exc:
+                await self._dead(msg, str(exc))
+                done.dead += 1
+        if not valid or self.handle_batch is None:
+            return []
+        run = asyncio.get_running_loop().run_in_executor
+        try:
+            results = await run(None, self.handle_batch, [e for _, e in valid])
+        except Exception:  # one by one: retries and dead letters per event
+            return [m for m, _ in valid]
+        for (msg, _), applied in zip(valid, results, strict=True):
+            done.applied += int(applied)
+            done.skipped += int(not applied)
+            await msg.ack()
+        return []
 
     async def _batch(
         self, messages: list[Any], handle: Callable[[Event], bool], done: Consumed, max_deliver: int

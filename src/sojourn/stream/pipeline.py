@@ -50,7 +50,7 @@ class Pipeline:
     as_of: dt.date | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
-    def _mapping(self, event: Event) -> tuple[Mapping, dict[str, Any], int]:
+    def parse(self, event: Event) -> tuple[Mapping, dict[str, Any], int]:
         name, row = event.payload.get("mapping"), event.payload.get("row")
         if not isinstance(name, str) or not isinstance(row, dict):
             raise PoisonError("the payload needs a mapping name and a row object")
@@ -73,7 +73,7 @@ class Pipeline:
         """Apply one incoming record event; False if it was applied before."""
         if self._applied(event):
             return False
-        mapping, row, number = self._mapping(event)
+        mapping, row, number = self.parse(event)
         with self.engine.begin() as conn:
             stored = ingest_row(conn, mapping, row, f"stream:{event.subject}", number)
         if stored.record_id is None:
@@ -86,11 +86,13 @@ class Pipeline:
         assert person is not None
         day = self.as_of or dt.date.today()
         done = recompute(self.engine, day, f"event {event.id}", [person], SYSTEM)
-        return self._finish(event, [self._person_event(event, person, done, stored.record_id)],
+        a = done.assessments[0] if done.assessments else None
+        return self._finish(event, [self.person_event(event, person, a, stored.record_id)],
                             "applied")  # fmt: skip
 
-    def _person_event(self, event: Event, person: str, done: Any, record: str) -> Event:
-        a = done.assessments[0] if done.assessments else None
+    def person_event(self, event: Event, person: str, a: Any, record: str) -> Event:
+        """``sojourn.person.<id>.updated`` after ``event`` changed the person (assessment
+        ``a``)."""
         with self.engine.connect() as conn:
             case = open_case_of(conn, person)
         payload = {
@@ -99,18 +101,26 @@ class Pipeline:
             "priority": a.priority if a else None,
             "enforcement_ready": a.enforcement_ready if a else False,
             "stops": [s.id for s in a.stops] if a else [], "case": case,
-            "cases_opened": done.opened, "cases_closed": done.closed, "tasks": done.tasks,
         }  # fmt: skip
         return Event(f"sojourn.person.{person}.updated", payload, person)
 
     def _finish(self, event: Event, out: list[Event], outcome: str) -> bool:
+        return self.finish([(event, out, outcome)])[0]
+
+    def finish(self, done: list[tuple[Event, list[Event], str]]) -> list[bool]:
+        """The last step, for one or many events in one transaction: each recorded in the
+        inbox with its outgoing events and alerts (an event applied before writes nothing)."""
+        applied = []
         with self.engine.begin() as conn:
-            if not first_time(conn, self.consumer, event):
-                return False
-            for e in out:
-                enqueue(conn, e)
-                alert_followers(conn, e)
-        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+            for event, out, outcome in done:
+                first = first_time(conn, self.consumer, event)
+                applied.append(first)
+                if not first:
+                    continue
+                for e in out:
+                    enqueue(conn, e)
+                    alert_followers(conn, e)
+                self.counts[outcome] = self.counts.get(outcome, 0) + 1
         if self.bus is not None:
             relay(self.engine, self.bus)
-        return True
+        return applied
