@@ -3,21 +3,10 @@ login goes through a guard (authentication, purpose, Cedar, audit)."""
 
 from __future__ import annotations
 
-from fastapi.routing import APIRoute
-
 from sojourn.api.app import api_routes, create_app
 from sojourn.api.security import CONTRACT
 from sojourn.store import make_engine
-
-
-def _dependencies(route: APIRoute) -> set[str]:
-    names: set[str] = set()
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        names.add(getattr(dep.call, "__name__", ""))
-        stack.extend(dep.dependencies)
-    return names
+from tests.routes import dependency_names
 
 
 def test_every_route_declares_its_action_and_audit_event() -> None:
@@ -33,6 +22,6 @@ def test_every_route_declares_its_action_and_audit_event() -> None:
             assert operation["x-sojourn-action"] == contract.action
             assert operation["x-sojourn-audit"] == contract.audit
             if route.path != "/auth/login":
-                guards = {n for n in _dependencies(route) if n.startswith("guard_")}
+                guards = {n for n in dependency_names(route) if n.startswith("guard_")}
                 assert guards == {f"guard_{contract.action.replace('.', '_')}"}, route.path
-                assert "authenticate" in _dependencies(route)
+                assert "authenticate" in dependency_names(route)

@@ -3,23 +3,12 @@ audit); choosing the purpose needs a session."""
 
 from __future__ import annotations
 
-from fastapi.routing import APIRoute
-
 from sojourn.api.app import api_routes, create_app
 from sojourn.store import make_engine
+from tests.routes import dependency_names
 
 OPEN = {"/ui/login", "/ui/logout", "/"}
 SESSION_ONLY = {"/ui/purpose"}
-
-
-def _dependencies(route: APIRoute) -> set[str]:
-    names: set[str] = set()
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        names.add(getattr(dep.call, "__name__", ""))
-        stack.extend(dep.dependencies)
-    return names
 
 
 def test_every_page_is_guarded() -> None:
@@ -27,7 +16,7 @@ def test_every_page_is_guarded() -> None:
     pages = [r for r in api_routes(app.routes) if not r.include_in_schema]
     assert len(pages) >= 15
     for route in pages:
-        names = _dependencies(route)
+        names = dependency_names(route)
         if route.path in OPEN:
             continue
         assert "web_principal" in names, route.path

@@ -11,15 +11,11 @@ from sqlalchemy import Connection
 
 from sojourn.api.errors import ApiError
 from sojourn.api.security import Guard
-from sojourn.cases.model import Actor, NotFoundError, WorkflowError
+from sojourn.cases.model import NotFoundError, WorkflowError
 from sojourn.records.corrections import CorrectionError
 from sojourn.store.idempotency import remember, seen
 
 Key = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128)]
-
-
-def actor_of(g: Guard) -> Actor:
-    return Actor(g.principal.username, g.principal.role, g.purpose)
 
 
 def once(g: Guard, key: str, route: str, write: Callable[[Connection], Any]) -> Any:

@@ -12,7 +12,6 @@ from sojourn.api import views
 from sojourn.api.errors import ERRORS
 from sojourn.api.models import ID
 from sojourn.api.security import Guard, declare, guard
-from sojourn.audit.log import AuditEvent, append
 from sojourn.stream.alerts import alerts_for, follow
 
 router = APIRouter(tags=["alerts"], responses=ERRORS)
@@ -33,10 +32,8 @@ def post_follow(
     """Be told of every change to this person (status, priority, hard stops, case)."""
     views.visible_records(g, person_id)  # 404 for an unknown person
     with g.engine.begin() as conn:
-        made = follow(conn, g.principal.username, g.principal.role, g.purpose, person_id)
-        append(conn, AuditEvent(g.principal.username, g.principal.role, g.purpose,
-                                "person.follow", "person", [person_id], ["subscription"],
-                                request_id=g.request_id))  # fmt: skip
+        who = g.principal
+        made = follow(conn, who.username, who.role, g.purpose, person_id, g.request_id)
     g.audited = True
     return {"subscription_id": made, "person_id": person_id}
 

@@ -55,6 +55,21 @@ def project(data: dict[str, Any], groups: frozenset[str], shown: set[str]) -> di
     return data
 
 
+def assessment_view(
+    g: Guard, person_id: str, day: dt.date, records: list[dict[str, Any]], groups: frozenset[str]
+) -> dict[str, Any] | None:
+    """The person's assessment now (with the facts their cases hold), projected for the
+    caller; None for an unknown person."""
+    with g.engine.connect() as conn:
+        said = case_statements(conn, [person_id])
+    found = list(assess_store(g.engine, day, person_ids=[person_id], said=said))
+    if not found:
+        return None
+    data = asdict(found[0])
+    data.update(as_of=day.isoformat(), enforcement_ready=found[0].enforcement_ready)
+    return project(data, groups, {r["id"] for r in records})
+
+
 @router.get(
     "/{person_id}/assessment",
     openapi_extra=declare("GET", PATH, "person.read", "Person", "person.assessment"),
@@ -69,16 +84,9 @@ async def read_assessment(
     records, groups = views.visible_records(g, person_id)
     if "immigration_history" not in groups:
         raise g.refuse("person", [person_id], "the assessment needs the immigration history")
-    with g.engine.connect() as conn:
-        said = case_statements(conn, [person_id])
-    day = as_of or dt.date.today()
-    found = list(assess_store(g.engine, day, person_ids=[person_id], said=said))
-    if not found:
+    data = assessment_view(g, person_id, as_of or dt.date.today(), records, groups)
+    if data is None:
         raise ApiError(404, "not_found", f"no person with id {person_id}")
-    a = found[0]
-    data = asdict(a)
-    data.update(as_of=a.as_of.isoformat(), enforcement_ready=a.enforcement_ready)
-    data = project(data, groups, {r["id"] for r in records})
     with g.engine.connect() as conn:
         past = history(conn, person_id)
     data["history"] = [
@@ -87,5 +95,5 @@ async def read_assessment(
         for r in past
     ]  # fmt: skip
     fields = sorted(k for k, v in data["facts"].items() if v != "withheld")
-    g.audit("person", [person_id], ["assessment", *fields], {"policy": a.policy})
+    g.audit("person", [person_id], ["assessment", *fields], {"policy": data["policy"]})
     return data

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from sojourn.api.errors import ERRORS, ApiError
-from sojourn.api.idempotent import Key, actor_of, once
+from sojourn.api.idempotent import Key, once
 from sojourn.api.models import ID
 from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.model import STATUSES, TASK_TYPES, NotFoundError
@@ -89,7 +89,7 @@ def post_task(case_id: CaseId, body: NewTask, g: Worker, key: Key) -> dict[str, 
     """Add a task to a case (under its root, or under ``parent_id``)."""
 
     def write(conn: Any) -> dict[str, Any]:
-        made = add_task(conn, case_id, body.type, actor_of(g), body.reason, body.parent_id)
+        made = add_task(conn, case_id, body.type, g.actor(), body.reason, body.parent_id)
         return {"task_id": made, "case_id": case_id, "type": body.type}
 
     return dict(once(g, key, f"POST /cases/{case_id}/tasks", write))
@@ -104,7 +104,7 @@ def post_status(task_id: TaskId, body: Move, g: TaskWorker, key: Key) -> dict[st
 
     def write(conn: Any) -> dict[str, Any]:
         case_of_task(conn, task_id)
-        transition(conn, task_id, body.to, actor_of(g), body.reason)
+        transition(conn, task_id, body.to, g.actor(), body.reason)
         return {"task_id": task_id, "status": body.to}
 
     return dict(once(g, key, f"POST /tasks/{task_id}/status", write))
@@ -118,7 +118,7 @@ def post_assignee(task_id: TaskId, body: Assignment, g: TaskWorker, key: Key) ->
     """Assign a task to a user or a team, with a reason."""
 
     def write(conn: Any) -> dict[str, Any]:
-        assign(conn, task_id, body.kind, body.assignee, actor_of(g), body.reason)
+        assign(conn, task_id, body.kind, body.assignee, g.actor(), body.reason)
         return {"task_id": task_id, "assignee": body.assignee}
 
     return dict(once(g, key, f"POST /tasks/{task_id}/assignee", write))
@@ -134,7 +134,7 @@ def post_decision(task_id: TaskId, body: DecisionBody, g: Decider, key: Key) -> 
     designation and closes a citizenship investigation)."""
 
     def write(conn: Any) -> dict[str, Any]:
-        made = decide(conn, task_id, body.outcome, body.finding, actor_of(g))
+        made = decide(conn, task_id, body.outcome, body.finding, g.actor())
         return {"decision_id": made, "task_id": task_id, "outcome": body.outcome}
 
     return dict(once(g, key, f"POST /tasks/{task_id}/decision", write))

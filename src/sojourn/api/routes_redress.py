@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from sojourn.api.errors import ERRORS, ApiError
-from sojourn.api.idempotent import Key, actor_of, once
+from sojourn.api.idempotent import Key, once
 from sojourn.api.models import ID
 from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.recompute import recompute
@@ -82,11 +82,11 @@ def post_redress(
 
     def write(conn: Any) -> dict[str, Any]:
         made = file_request(conn, person_id, body.kind, body.requester, body.statement,
-                            body.subject, actor_of(g))  # fmt: skip
+                            body.subject, g.actor())  # fmt: skip
         return {"redress_id": made, "person_id": person_id}
 
     made = once(g, key, f"POST /persons/{person_id}/redress", write)
-    recompute(g.engine, dt.date.today(), "redress filed", [person_id], actor_of(g))
+    recompute(g.engine, dt.date.today(), "redress filed", [person_id], g.actor())
     return dict(made)
 
 
@@ -114,7 +114,7 @@ def post_redress_decision(
             j = body.judgement
             made = judge_on(conn, j.record_a, j.record_b, j.verdict, g.principal.username,
                             body.finding)  # fmt: skip
-        return decide_request(conn, redress_id, body.outcome, body.finding, actor_of(g), fix,
+        return decide_request(conn, redress_id, body.outcome, body.finding, g.actor(), fix,
                               made)  # fmt: skip
 
     try:
@@ -122,7 +122,7 @@ def post_redress_decision(
     except JudgementError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from exc
     persons = _persons_after(g, redress_id, list(pair))
-    recompute(g.engine, dt.date.today(), "redress decided", persons, actor_of(g))
+    recompute(g.engine, dt.date.today(), "redress decided", persons, g.actor())
     return dict(told)
 
 

@@ -26,6 +26,7 @@ from sojourn.access.users import get_user
 from sojourn.api.errors import ApiError
 from sojourn.audit.background import Checkpointer
 from sojourn.audit.log import AuditEvent, append
+from sojourn.cases.model import Actor
 
 #: SQLite lets one writer at a time, and a waiting writer sleeps in growing steps: the app's
 #: threads take turns here instead of all waiting on the database lock.
@@ -88,6 +89,10 @@ class Guard:
     request_id: str
     audited: bool = False
     extra_policies: list[str] = field(default_factory=list)
+
+    def actor(self) -> Actor:
+        """Who acts in the case workflow: the caller, in their role, for their purpose."""
+        return Actor(self.principal.username, self.principal.role, self.purpose)
 
     def field_groups(self) -> frozenset[str]:
         groups, decision = authorizer().field_groups(self.principal, self.purpose)

@@ -57,8 +57,14 @@ alerts = Table(
 SUMMARY = ("status", "priority", "enforcement_ready", "stops", "case", "record")
 
 
-def follow(conn: Connection, username: str, role: str, purpose: str, person_id: str) -> int:
-    """Follow ``person_id`` (the caller checked the user may read the person for ``purpose``)."""
+def follow(
+    conn: Connection, username: str, role: str, purpose: str, person_id: str,
+    request_id: str = "",
+) -> int:  # fmt: skip
+    """Follow ``person_id`` (the caller checked the user may read the person for ``purpose``);
+    audited in the same transaction."""
+    append(conn, AuditEvent(username, role, purpose, "person.follow", "person", [person_id],
+                            ["subscription"], request_id=request_id))  # fmt: skip
     found = conn.execute(select(subscriptions.c.id).where(
         subscriptions.c.username == username, subscriptions.c.person_id == person_id,
         subscriptions.c.active.is_(True))).scalar()  # fmt: skip

@@ -33,9 +33,11 @@ def _store(p: Pipeline, events: list[Event]) -> dict[str, Streamed]:
     """Map each mapping's rows at once, store them all in one transaction."""
     parsed = {e.id: p.parse(e) for e in events}  # PoisonError: the caller goes one by one
     by_mapping: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    mappings = {}
     for mapping, row, number in parsed.values():
         by_mapping[mapping.name].append((number, row))
-    maps = {m: map_rows(parsed_mapping(parsed, m), rows) for m, rows in by_mapping.items()}
+        mappings[mapping.name] = mapping
+    maps = {m: map_rows(mappings[m], rows) for m, rows in by_mapping.items()}
     out = {}
     with p.engine.begin() as conn:
         for e in events:
@@ -43,10 +45,6 @@ def _store(p: Pipeline, events: list[Event]) -> dict[str, Streamed]:
             one = maps[mapping.name][number]
             out[e.id] = store_row(conn, mapping, one, f"stream:{e.subject}", number)
     return out
-
-
-def parsed_mapping(parsed: dict[str, Any], name: str) -> Any:
-    return next(m for m, _, _ in parsed.values() if m.name == name)
 
 
 def handle_batch(p: Pipeline, events: list[Event]) -> list[bool]:

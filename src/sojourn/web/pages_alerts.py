@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from sojourn.api.models import ID
 from sojourn.api.security import Guard
-from sojourn.audit.log import AuditEvent, append
 from sojourn.stream.alerts import alerts_for, follow
 from sojourn.web.render import page
 from sojourn.web.security import check_csrf, page_guard
@@ -30,10 +29,8 @@ def follow_post(
 ) -> Response:  # fmt: skip
     check_csrf(request, csrf)
     with g.engine.begin() as conn:
-        follow(conn, g.principal.username, g.principal.role, g.purpose, person_id)
-        append(conn, AuditEvent(g.principal.username, g.principal.role, g.purpose,
-                                "person.follow", "person", [person_id], ["subscription"],
-                                request_id=g.request_id))  # fmt: skip
+        who = g.principal
+        follow(conn, who.username, who.role, g.purpose, person_id, g.request_id)
     g.audited = True
     return RedirectResponse(f"/ui/persons/{person_id}", status_code=303)
 

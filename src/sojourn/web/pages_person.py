@@ -6,7 +6,6 @@ is built from the same projected views as the API, and the page is one audit eve
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -15,12 +14,10 @@ from fastapi.responses import HTMLResponse
 from sojourn.api import views
 from sojourn.api.errors import ApiError
 from sojourn.api.models import ID
-from sojourn.api.routes_assessment import project
+from sojourn.api.routes_assessment import assessment_view
 from sojourn.api.security import Guard
 from sojourn.audit.queries import events
 from sojourn.cases.queries import case_detail, list_cases
-from sojourn.cases.recompute import case_statements
-from sojourn.priority.run import assess_store
 from sojourn.web.charts import timeline_svg
 from sojourn.web.render import page
 from sojourn.web.security import page_guard
@@ -28,17 +25,6 @@ from sojourn.web.security import page_guard
 router = APIRouter(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Guard, Depends(page_guard("person.read", "Person", "person_id"))]
 PersonId = Annotated[str, Path(max_length=64, pattern=ID)]
-
-
-def _assessment(g: Guard, person_id: str, records: list[dict[str, Any]]) -> Any:
-    with g.engine.connect() as conn:
-        said = case_statements(conn, [person_id])
-    found = list(assess_store(g.engine, dt.date.today(), person_ids=[person_id], said=said))
-    if not found:
-        return None
-    data = asdict(found[0])
-    data["enforcement_ready"] = found[0].enforcement_ready
-    return project(data, g.field_groups(), {r["id"] for r in records})
 
 
 def _cases(g: Guard, person_id: str) -> list[dict[str, Any]]:
@@ -62,7 +48,7 @@ def _sections(g: Guard, person_id: str) -> dict[str, Any]:
         status = views.status_view(g.engine, person_id, dt.date.today(), records)
         dated = [(r["event_date"], r["kind"]) for r in records]
         out.update(status=status, chart=timeline_svg(status, dated))
-        out["assessment"] = _assessment(g, person_id, records)
+        out["assessment"] = assessment_view(g, person_id, dt.date.today(), records, groups)
     if g.principal.role != "administrator":
         out["cases"] = _cases(g, person_id)
     if "audit" in groups:

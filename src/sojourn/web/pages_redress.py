@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from sojourn.api.models import ID
 from sojourn.api.security import Guard
-from sojourn.cases.model import Actor, WorkflowError
+from sojourn.cases.model import WorkflowError
 from sojourn.cases.recompute import recompute
 from sojourn.cases.redress import decide_request
 from sojourn.cases.tables import redress_requests
@@ -28,10 +28,6 @@ Worker = Annotated[Guard, Depends(page_guard("case.work", "Case"))]
 Reader = Annotated[Guard, Depends(page_guard("person.read", "Person"))]
 Form_ = Annotated[str, Form()]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def _actor(g: Guard) -> Actor:
-    return Actor(g.principal.username, g.principal.role, g.purpose)
 
 
 @router.get("/redress")
@@ -58,13 +54,13 @@ def redress_decision(
         raise PageError(400, "Choose upheld or denied.")
     try:
         with g.engine.begin() as conn:
-            decide_request(conn, redress_id, outcome, finding, _actor(g))
+            decide_request(conn, redress_id, outcome, finding, g.actor())
             query = select(redress_requests.c.person_id).where(redress_requests.c.id == redress_id)
             person = str(conn.execute(query).scalar_one())
     except WorkflowError as exc:
         raise PageError(409, f"Not decided: {exc}.") from exc
     g.audited = True
-    recompute(g.engine, dt.date.today(), "redress decided", [person], _actor(g))
+    recompute(g.engine, dt.date.today(), "redress decided", [person], g.actor())
     return RedirectResponse("/ui/redress", status_code=303)
 
 
@@ -76,7 +72,7 @@ def assign_post(
     check_csrf(request, csrf)
     try:
         with g.engine.begin() as conn:
-            assign(conn, task_id, "user", assignee.strip(), _actor(g), reason)
+            assign(conn, task_id, "user", assignee.strip(), g.actor(), reason)
     except WorkflowError as exc:
         raise PageError(409, f"Not assigned: {exc}.") from exc
     g.audited = True

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sojourn.api.models import ID
 from sojourn.api.security import Guard
 from sojourn.audit.log import AuditEvent, append
-from sojourn.cases.model import Actor, NotFoundError, WorkflowError
+from sojourn.cases.model import NotFoundError, WorkflowError
 from sojourn.cases.queries import case_detail, list_cases
 from sojourn.cases.recompute import recompute
 from sojourn.cases.redress import file_request
@@ -39,10 +39,6 @@ COMPARISON_GROUPS = {
     "address": "address",
     "postcode": "address",
 }
-
-
-def actor(g: Guard) -> Actor:
-    return Actor(g.principal.username, g.principal.role, g.purpose)
 
 
 @router.get("/reviews")
@@ -129,9 +125,9 @@ def task_post(
     try:
         with g.engine.begin() as conn:
             if action == "decide":
-                decide(conn, task_id, outcome, reason, actor(g))
+                decide(conn, task_id, outcome, reason, g.actor())
             elif action in moves:
-                transition(conn, task_id, moves[action], actor(g), reason)
+                transition(conn, task_id, moves[action], g.actor(), reason)
             else:
                 raise WorkflowError(f"unknown action {action!r}")
     except WorkflowError as exc:
@@ -150,9 +146,9 @@ def redress_post(
     try:
         with g.engine.begin() as conn:
             file_request(conn, person_id, kind, requester, statement, {"contested": subject},
-                         actor(g))  # fmt: skip
+                         g.actor())  # fmt: skip
     except WorkflowError as exc:
         raise PageError(400, f"Not filed: {exc}.") from exc
     g.audited = True
-    recompute(g.engine, dt.date.today(), "redress filed", [person_id], actor(g))
+    recompute(g.engine, dt.date.today(), "redress filed", [person_id], g.actor())
     return RedirectResponse(f"/ui/persons/{person_id}", status_code=303)
