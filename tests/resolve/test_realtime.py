@@ -196,3 +196,17 @@ def test_add_indexes_a_record_once(batch: Batch) -> None:
     assert index.match(_record("q", given_name="Zeynep")).person_id == "P2"
     with pytest.raises(ValueError, match="already indexed"):
         index.add("r2", feature_row(_record("r2")), "P2")
+
+
+def test_truncate_forgets_the_newest_records_and_their_keys(batch: Batch) -> None:
+    index = _index(batch, (_record("r1"), "P1"), (_record("r2", sex=None), "P1"))
+    blocks = [{k: list(v) if isinstance(v, list) else v for k, v in b.items()}
+              for b in index._blocks]  # fmt: skip
+    index.add("r3", feature_row(_record("r3", given_name="Zeynep")), "P3")
+    index.add("r4", feature_row(_record("r4", family_name="Vrtplk")), None)
+    index.truncate(2)
+    assert len(index) == 2 and "r3" not in index and "r4" not in index
+    assert [dict(b) for b in index._blocks] == blocks
+    assert index.candidates(feature_row(_record("q"))) == ["r1", "r2"]
+    index.add("r3", feature_row(_record("r3")), "P1")  # positions are reused cleanly
+    assert index.candidates(feature_row(_record("q"))) == ["r1", "r2", "r3"]

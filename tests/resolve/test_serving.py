@@ -12,9 +12,10 @@ from sqlalchemy import Engine, select
 
 from sojourn.records import builtin_mapping, ingest_file, plan
 from sojourn.records.tables import records
+from sojourn.resolve import serving
 from sojourn.resolve.evaluation import load_truth
 from sojourn.resolve.run import resolve_all
-from sojourn.resolve.serving import load_index, resolve_one
+from sojourn.resolve.serving import load_index, resolve_many, resolve_one
 from sojourn.resolve.store import current_links
 from sojourn.resolve.tables import person_events, reviews, runs
 from sojourn.synth import generate
@@ -82,3 +83,47 @@ def _ids(engine: Engine, source_record_id: str | None = None) -> list[str]:
         query = query.where(records.c.source_record_id == source_record_id)
     with engine.connect() as conn:
         return list(conn.execute(query).scalars())
+
+
+def _two_arrivals(engine: Engine, population: Path, tmp_path: Path) -> list[str]:
+    """The population's arrivals resolved; then two arrivals of one person never seen."""
+    _ingest(engine, population, {"cbp-i94"})
+    resolve_all(engine)
+    rows = [i94_row(n, "Zzyzx", FIRST_NAME="Quentin", PASSPORT_NO="Q7") for n in ("98", "99")]
+    ingest_file(engine, write_i94(tmp_path / "x.csv", rows), builtin_mapping("cbp-i94"))
+    return [_ids(engine, "98")[0], _ids(engine, "99")[0]]
+
+
+def test_a_batch_is_matched_in_order_and_written_as_one_run(
+    engine: Engine, population: Path, tmp_path: Path
+) -> None:
+    first, second = _two_arrivals(engine, population, tmp_path)
+    index = load_index(engine)
+    done = resolve_many(engine, index, [first, second, first])
+    (m1, p1), (m2, p2) = done[first], done[second]
+    assert m1 is not None and m1.decision == "new"
+    assert m2 is not None and m2.decision == "attach" and p2 == p1  # matched the first
+    with engine.connect() as conn:
+        run = conn.execute(select(runs).order_by(runs.c.id.desc())).first()
+    assert run is not None and (run.kind, run.records, run.links_written) == ("realtime", 2, 2)
+    assert resolve_many(engine, index, [second]) == {second: (None, p1)}
+
+
+def test_a_failed_batch_leaves_the_index_and_the_store_as_they_were(
+    engine: Engine, population: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arrivals = _two_arrivals(engine, population, tmp_path)
+    index = load_index(engine)
+    size, links = len(index), _links(engine).height
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(serving, "write_results", broken)
+    with pytest.raises(RuntimeError):
+        resolve_many(engine, index, arrivals)
+    assert len(index) == size and not any(a in index for a in arrivals)
+    assert _links(engine).height == links
+    monkeypatch.undo()
+    done = resolve_many(engine, index, arrivals)  # the same batch again, now written
+    assert done[arrivals[0]][1] == done[arrivals[1]][1]

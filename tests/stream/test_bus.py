@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, text
 
-from sojourn.stream.bus import apply_once, enqueue, relay
+from sojourn.stream.bus import apply_once, enqueue, first_times, relay
 from sojourn.stream.events import Event, PoisonError, decode
 from sojourn.stream.inprocess import InProcessBus
 
@@ -22,8 +22,8 @@ def test_an_event_and_its_change_commit_together(engine: Engine) -> None:
     assert relay(engine, bus) == 0 and seen == []
     events = [Event("sojourn.person.updated", {"n": i}, f"P{i % 3}") for i in range(7)]
     with engine.begin() as conn:
-        for e in events:
-            enqueue(conn, e)
+        enqueue(conn, events[0])
+        enqueue(conn, *events[1:])  # many in one statement
     assert relay(engine, bus, batch=3) == 7
     assert [e.id for e in seen] == [e.id for e in events]  # in order
     assert relay(engine, bus) == 0  # published once
@@ -42,6 +42,17 @@ def test_a_consumer_applies_each_event_once(engine: Engine) -> None:
     assert apply_once(engine, "other", handler, event) is True  # another consumer's own inbox
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM applied")).scalar_one() == 2
+
+
+def test_a_batch_is_recorded_in_the_inbox_once(engine: Engine) -> None:
+    a, b, c = (Event("sojourn.in.departure", {"n": i}, "K") for i in range(3))
+    with engine.begin() as conn:
+        assert first_times(conn, "test", [a]) == [True]
+    with engine.begin() as conn:  # a applied before; b twice in the same batch
+        assert first_times(conn, "test", [a, b, c, b]) == [False, True, True, False]
+        assert first_times(conn, "other", [a]) == [True]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM inbox")).scalar_one() == 4
 
 
 def test_poison_is_named_and_set_aside() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, select
 
 from sojourn.cases.model import SYSTEM, Actor
-from sojourn.cases.sync import sync_assessment
+from sojourn.cases.sync import Known, sync_assessment
 from sojourn.cases.tables import redress_requests
 from sojourn.priority.assess import Assessment
 from sojourn.priority.run import Statements, assess_store
@@ -38,6 +38,7 @@ class Recomputed:
     opened: int = 0
     tasks: int = 0
     closed: int = 0
+    cases: dict[str, int | None] = field(default_factory=dict)  # each person's open case after
 
 
 def recompute(
@@ -50,10 +51,12 @@ def recompute(
     out = Recomputed(list(assess_store(engine, as_of, person_ids=person_ids, said=said)))
     with engine.begin() as conn:
         out.stored = save(conn, out.assessments, trigger)
-        ids = latest_ids(conn, [a.person_id for a in out.assessments])
+        persons = [a.person_id for a in out.assessments]
+        ids, known = latest_ids(conn, persons), Known.load(conn, persons)
         for a in out.assessments:
-            result = sync_assessment(conn, a, ids.get(a.person_id), actor)
+            result = sync_assessment(conn, a, ids.get(a.person_id), actor, known)
             out.opened += len(result.opened)
             out.tasks += len(result.tasks)
             out.closed += len(result.closed)
+        out.cases = {p: known.cases.get(p) for p in persons}
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from sojourn.cases.model import OPEN, SYSTEM, Actor
 from sojourn.cases.tables import cases, tasks
@@ -30,9 +30,34 @@ def open_case_of(conn: Connection, person_id: str) -> int | None:
     return int(found) if found is not None else None
 
 
-def _open_types(conn: Connection, case_id: int) -> set[str]:
-    query = select(tasks.c.type).where(tasks.c.case_id == case_id, tasks.c.status.in_(OPEN))
-    return {str(t) for t in conn.execute(query).scalars()}
+@dataclass
+class Known:
+    """Each person's open case and the types of its open tasks, read once for many."""
+
+    cases: dict[str, int]
+    types: dict[int, set[str]]
+
+    @classmethod
+    def load(cls, conn: Connection, person_ids: list[str], chunk: int = 500) -> Known:
+        out = cls({}, {})
+        for start in range(0, len(person_ids), chunk):
+            ids = person_ids[start : start + chunk]
+            query = (
+                select(cases.c.person_id, func.max(cases.c.id))
+                .where(cases.c.person_id.in_(ids), cases.c.status == "open")
+                .group_by(cases.c.person_id)
+            )
+            found = {str(p): int(c) for p, c in conn.execute(query)}
+            query = select(tasks.c.case_id, tasks.c.type).where(
+                tasks.c.case_id.in_(list(found.values())), tasks.c.status.in_(OPEN)
+            )
+            for case_id, task_type in conn.execute(query) if found else ():
+                out.types.setdefault(int(case_id), set()).add(str(task_type))
+            out.cases.update(found)
+        return out
+
+    def open_types(self, case_id: int) -> set[str]:
+        return self.types.setdefault(case_id, set())
 
 
 def _wanted(a: Assessment) -> list[tuple[str, str, dict[str, Any]]]:
@@ -49,11 +74,12 @@ def _wanted(a: Assessment) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _verify_departure(
-    conn: Connection, case_id: int, a: Assessment, actor: Actor, result: SyncResult
-) -> None:
+    conn: Connection, case_id: int, a: Assessment, actor: Actor, result: SyncResult,
+    have: set[str],
+) -> None:  # fmt: skip
     """A departure on unconfirmed evidence (a carrier manifest alone) asks a person to
     verify it before the case can close."""
-    if "departure_verification" in _open_types(conn, case_id):
+    if "departure_verification" in have:
         return
     records = list(a.evidence.get("departure_confirmed", ()))
     detail = {"status": a.facts.get("status"), "records": records, "policy": a.policy}
@@ -61,21 +87,26 @@ def _verify_departure(
     result.tasks.append(
         add_task(conn, case_id, "departure_verification", actor, why, detail=detail)
     )
+    have.add("departure_verification")
 
 
 def sync_assessment(
-    conn: Connection, a: Assessment, assessment_id: int | None = None, actor: Actor = SYSTEM
-) -> SyncResult:
-    """Bring the person's case in line with their assessment."""
-    result, case_id = SyncResult(), open_case_of(conn, a.person_id)
+    conn: Connection, a: Assessment, assessment_id: int | None = None, actor: Actor = SYSTEM,
+    known: Known | None = None,
+) -> SyncResult:  # fmt: skip
+    """Bring the person's case in line with their assessment (``known``: the open cases and
+    task types of many persons, read beforehand; kept up to date)."""
+    known = known or Known.load(conn, [a.person_id])
+    result, case_id = SyncResult(), known.cases.get(a.person_id)
     if case_id is not None and a.facts.get("departure_confirmed"):
         evidence = {"records": list(a.evidence.get("departure_confirmed", ())),
                     "status": a.facts.get("status"), "assessment": assessment_id}  # fmt: skip
         close_case(conn, case_id, actor, "departure confirmed", evidence)
         result.closed.append(case_id)
+        del known.cases[a.person_id]
         return result
     if case_id is not None and a.facts.get("status") in GONE:
-        _verify_departure(conn, case_id, a, actor, result)
+        _verify_departure(conn, case_id, a, actor, result, known.open_types(case_id))
         return result
     wanted = _wanted(a)
     if not wanted or not a.facts.get("in_us"):
@@ -83,7 +114,8 @@ def sync_assessment(
     if case_id is None:
         case_id = open_case(conn, a.person_id, actor, wanted[0][1], assessment_id)
         result.opened.append(case_id)
-    have = _open_types(conn, case_id)
+        known.cases[a.person_id] = case_id
+    have = known.open_types(case_id)
     for task_type, reason, detail in wanted:
         if task_type not in have:
             result.tasks.append(add_task(conn, case_id, task_type, actor, reason, detail=detail))

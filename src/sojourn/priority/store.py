@@ -39,12 +39,12 @@ def digest(a: Assessment) -> str:
     return hashlib.sha256(rfc8785.dumps(outcome)).hexdigest()
 
 
-def _row(a: Assessment, trigger: str, at: dt.datetime) -> dict[str, Any]:
+def _row(a: Assessment, trigger: str, at: dt.datetime, digested: str) -> dict[str, Any]:
     body = {k: v for k, v in asdict(a).items() if k not in ("person_id", "as_of", "policy")}
     return {
         "person_id": a.person_id, "as_of": a.as_of.isoformat(), "policy": a.policy,
         "priority": a.priority, "enforcement_ready": a.enforcement_ready,
-        "stops": json.dumps([s.id for s in a.stops]), "digest": digest(a),
+        "stops": json.dumps([s.id for s in a.stops]), "digest": digested,
         "body": json.dumps(body, default=str, sort_keys=True), "trigger": trigger,
         "assessed_at": at,
     }  # fmt: skip
@@ -83,9 +83,9 @@ def save(conn: Connection, found: Iterable[Assessment], trigger: str, batch: int
     known, at, written = latest_digests(conn, few), dt.datetime.now(dt.UTC), 0
     pending: list[dict[str, Any]] = []
     for a in found:
-        row = _row(a, trigger, at)
-        if known.get(a.person_id) != row["digest"]:
-            pending.append(row)
+        digested = digest(a)
+        if known.get(a.person_id) != digested:
+            pending.append(_row(a, trigger, at, digested))
         if len(pending) >= batch:
             conn.execute(assessments.insert(), pending)
             written, pending = written + len(pending), []

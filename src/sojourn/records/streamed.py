@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -52,69 +52,100 @@ def _ensure_batch(conn: Connection, batch_id: str, origin: str, mapping: Mapping
 def _count(conn: Connection, batch_id: str, new: int, existing: int, bad: int) -> None:
     b = batches.c
     conn.execute(update(batches).where(b.id == batch_id).values(
-        row_count=b.row_count + 1, records_new=b.records_new + new,
+        row_count=b.row_count + new + existing + bad, records_new=b.records_new + new,
         records_existing=b.records_existing + existing, quarantined=b.quarantined + bad,
     ))  # fmt: skip
 
 
-def _seen(conn: Connection, table: Table, batch_id: str, number: int) -> bool:
-    query = select(table.c.row).where(table.c.batch_id == batch_id, table.c.row == number)
-    return conn.execute(query).first() is not None
+def _seen(conn: Connection, table: Table, batch_id: str, numbers: list[int]) -> set[int]:
+    query = select(table.c.row).where(table.c.batch_id == batch_id, table.c.row.in_(numbers))
+    return set(conn.execute(query).scalars())
 
 
 Mapped1 = pl.DataFrame | RowError  # one row: its record (a one-row frame) or why not
 
 
-def map_rows(mapping: Mapping, rows: list[tuple[int, dict[str, Any]]]) -> dict[int, Mapped1]:
-    """Map many rows at once (the vectorised transform pays its overhead once), keyed by
-    their row numbers."""
+def map_rows(mapping: Mapping, rows: list[tuple[int, dict[str, Any]]]) -> list[Mapped1]:
+    """Map many rows at once (the vectorised transform pays its overhead once), in the
+    order given; errors carry the rows' own numbers."""
     transform = _TRANSFORMERS.setdefault(mapping.sha256, Transformer(mapping))
     texts = [json.dumps(row, ensure_ascii=False, sort_keys=True) for _, row in rows]
-    numbers = {i: number for i, (number, _) in enumerate(rows, 1)}
     mapped = transform(_slow(texts, 1, mapping.columns(), mapping.encoding))
-    out: dict[int, Mapped1] = {numbers[e.row]: replace(e, row=numbers[e.row])
-                               for e in mapped.errors}  # fmt: skip
-    frame = mapped.records.with_columns(pl.col("row").replace_strict(numbers, default=None))
-    for i in range(frame.height):
-        one = frame.slice(i, 1)
-        out[int(one["row"][0])] = one
-    return out
+    out: list[Mapped1 | None] = [None] * len(rows)
+    for e in mapped.errors:
+        out[e.row - 1] = replace(e, row=rows[e.row - 1][0])
+    positions = mapped.records["row"].to_list()
+    frame = mapped.records.with_columns(
+        pl.Series("row", [rows[p - 1][0] for p in positions], dtype=mapped.records["row"].dtype)
+    )
+    for i, position in enumerate(positions):
+        out[position - 1] = frame.slice(i, 1)
+    assert all(m is not None for m in out), "the transform returned every row or its error"
+    return [m for m in out if m is not None]
 
 
-def store_row(
-    conn: Connection, mapping: Mapping, mapped: Mapped1, origin: str, number: int
-) -> Streamed:
-    """Store one mapped row (in the caller's transaction): a new record, a sighting of a known
-    one, or a quarantined row; a replay of the same row writes nothing."""
+@dataclass
+class _Plan:
+    """What a batch of rows writes: new records, sightings, quarantined rows."""
+
+    batch_id: str
+    origin: str
+    stored: dict[str, tuple[str, int]]  # record id → (batch, row) it was first stored from
+    seen: set[int]  # row numbers already written as sightings or quarantine
+    new: list[pl.DataFrame] = field(default_factory=list)
+    sightings: list[dict[str, Any]] = field(default_factory=list)
+    bad: list[dict[str, Any]] = field(default_factory=list)
+
+    def row(self, number: int, mapped: Mapped1) -> Streamed:
+        if isinstance(mapped, RowError):
+            if number not in self.seen:
+                self.bad.append({"batch_id": self.batch_id, "row": number, "file": self.origin,
+                                 "field": mapped.field, "reason": mapped.reason,
+                                 "raw": mapped.raw})  # fmt: skip
+                self.seen.add(number)
+            return Streamed(None, False, f"{mapped.field}: {mapped.reason}")
+        record_id = str(mapped["id"][0])
+        first = self.stored.get(record_id)
+        if first is None:
+            self.new.append(mapped)
+            self.stored[record_id] = (self.batch_id, number)
+            return Streamed(record_id, True)
+        if first != (self.batch_id, number) and number not in self.seen:
+            self.sightings.append({"batch_id": self.batch_id, "row": number,
+                                   "record_id": record_id})  # fmt: skip
+            self.seen.add(number)
+        return Streamed(record_id, False)
+
+
+def store_rows(
+    conn: Connection, mapping: Mapping, mapped: list[tuple[int, Mapped1]], origin: str
+) -> list[Streamed]:
+    """Store mapped rows (``(row number, mapped)``, in the caller's transaction): each a new
+    record, a sighting of a known one, or a quarantined row; a replay of the same row writes
+    nothing. A handful of statements for the whole batch."""
     batch_id = _batch_id(origin, mapping, dt.datetime.now(dt.UTC).date())
     _ensure_batch(conn, batch_id, origin, mapping)
-    if isinstance(mapped, RowError):
-        e = mapped
-        bad = {"batch_id": batch_id, "row": number, "file": origin, "field": e.field,
-               "reason": e.reason, "raw": e.raw}  # fmt: skip
-        if not _seen(conn, quarantine, batch_id, number):
-            conn.execute(insert(quarantine).values(**bad))
-            _count(conn, batch_id, 0, 0, 1)
-        return Streamed(None, False, f"{e.field}: {e.reason}")
-    frame = mapped.with_columns(pl.lit(batch_id).alias("batch_id"), pl.lit(origin).alias("file"))
-    record_id = str(frame["id"][0])
-    stored = conn.execute(
-        select(records.c.batch_id, records.c.row).where(records.c.id == record_id)
-    ).first()
-    if stored is not None:
-        replay = tuple(stored) == (batch_id, number) or _seen(conn, sightings, batch_id, number)
-        if not replay:  # the same record sent again in another event: a sighting
-            conn.execute(insert(sightings).values(batch_id=batch_id, row=number,
-                                                  record_id=record_id))  # fmt: skip
-            _count(conn, batch_id, 0, 1, 0)
-        return Streamed(record_id, False)
-    insert_rows(conn, "records", frame)
-    _count(conn, batch_id, 1, 0, 0)
-    return Streamed(record_id, True)
+    numbers = [n for n, _ in mapped]
+    ids = [str(m["id"][0]) for _, m in mapped if not isinstance(m, RowError)]
+    query = select(records.c.id, records.c.batch_id, records.c.row).where(records.c.id.in_(ids))
+    stored = {str(i): (str(b), int(r)) for i, b, r in conn.execute(query)} if ids else {}
+    seen = _seen(conn, sightings, batch_id, numbers) | _seen(conn, quarantine, batch_id, numbers)
+    plan = _Plan(batch_id, origin, stored, seen)
+    out = [plan.row(number, m) for number, m in mapped]
+    if plan.new:
+        frame = pl.concat(plan.new, how="vertical_relaxed")
+        insert_rows(conn, "records", frame.with_columns(
+            pl.lit(batch_id).alias("batch_id"), pl.lit(origin).alias("file")))  # fmt: skip
+    for table, rows in ((sightings, plan.sightings), (quarantine, plan.bad)):
+        if rows:
+            conn.execute(insert(table), rows)
+    if plan.new or plan.sightings or plan.bad:
+        _count(conn, batch_id, len(plan.new), len(plan.sightings), len(plan.bad))
+    return out
 
 
 def ingest_row(
     conn: Connection, mapping: Mapping, row: dict[str, Any], origin: str, number: int
 ) -> Streamed:
     """Map and store one source row (in the caller's transaction)."""
-    return store_row(conn, mapping, map_rows(mapping, [(number, row)])[number], origin, number)
+    return store_rows(conn, mapping, [(number, map_rows(mapping, [(number, row)])[0])], origin)[0]

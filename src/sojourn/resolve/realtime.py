@@ -232,6 +232,24 @@ class Index:
                 else:
                     found.append(position)
 
+    def truncate(self, length: int) -> None:
+        """Forget the records indexed after the first ``length`` (the decisions of a batch
+        whose transaction failed), newest first."""
+        while len(self._ids) > length:
+            position = len(self._ids) - 1
+            for keyer, blocks in zip(KEYS, self._blocks, strict=True):
+                for key in keyer.keys(self._rows[position]):
+                    found = blocks[key]
+                    if isinstance(found, int) or len(found) == 1:
+                        del blocks[key]
+                    else:
+                        found.pop()
+                        if len(found) == 1:
+                            blocks[key] = found[0]
+            del self._position[self._ids.pop()]
+            self._persons.pop()
+            self._rows.pop()
+
     def candidates(self, row: Mapping[str, Any], record_id: str | None = None) -> list[str]:
         """Indexed records sharing a blocking key with ``row`` (not ``record_id`` itself), in
         index order. A key shared by more than the rule's ``max_block`` records, counting

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine
@@ -43,44 +45,84 @@ def load_index(engine: Engine) -> Index:
 def resolve_one(engine: Engine, index: Index, record_id: str) -> tuple[Match | None, str | None]:
     """Match a stored record and write the decision; return it and the record's person.
     A record already in the index is not matched again (None, its person)."""
-    if record_id in index:
-        return None, index.person_of(record_id)
-    frame = load_records(engine, [record_id])
-    if frame.is_empty():
-        raise LookupError(f"no record with id {record_id}")
-    record = frame.row(0, named=True)
-    match = index.match(record, record_id)
-    person = apply_match(engine, index, record, match)
-    return match, person
+    return resolve_many(engine, index, [record_id])[record_id]
 
 
-def apply_match(
-    engine: Engine, index: Index, record: Mapping[str, str | None], match: Match
-) -> str:
-    """Write a match's decision in one transaction, then add the record to the index."""
+def resolve_many(
+    engine: Engine, index: Index, record_ids: list[str]
+) -> dict[str, tuple[Match | None, str | None]]:
+    """Match stored records in order (each against the index and the ones before it) and
+    write every decision in one run of kind ``realtime``, in one transaction; by record, its
+    match (None if it was indexed already) and its person. If the transaction fails, the
+    index forgets the batch."""
+    out: dict[str, tuple[Match | None, str | None]] = {
+        r: (None, index.person_of(r)) for r in record_ids if r in index
+    }
+    todo = [r for r in dict.fromkeys(record_ids) if r not in out]
+    if not todo:
+        return out
+    rows = {str(r["id"]): r for r in load_records(engine, todo).iter_rows(named=True)}
+    missing = [r for r in todo if r not in rows]
+    if missing:
+        raise LookupError(f"no record with id {missing[0]}")
+    mark, started = len(index), dt.datetime.now(dt.UTC)
+    try:
+        with engine.begin() as conn:
+            lock_for_writing(conn, "resolve")
+            run_id = next_run_id(conn)
+            decided = [_decide(index, rows[r], run_id) for r in todo]
+            header = RunHeader(
+                "realtime", index.model.version, index.accept, index.review, started, len(todo)
+            )
+            write_results(conn, run_id, header, *_written(decided))
+    except BaseException:
+        index.truncate(mark)
+        raise
+    out.update({d.record_id: (d.match, d.person) for d in decided})
+    return out
+
+
+@dataclass(frozen=True)
+class _Decided:
+    record_id: str
+    match: Match
+    person: str
+    attach: bool
+    link: dict[str, Any]
+    review: tuple[Any, ...] | None
+
+
+def _decide(index: Index, record: Mapping[str, Any], run_id: int) -> _Decided:
+    """One record's decision, added to the index at once (later records of the batch are
+    matched against it)."""
     record_id = str(record["id"])
-    started = dt.datetime.now(dt.UTC)
-    with engine.begin() as conn:
-        lock_for_writing(conn, "resolve")
-        run_id = next_run_id(conn)
-        attach = match.decision == "attach" and match.person_id is not None
-        person = match.person_id if attach else new_person_id(run_id, record_id)
-        assert person is not None
-        created = () if attach else (person,)
-        events = () if attach else (PersonEvent("created", person, None, 1),)
-        identities = Identities({record_id: person}, created, events)
-        header = RunHeader("realtime", index.model.version, index.accept, index.review, started, 1)
-        write_results(
-            conn, run_id, header, _link(record_id, person, match, attach, index),
-            identities, _review(record_id, person, match, index),
-        )  # fmt: skip
+    match = index.match(record, record_id)
+    attach = match.decision == "attach" and match.person_id is not None
+    person = match.person_id if attach else new_person_id(run_id, record_id)
+    assert person is not None
     index.add(record_id, feature_row(record), person)
-    return person
+    return _Decided(
+        record_id, match, person, attach, _link(record_id, person, match, attach, index),
+        _review(record_id, person, match, index),
+    )  # fmt: skip
 
 
-def _link(record_id: str, person: str, match: Match, attach: bool, index: Index) -> pl.DataFrame:
+def _written(decided: list[_Decided]) -> tuple[pl.DataFrame, Identities, pl.DataFrame]:
+    """The links, identities and reviews of a batch of decisions, as ``write_results``
+    takes them."""
+    created = tuple(d.person for d in decided if not d.attach)
+    identities = Identities(
+        {d.record_id: d.person for d in decided}, created,
+        tuple(PersonEvent("created", p, None, 1) for p in created),
+    )  # fmt: skip
+    links = pl.DataFrame([d.link for d in decided], schema=LINK_SCHEMA | {"evidence": pl.Utf8})
+    reviews = [d.review for d in decided if d.review is not None]
+    return links, identities, pl.DataFrame(reviews, schema=REVIEW_SCHEMA, orient="row")
+
+
+def _link(record_id: str, person: str, match: Match, attach: bool, index: Index) -> dict[str, Any]:
     best = match.candidates[0] if attach and match.candidates else None
-    row = {
+    return {
         "record_id": record_id,
         "person_id": person,
         "method": "model" if best else "single",
@@ -90,21 +132,21 @@ def _link(record_id: str, person: str, match: Match, attach: bool, index: Index)
         "judgement_id": None,
         "evidence": json.dumps(best.vector, sort_keys=True) if best else None,
     }
-    return pl.DataFrame([row], schema=LINK_SCHEMA | {"evidence": pl.Utf8})
 
 
-def _review(record_id: str, person: str, match: Match, index: Index) -> pl.DataFrame:
-    schema = {
-        "record_l": pl.Utf8, "record_r": pl.Utf8, "person_l": pl.Utf8, "person_r": pl.Utf8,
-        "match_probability": pl.Float64, "model_version": pl.Utf8, "reason": pl.Utf8,
-    }  # fmt: skip
+REVIEW_SCHEMA = {
+    "record_l": pl.Utf8, "record_r": pl.Utf8, "person_l": pl.Utf8, "person_r": pl.Utf8,
+    "match_probability": pl.Float64, "model_version": pl.Utf8, "reason": pl.Utf8,
+}  # fmt: skip
+
+
+def _review(record_id: str, person: str, match: Match, index: Index) -> tuple[Any, ...] | None:
     if match.decision != "review" or not match.candidates:
-        return pl.DataFrame(schema=schema)
+        return None
     best = match.candidates[0]
     sides = sorted([(record_id, person), (best.record_id, best.person_id)])
     reason = GREY_BAND if best.match_probability < index.accept else TWO_PERSONS
-    row = (
+    return (
         sides[0][0], sides[1][0], sides[0][1], sides[1][1],
         best.match_probability, index.model.version, reason,
     )  # fmt: skip
-    return pl.DataFrame([row], schema=schema, orient="row")

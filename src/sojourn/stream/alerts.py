@@ -76,24 +76,33 @@ def follow(
                             .returning(subscriptions.c.id)).scalar_one())  # fmt: skip
 
 
-def alert_followers(conn: Connection, event: Event) -> int:
-    """Write an alert (and its audit event) for each follower of the event's person; returns
-    how many (in the caller's transaction)."""
-    person = event.payload.get("person")
-    if not isinstance(person, str):
+def alert_followers(conn: Connection, *events: Event) -> int:
+    """Write an alert (and its audit event) for each follower of each event's person;
+    returns how many (in the caller's transaction). Followers are read once for all."""
+    persons = {p for e in events if isinstance(p := e.payload.get("person"), str)}
+    if not persons:
         return 0
-    query = select(subscriptions).where(subscriptions.c.person_id == person,
+    query = select(subscriptions).where(subscriptions.c.person_id.in_(sorted(persons)),
                                         subscriptions.c.active.is_(True))  # fmt: skip
-    summary = {k: event.payload.get(k) for k in SUMMARY}
+    followers: dict[str, list[Any]] = {}
+    for sub in conn.execute(query.order_by(subscriptions.c.id)):
+        followers.setdefault(sub.person_id, []).append(sub)
     told = 0
-    for sub in conn.execute(query).all():
-        conn.execute(insert(alerts).values(
-            username=sub.username, person_id=person, event_id=event.id,
-            at=dt.datetime.now(dt.UTC), summary=json.dumps(summary, default=str)))  # fmt: skip
-        append(conn, AuditEvent(sub.username, sub.role, sub.purpose, "alert.person", "person",
-                                [person], sorted(summary), detail={"event": event.id}))  # fmt: skip
-        told += 1
+    for event in events:
+        person = str(event.payload.get("person"))
+        for sub in followers.get(person, []):
+            _alert(conn, sub, person, event)
+            told += 1
     return told
+
+
+def _alert(conn: Connection, sub: Any, person: str, event: Event) -> None:
+    summary = {k: event.payload.get(k) for k in SUMMARY}
+    conn.execute(insert(alerts).values(
+        username=sub.username, person_id=person, event_id=event.id,
+        at=dt.datetime.now(dt.UTC), summary=json.dumps(summary, default=str)))  # fmt: skip
+    append(conn, AuditEvent(sub.username, sub.role, sub.purpose, "alert.person", "person",
+                            [person], sorted(summary), detail={"event": event.id}))  # fmt: skip
 
 
 def alerts_for(

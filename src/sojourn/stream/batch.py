@@ -1,7 +1,8 @@
 """The pipeline for a batch of incoming records: the rows of each mapping mapped in one go,
-stored in one transaction, matched one by one, each person recomputed once, and every event
-finished in one last transaction (inbox, outgoing events, alerts). The same steps as one
-event at a time, with the same idempotence, at a fraction of the cost per event."""
+stored in one transaction, matched in order and written as one resolution run, each person
+recomputed once, and every event finished in one last transaction (inbox, outgoing events,
+alerts). The same steps as one event at a time, with the same idempotence, at a fraction of
+the cost per event."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 
 from sojourn.cases.model import SYSTEM
-from sojourn.cases.recompute import recompute
-from sojourn.records.streamed import Streamed, map_rows, store_row
-from sojourn.resolve.serving import load_index, resolve_one
+from sojourn.cases.recompute import Recomputed, recompute
+from sojourn.records.mapping import Mapping
+from sojourn.records.streamed import Streamed, map_rows, store_rows
+from sojourn.resolve.serving import load_index, resolve_many
 from sojourn.stream.events import Event
 from sojourn.stream.pipeline import Pipeline
 from sojourn.stream.tables import inbox
@@ -31,19 +33,20 @@ def _fresh(p: Pipeline, events: list[Event]) -> list[Event]:
 
 def _store(p: Pipeline, events: list[Event]) -> dict[str, Streamed]:
     """Map each mapping's rows at once, store them all in one transaction."""
-    parsed = {e.id: p.parse(e) for e in events}  # PoisonError: the caller goes one by one
-    by_mapping: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    mappings = {}
-    for mapping, row, number in parsed.values():
-        by_mapping[mapping.name].append((number, row))
-        mappings[mapping.name] = mapping
-    maps = {m: map_rows(mappings[m], rows) for m, rows in by_mapping.items()}
+    parsed = [(e, *p.parse(e)) for e in events]  # PoisonError: the caller goes one by one
+    groups: dict[tuple[str, str], list[tuple[Event, Mapping, dict[str, Any], int]]] = defaultdict(
+        list
+    )
+    for e, mapping, row, number in parsed:
+        groups[(mapping.name, e.subject)].append((e, mapping, row, number))
     out = {}
     with p.engine.begin() as conn:
-        for e in events:
-            mapping, _, number = parsed[e.id]
-            one = maps[mapping.name][number]
-            out[e.id] = store_row(conn, mapping, one, f"stream:{e.subject}", number)
+        for (_, subject), group in groups.items():
+            mapping = group[0][1]
+            mapped = map_rows(mapping, [(number, row) for _, _, row, number in group])
+            numbered = [(number, m) for (_, _, _, number), m in zip(group, mapped, strict=True)]
+            stored = store_rows(conn, mapping, numbered, f"stream:{subject}")
+            out.update({e.id: s for (e, *_), s in zip(group, stored, strict=True)})
     return out
 
 
@@ -54,15 +57,13 @@ def handle_batch(p: Pipeline, events: list[Event]) -> list[bool]:
     stored = _store(p, fresh) if fresh else {}
     if p.index is None:
         p.index = load_index(p.engine)
-    persons: dict[str, str] = {}
-    for e in fresh:
-        record = stored[e.id].record_id
-        if record is not None:
-            persons[e.id] = str(resolve_one(p.engine, p.index, record)[1])
+    records = {e.id: r for e in fresh if (r := stored[e.id].record_id) is not None}
+    matched = resolve_many(p.engine, p.index, list(records.values()))
+    persons = {e: str(matched[r][1]) for e, r in records.items()}
     day = p.as_of or dt.date.today()
-    done = recompute(p.engine, day, f"batch of {len(fresh)} events",
-                     sorted(set(persons.values())), SYSTEM) if persons else None  # fmt: skip
-    by_person = {a.person_id: a for a in done.assessments} if done else {}
+    why, who = f"batch of {len(fresh)} events", sorted(set(persons.values()))
+    done = recompute(p.engine, day, why, who, SYSTEM) if persons else Recomputed()
+    by_person = {a.person_id: a for a in done.assessments}
     finished: list[tuple[Event, list[Event], str]] = []
     for e in fresh:
         s = stored[e.id]
@@ -72,7 +73,7 @@ def handle_batch(p: Pipeline, events: list[Event]) -> list[bool]:
             finished.append((e, [note], "quarantined"))
             continue
         person = persons[e.id]
-        out = p.person_event(e, person, by_person.get(person), s.record_id)
+        out = p.person_event(e, person, by_person.get(person), s.record_id, done)
         finished.append((e, [out], "applied"))
     applied = dict(zip([e.id for e in fresh], p.finish(finished), strict=True)) if fresh else {}
     return [applied.get(e.id, False) for e in events]

@@ -39,6 +39,26 @@ def first_time(conn: Connection, consumer: str, event: Event) -> bool:
     return True
 
 
+def first_times(conn: Connection, consumer: str, events: list[Event]) -> list[bool]:
+    """Record many events as applied by ``consumer`` in one statement; for each, False if it
+    was applied before (or earlier in ``events``). A concurrent consumer recording one of them
+    at the same moment fails the caller's transaction (an ``IntegrityError``)."""
+    ids = list(dict.fromkeys(e.id for e in events))
+    query = select(inbox.c.event_id).where(inbox.c.consumer == consumer,
+                                           inbox.c.event_id.in_(ids))  # fmt: skip
+    done = set(conn.execute(query).scalars())
+    firsts = []
+    for e in events:
+        firsts.append(e.id not in done)
+        done.add(e.id)
+    at = dt.datetime.now(dt.UTC)
+    rows = [{"consumer": consumer, "event_id": e.id, "applied_at": at}
+            for e, first in zip(events, firsts, strict=True) if first]  # fmt: skip
+    if rows:
+        conn.execute(insert(inbox), rows)
+    return firsts
+
+
 def apply_once(engine: Engine, consumer: str, handler: Handler, event: Event) -> bool:
     """Apply ``event`` with ``handler`` unless ``consumer`` applied it already; True if it
     was applied now. The inbox row and the handler's writes commit together."""
@@ -49,11 +69,13 @@ def apply_once(engine: Engine, consumer: str, handler: Handler, event: Event) ->
         return True
 
 
-def enqueue(conn: Connection, event: Event) -> None:
-    """Put ``event`` in the outbox, in the caller's transaction."""
-    conn.execute(insert(outbox).values(event_id=event.id, subject=event.subject,
-                                       body=event.encode().decode(),
-                                       created_at=dt.datetime.now(dt.UTC)))  # fmt: skip
+def enqueue(conn: Connection, *events: Event) -> None:
+    """Put ``events`` in the outbox, in the caller's transaction (one statement)."""
+    at = dt.datetime.now(dt.UTC)
+    rows = [{"event_id": e.id, "subject": e.subject, "body": e.encode().decode(),
+             "created_at": at} for e in events]  # fmt: skip
+    if rows:
+        conn.execute(insert(outbox), rows)
 
 
 def relay(engine: Engine, bus: Bus, batch: int = 500) -> int:

@@ -22,14 +22,14 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from sojourn.cases.model import SYSTEM
-from sojourn.cases.recompute import recompute
+from sojourn.cases.recompute import Recomputed, recompute
 from sojourn.cases.sync import open_case_of
 from sojourn.records.mapping import Mapping, MappingError, builtin_mapping
 from sojourn.records.streamed import ingest_row
 from sojourn.resolve.realtime import Index
 from sojourn.resolve.serving import load_index, resolve_one
 from sojourn.stream.alerts import alert_followers
-from sojourn.stream.bus import Bus, enqueue, first_time, relay
+from sojourn.stream.bus import Bus, enqueue, first_times, relay
 from sojourn.stream.events import Event, PoisonError
 from sojourn.stream.tables import inbox
 
@@ -87,14 +87,19 @@ class Pipeline:
         day = self.as_of or dt.date.today()
         done = recompute(self.engine, day, f"event {event.id}", [person], SYSTEM)
         a = done.assessments[0] if done.assessments else None
-        return self._finish(event, [self.person_event(event, person, a, stored.record_id)],
-                            "applied")  # fmt: skip
+        out = self.person_event(event, person, a, stored.record_id, done)
+        return self._finish(event, [out], "applied")
 
-    def person_event(self, event: Event, person: str, a: Any, record: str) -> Event:
+    def person_event(
+        self, event: Event, person: str, a: Any, record: str, done: Recomputed
+    ) -> Event:
         """``sojourn.person.<id>.updated`` after ``event`` changed the person (assessment
-        ``a``)."""
-        with self.engine.connect() as conn:
-            case = open_case_of(conn, person)
+        ``a``; ``done``: the recomputation, with the person's open case)."""
+        if person in done.cases:
+            case = done.cases[person]
+        else:
+            with self.engine.connect() as conn:
+                case = open_case_of(conn, person)
         payload = {
             "person": person, "record": record, "source_event": event.id,
             "source_at": event.at, "status": a.facts.get("status") if a else None,
@@ -110,16 +115,14 @@ class Pipeline:
     def finish(self, done: list[tuple[Event, list[Event], str]]) -> list[bool]:
         """The last step, for one or many events in one transaction: each recorded in the
         inbox with its outgoing events and alerts (an event applied before writes nothing)."""
-        applied = []
         with self.engine.begin() as conn:
-            for event, out, outcome in done:
-                first = first_time(conn, self.consumer, event)
-                applied.append(first)
-                if not first:
-                    continue
-                for e in out:
-                    enqueue(conn, e)
-                    alert_followers(conn, e)
+            applied = first_times(conn, self.consumer, [event for event, _, _ in done])
+            out = [e for (_, events, _), first in zip(done, applied, strict=True) if first
+                   for e in events]  # fmt: skip
+            enqueue(conn, *out)
+            alert_followers(conn, *out)
+        for (_, _, outcome), first in zip(done, applied, strict=True):
+            if first:
                 self.counts[outcome] = self.counts.get(outcome, 0) + 1
         if self.bus is not None:
             relay(self.engine, self.bus)
