@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -47,8 +48,11 @@ def consume(
     pipeline = Pipeline(engine, bus, as_of=_day(as_of))
     with console.status("loading the resolution index"):
         pipeline.index = load_index(engine)  # before the first event, not during it
+    gc.collect()
+    gc.freeze()  # the index lives as long as the process: no collection scans it again
     if batched:
         bus.handle_batch = lambda events: handle_batch(pipeline, events)
+    console.print(f"consuming {subject} as {durable} ({len(pipeline.index):,} records indexed)")
     done = bus.consume(subject, durable, pipeline.handle, idle=idle)
     console.print(f"applied {done.applied:,}, already applied {done.skipped:,}, dead-lettered "
                   f"{done.dead:,}, retried {done.retried:,}; {pipeline.counts}")  # fmt: skip

@@ -111,3 +111,17 @@ def test_a_contested_link_is_judged_and_resolved_again(world: World) -> None:
             {"a": a, "b": b},
         ).all()
     assert len({p for _, p in holders}) == 2  # the two records are two persons now
+
+
+def test_a_case_follower_is_told_of_each_change(world: World) -> None:
+    detail, task = _case_with_approval(world, 2)
+    officer = world.headers("officer", CE)
+    made = world.client.post(f"/cases/{detail['id']}/follow", headers=officer)
+    assert made.status_code == 201 and made.json()["person_id"] == detail["person_id"]
+    assert world.client.post("/cases/999999/follow", headers=officer).status_code == 404
+    body = {"outcome": "approve", "finding": "final order confirmed with the court record"}
+    decided = _post(world, "supervisor", CE, f"/tasks/{task}/decision", body, "approve-0002")
+    assert decided.status_code == 201
+    (alert,) = world.client.get("/alerts", headers=officer).json()
+    assert alert["case_id"] == detail["id"]
+    assert (alert["summary"]["task"], alert["summary"]["to"]) == (task, "completed")

@@ -234,3 +234,26 @@ def test_a_task_is_assigned_to_a_person(page: Page, site: Site) -> None:
     form.get_by_label("Why").fill("the officer knows this family")
     form.get_by_role("button", name="Assign").click()
     expect(page.get_by_text("Assigned to user officer.").first).to_be_visible()
+
+
+def test_a_followed_case_s_changes_arrive_live(page: Page, site: Site) -> None:
+    from sojourn.cases.model import Actor
+    from sojourn.cases.workflow import transition
+
+    sql = (
+        "SELECT t.id || ':' || c.id FROM cases c JOIN tasks t ON t.case_id = c.id "
+        "WHERE c.status = 'open' AND t.type = 'supervisor_approval' AND t.status = 'assigned' "
+        "ORDER BY c.id LIMIT 1"
+    )
+    task, case = (int(x) for x in _one(site, sql).split(":"))
+    site.login(page, "supervisor", "civil_enforcement")
+    page.goto(f"{site.base}/ui/cases/{case}")
+    page.get_by_role("button", name="Follow this case").click()
+    page.goto(f"{site.base}/ui/alerts")
+    expect(page.get_by_test_id("alerts")).to_contain_text("No alerts yet")
+    with site.engine.begin() as conn:  # an officer starts the task elsewhere
+        transition(conn, task, "in_progress", Actor("officer", "officer"), "reading the file")
+    alerts = page.get_by_test_id("alerts")
+    expect(alerts).to_contain_text(f"Case {case}")  # by server-sent event, no reload
+    expect(alerts).to_contain_text("task status supervisor approval → in progress")
+    site.shot(page, "case-alert")

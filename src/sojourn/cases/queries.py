@@ -57,3 +57,9 @@ def case_of_task(conn: Connection, task_id: int) -> int:
     if found is None:
         raise NotFoundError(f"no task {task_id}")
     return int(found)
+
+
+def person_of(conn: Connection, case_id: int) -> str | None:
+    """The person a case is about (None: no such case)."""
+    found = conn.execute(select(cases.c.person_id).where(cases.c.id == case_id)).scalar()
+    return None if found is None else str(found)

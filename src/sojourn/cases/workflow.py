@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, select
 
 from sojourn.audit.log import AuditEvent, append
+from sojourn.cases.events import announce
 from sojourn.cases.model import (
     ASSIGNED,
     CANCELLED,
@@ -43,6 +44,13 @@ def audit(conn: Connection, actor: Actor, action: str, ids: list[str], detail: A
     event = AuditEvent(actor.username, actor.role, actor.purpose, action, "case", ids,
                        ["case"], detail=detail)  # fmt: skip
     append(conn, event)
+
+
+def changed(conn: Connection, actor: Actor, action: str, ids: list[str], detail: Any) -> None:
+    """A change to a case: audited, announced (``sojourn.case.*``) and its followers
+    alerted, in the caller's transaction."""
+    audit(conn, actor, f"case.{action}", ids, detail)
+    announce(conn, action, ids, detail)
 
 
 def _event(conn: Connection, task_id: int, actor: Actor, reason: str, **kw: Any) -> None:
@@ -129,7 +137,7 @@ def add_task(
         set_status(conn, parent.id, parent.status, ON_HOLD, SYSTEM, f"waiting on task {task_id}")
     if task_type in ENFORCEMENT_TASKS and frozen(conn, person_of_case(conn, case_id)):
         set_status(conn, task_id, ASSIGNED, ON_HOLD, SYSTEM, "redress request open")
-    audit(conn, actor, "case.task_add", [str(case_id), str(task_id)],
+    changed(conn, actor, "task_add", [str(case_id), str(task_id)],
           {"type": task_type, "reason": reason})  # fmt: skip
     return task_id
 
@@ -146,7 +154,7 @@ def transition(
     check_transition(row.type, row.status, target, actor, open_children(conn, task_id),
                      frozen(conn, person), deciding)  # fmt: skip
     set_status(conn, task_id, row.status, target, actor, reason)
-    audit(conn, actor, "case.task_status", [str(row.case_id), str(task_id), person],
+    changed(conn, actor, "task_status", [str(row.case_id), str(task_id), person],
           {"from": row.status, "to": target, "reason": reason})  # fmt: skip
     if target in (COMPLETED, CANCELLED) and row.parent_id is not None:
         _resume(conn, row.parent_id)
@@ -170,7 +178,7 @@ def assign(
     conn.execute(tasks.update().where(tasks.c.id == task_id),
                  {"assignee_kind": kind, "assignee": assignee})  # fmt: skip
     _event(conn, task_id, actor, reason, action="assigned", assignee=assignee)
-    audit(conn, actor, "case.task_assign", [str(row.case_id), str(task_id)],
+    changed(conn, actor, "task_assign", [str(row.case_id), str(task_id)],
           {"assignee": assignee, "reason": reason})  # fmt: skip
 
 
@@ -206,7 +214,7 @@ def close_case(conn: Connection, case_id: int, actor: Actor, reason: str, eviden
     closure = json.dumps({"reason": reason, "evidence": evidence}, default=str)
     conn.execute(cases.update().where(cases.c.id == case_id),
                  {"status": "closed", "closed_at": now(), "closure": closure})  # fmt: skip
-    audit(conn, actor, "case.close", [str(case_id), person_of_case(conn, case_id)],
+    changed(conn, actor, "close", [str(case_id), person_of_case(conn, case_id)],
           {"reason": reason, "evidence": evidence})  # fmt: skip
 
 

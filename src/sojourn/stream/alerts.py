@@ -1,8 +1,9 @@
-"""Subscriptions and alerts: a user follows a person (within their access rights, checked when
-they follow) and is told of each change to that person. An alert is written in the same
-transaction as the event that caused it (the pipeline's last step), with an audit event like a
-read (who was told what, for which purpose): none lost, none twice. Pages and clients read
-their alerts as they come (server-sent events)."""
+"""Subscriptions and alerts: a user follows a person or a case (within their access rights,
+checked when they follow) and is told of each change to it: a person's status, priority, hard
+stops and case (``sojourn.person.*`` events), a case's tasks and state (``sojourn.case.*``).
+An alert is written in the same transaction as the event that caused it, with an audit event
+like a read (who was told what, for which purpose): none lost, none twice. Pages and clients
+read their alerts as they come (server-sent events)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ subscriptions = Table(
     Column("person_id", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("case_id", Integer, nullable=True, comment="set when the user follows a case"),
     Index("ix_subscriptions_person", "person_id"),
+    Index("ix_subscriptions_case", "case_id"),
 )
 
 alerts = Table(
@@ -50,59 +53,73 @@ alerts = Table(
     Column("event_id", String(32), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("summary", Text, nullable=False, comment="JSON: what changed"),
+    Column("case_id", Integer, nullable=True, comment="set for an alert about a case"),
     Index("ix_alerts_user", "username", "id"),
 )
 
 #: What an alert tells (the payload's lawful, non-identifying summary fields).
 SUMMARY = ("status", "priority", "enforcement_ready", "stops", "case", "record")
+CASE_SUMMARY = ("case", "action", "task", "task_type", "from", "to", "case_status")
 
 
 def follow(
     conn: Connection, username: str, role: str, purpose: str, person_id: str,
-    request_id: str = "",
+    request_id: str = "", case_id: int | None = None,
 ) -> int:  # fmt: skip
-    """Follow ``person_id`` (the caller checked the user may read the person for ``purpose``);
-    audited in the same transaction."""
-    append(conn, AuditEvent(username, role, purpose, "person.follow", "person", [person_id],
+    """Follow ``person_id`` (or its case ``case_id``; the caller checked the user may read it
+    for ``purpose``); audited in the same transaction."""
+    what, ids = ("case", [str(case_id), person_id]) if case_id else ("person", [person_id])
+    append(conn, AuditEvent(username, role, purpose, f"{what}.follow", what, ids,
                             ["subscription"], request_id=request_id))  # fmt: skip
-    found = conn.execute(select(subscriptions.c.id).where(
-        subscriptions.c.username == username, subscriptions.c.person_id == person_id,
-        subscriptions.c.active.is_(True))).scalar()  # fmt: skip
+    s = subscriptions.c
+    found = conn.execute(select(s.id).where(
+        s.username == username, s.person_id == person_id, s.active.is_(True),
+        s.case_id == case_id if case_id else s.case_id.is_(None))).scalar()  # fmt: skip
     if found is not None:
         return int(found)
     values = {"username": username, "role": role, "purpose": purpose, "person_id": person_id,
-              "created_at": dt.datetime.now(dt.UTC), "active": True}  # fmt: skip
+              "case_id": case_id, "created_at": dt.datetime.now(dt.UTC),
+              "active": True}  # fmt: skip
     return int(conn.execute(insert(subscriptions).values(**values)
                             .returning(subscriptions.c.id)).scalar_one())  # fmt: skip
 
 
+def _case_of(event: Event) -> int | None:
+    """The case a ``sojourn.case.<id>.*`` event is about."""
+    case = event.payload.get("case")
+    return case if event.subject.startswith("sojourn.case.") and isinstance(case, int) else None
+
+
 def alert_followers(conn: Connection, *events: Event) -> int:
-    """Write an alert (and its audit event) for each follower of each event's person;
-    returns how many (in the caller's transaction). Followers are read once for all."""
+    """Write an alert (and its audit event) for each follower of each event's person (a
+    person event) or case (a case event); returns how many (in the caller's transaction).
+    Followers are read once for all."""
     persons = {p for e in events if isinstance(p := e.payload.get("person"), str)}
     if not persons:
         return 0
     query = select(subscriptions).where(subscriptions.c.person_id.in_(sorted(persons)),
                                         subscriptions.c.active.is_(True))  # fmt: skip
-    followers: dict[str, list[Any]] = {}
+    followers: dict[tuple[str, int | None], list[Any]] = {}
     for sub in conn.execute(query.order_by(subscriptions.c.id)):
-        followers.setdefault(sub.person_id, []).append(sub)
+        followers.setdefault((sub.person_id, sub.case_id), []).append(sub)
     told = 0
     for event in events:
-        person = str(event.payload.get("person"))
-        for sub in followers.get(person, []):
-            _alert(conn, sub, person, event)
+        key = (str(event.payload.get("person")), _case_of(event))
+        for sub in followers.get(key, []):
+            _alert(conn, sub, event, key[1])
             told += 1
     return told
 
 
-def _alert(conn: Connection, sub: Any, person: str, event: Event) -> None:
-    summary = {k: event.payload.get(k) for k in SUMMARY}
+def _alert(conn: Connection, sub: Any, event: Event, case: int | None) -> None:
+    person = str(event.payload["person"])
+    summary = {k: event.payload.get(k) for k in (CASE_SUMMARY if case else SUMMARY)}
     conn.execute(insert(alerts).values(
-        username=sub.username, person_id=person, event_id=event.id,
+        username=sub.username, person_id=person, case_id=case, event_id=event.id,
         at=dt.datetime.now(dt.UTC), summary=json.dumps(summary, default=str)))  # fmt: skip
-    append(conn, AuditEvent(sub.username, sub.role, sub.purpose, "alert.person", "person",
-                            [person], sorted(summary), detail={"event": event.id}))  # fmt: skip
+    what, ids = ("case", [str(case), person]) if case else ("person", [person])
+    append(conn, AuditEvent(sub.username, sub.role, sub.purpose, f"alert.{what}", what, ids,
+                            sorted(summary), detail={"event": event.id}))  # fmt: skip
 
 
 def alerts_for(

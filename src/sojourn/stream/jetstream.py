@@ -91,8 +91,13 @@ class JetStreamBus:
         self._run(self._publish(list(events)))
 
     async def _publish(self, events: list[Event]) -> None:
-        for e in events:
-            await self.js.publish(e.subject, e.encode(), headers={"Nats-Msg-Id": e.id})
+        """Send every event, then wait for the server's acknowledgements (all stored, in
+        order, or an error): one round trip for the lot, not one each."""
+        acks = [
+            await self.js.publish_async(e.subject, e.encode(), headers={"Nats-Msg-Id": e.id})
+            for e in events
+        ]
+        await asyncio.wait_for(asyncio.gather(*acks), timeout=30)
 
     def publish_raw(self, subject: str, data: bytes, msg_id: str) -> None:
         """Publish bytes as they are (tests and replays of foreign messages)."""

@@ -1,5 +1,5 @@
-"""Alerts in the pages: follow a person from their page; the alerts page lists the user's
-alerts and receives new ones live (server-sent events from ``/ui/alerts/stream``)."""
+"""Alerts in the pages: follow a person or a case from its page; the alerts page lists the
+user's alerts and receives new ones live (server-sent events from ``/ui/alerts/stream``)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from sojourn.api.models import ID
 from sojourn.api.security import Guard
+from sojourn.cases.queries import person_of
 from sojourn.stream.alerts import alerts_for, follow
 from sojourn.web.render import page
-from sojourn.web.security import check_csrf, page_guard
+from sojourn.web.security import PageError, check_csrf, page_guard
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Guard, Depends(page_guard("person.read", "Person", "person_id"))]
+CaseReader = Annotated[Guard, Depends(page_guard("case.read", "Case", "case_id"))]
 Own = Annotated[Guard, Depends(page_guard("alert.read", "Alert"))]
 
 
@@ -33,6 +35,22 @@ def follow_post(
         follow(conn, who.username, who.role, g.purpose, person_id, g.request_id)
     g.audited = True
     return RedirectResponse(f"/ui/persons/{person_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/follow")
+def follow_case_post(
+    request: Request, case_id: Annotated[int, Path(ge=1, le=2**31 - 1)], g: CaseReader,
+    csrf: Annotated[str, Form()],
+) -> Response:  # fmt: skip
+    check_csrf(request, csrf)
+    with g.engine.begin() as conn:
+        person = person_of(conn, case_id)
+        if person is None:
+            raise PageError(404, f"no case {case_id}")
+        who = g.principal
+        follow(conn, who.username, who.role, g.purpose, person, g.request_id, case_id)
+    g.audited = True
+    return RedirectResponse(f"/ui/cases/{case_id}", status_code=303)
 
 
 @router.get("/alerts")
