@@ -15,7 +15,7 @@ from sojourn.resolve.serving import load_index
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 from sojourn.stream.batch import handle_batch
-from sojourn.stream.bus import relay
+from sojourn.stream.bus import relay, unpublished
 from sojourn.stream.inprocess import InProcessBus
 from sojourn.stream.jetstream import JetStreamBus
 from sojourn.stream.pipeline import Pipeline
@@ -28,6 +28,11 @@ AsOf = Annotated[str | None, typer.Option(help="Status as of (YYYY-MM-DD; defaul
 
 def _day(as_of: str | None) -> dt.date | None:
     return dt.date.fromisoformat(as_of) if as_of else None
+
+
+def _nats() -> JetStreamBus:
+    settings = get_settings()
+    return JetStreamBus(settings.nats_url, max_bytes=settings.nats_max_bytes)
 
 
 @stream_app.command("consume")
@@ -44,7 +49,7 @@ def consume(
     publish sojourn.person.* events. Safe to kill and restart: nothing lost, nothing twice."""
     engine = connect()
     upgrade(engine)
-    bus = JetStreamBus(get_settings().nats_url)
+    bus = _nats()
     pipeline = Pipeline(engine, bus, as_of=_day(as_of))
     with console.status("loading the resolution index"):
         pipeline.index = load_index(engine)  # before the first event, not during it
@@ -53,7 +58,8 @@ def consume(
     if batched:
         bus.handle_batch = lambda events: handle_batch(pipeline, events)
     console.print(f"consuming {subject} as {durable} ({len(pipeline.index):,} records indexed)")
-    done = bus.consume(subject, durable, pipeline.handle, idle=idle)
+    done = bus.consume(subject, durable, pipeline.handle, idle=idle,
+                       batch=get_settings().stream_batch)  # fmt: skip
     console.print(f"applied {done.applied:,}, already applied {done.skipped:,}, dead-lettered "
                   f"{done.dead:,}, retried {done.retried:,}; {pipeline.counts}")  # fmt: skip
     bus.close()
@@ -75,7 +81,7 @@ def replay_command(
     engine = connect()
     upgrade(engine)
     if get_settings().bus == "nats":
-        nats = JetStreamBus(get_settings().nats_url)
+        nats = _nats()
         sent = sum(replay(nats, f.path, f.mapping, rate, limit) for f in files)
         nats.close()
         console.print(f"{sent:,} events published to NATS")
@@ -95,9 +101,26 @@ def relay_command() -> None:
     """Publish the outbox's pending events to NATS (after a crash of a publisher)."""
     engine = connect()
     upgrade(engine)
-    bus = JetStreamBus(get_settings().nats_url)
+    bus = _nats()
     console.print(f"{relay(engine, bus):,} events published")
     bus.close()
+
+
+@stream_app.command("status")
+def status_command(
+    durable: Annotated[str, typer.Option(help="The durable consumer's name.")] = "pipeline",
+) -> None:
+    """How far behind the consumer is (back-pressure shows here: events wait in the stream,
+    not in memory), how full the stream is, and the outbox events not yet published."""
+    engine = connect()
+    upgrade(engine)
+    bus = _nats()
+    try:
+        lag = bus.lag(durable)
+    finally:
+        bus.close()
+    for name, value in {**lag, "outbox_unpublished": unpublished(engine)}.items():
+        console.print(f"{name.replace('_', ' ')}: {value:,}")
 
 
 def register(app: typer.Typer) -> None:

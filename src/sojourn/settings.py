@@ -109,6 +109,13 @@ class Settings(BaseSettings):
     nats_url: str = Field(
         default="nats://127.0.0.1:4222", description="The NATS server (JetStream enabled)."
     )
+    nats_max_bytes: int = Field(
+        default=8 * 2**30, ge=2**20,
+        description="The stream's size limit; when full, publishers are refused (never dropped).",
+    )  # fmt: skip
+    stream_batch: int = Field(
+        default=100, ge=1, le=10_000, description="Events a consumer takes and applies at once."
+    )
     oidc_issuer: str | None = Field(
         default=None, description="An agency OpenID Connect provider: its issuer URL."
     )

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sojourn.stream.events import Event, decode
@@ -92,3 +92,10 @@ def relay(engine: Engine, bus: Bus, batch: int = 500) -> int:
             conn.execute(update(outbox).where(outbox.c.id.in_([i for i, _ in rows]))
                          .values(published_at=dt.datetime.now(dt.UTC)))  # fmt: skip
         sent += len(rows)
+
+
+def unpublished(engine: Engine) -> int:
+    """Outbox events not yet published (the relay's backlog)."""
+    query = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())

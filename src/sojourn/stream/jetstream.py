@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import nats
 from nats.errors import TimeoutError as NatsTimeout
-from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
+from nats.js.api import AckPolicy, ConsumerConfig, DiscardPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
 from sojourn.stream.events import DEAD, Event, PoisonError, decode
@@ -49,10 +49,11 @@ class JetStreamBus:
         subjects: list[str] | None = None,
         duplicate_window: float = 120.0,
         dead_prefix: str = DEAD,
+        max_bytes: int = 8 * 2**30,
     ) -> None:
         self.url, self.stream, self.dead_prefix = url, stream, dead_prefix
         self.subjects = subjects or SUBJECTS
-        self.window = duplicate_window
+        self.window, self.max_bytes = duplicate_window, max_bytes
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
         self.thread.start()
@@ -78,6 +79,8 @@ class JetStreamBus:
                 subjects=self.subjects,
                 storage=StorageType.FILE,
                 duplicate_window=self.window,
+                max_bytes=self.max_bytes,
+                discard=DiscardPolicy.NEW,  # full: refuse new events, never drop stored ones
             )
             await self.js.add_stream(config)
 
@@ -91,13 +94,22 @@ class JetStreamBus:
         self._run(self._publish(list(events)))
 
     async def _publish(self, events: list[Event]) -> None:
-        """Send every event, then wait for the server's acknowledgements (all stored, in
-        order, or an error): one round trip for the lot, not one each."""
+        """Send every event, then wait for the server's acknowledgements (one round trip for
+        the lot). If any is missing or refused (the client never resolves a refusal such as a
+        full stream), publish them one by one, each waiting for its answer: the server drops
+        the ones it already stored (``Nats-Msg-Id``) and a refusal is raised."""
         acks = [
             await self.js.publish_async(e.subject, e.encode(), headers={"Nats-Msg-Id": e.id})
             for e in events
         ]
-        await asyncio.wait_for(asyncio.gather(*acks), timeout=30)
+        try:
+            await asyncio.wait_for(asyncio.gather(*acks), timeout=2 + len(events) / 1000)
+            return
+        except Exception:  # answered below, event by event
+            for ack in acks:
+                ack.cancel()  # frees the client's slot for an answer that will not come
+        for e in events:
+            await self.js.publish(e.subject, e.encode(), headers={"Nats-Msg-Id": e.id})
 
     def publish_raw(self, subject: str, data: bytes, msg_id: str) -> None:
         """Publish bytes as they are (tests and replays of foreign messages)."""
@@ -139,6 +151,7 @@ class JetStreamBus:
             max_deliver=max_deliver,
             ack_wait=ack_wait,
             filter_subject=subject,
+            max_ack_pending=batch,  # at most one batch handed out and not yet acknowledged
         )
         sub = await self.js.pull_subscribe(subject, durable=durable, config=config)
         done = Consumed()
@@ -205,6 +218,23 @@ class JetStreamBus:
         headers = {REASON: reason[:500], "Nats-Msg-Id": f"dead-{msg.metadata.sequence.stream}"}
         await self.js.publish(f"{self.dead_prefix}.{msg.subject}", msg.data, headers=headers)
         await msg.ack()
+
+    def lag(self, durable: str) -> dict[str, int]:
+        """How far a durable consumer is behind: events in the stream not yet delivered to
+        it (``pending``), delivered and not yet acknowledged (``in_flight``), redelivered."""
+        return self._run(self._lag(durable))
+
+    async def _lag(self, durable: str) -> dict[str, int]:
+        info = await self.js.consumer_info(self.stream, durable)
+        stream = await self.js.stream_info(self.stream)
+        return {
+            "pending": int(info.num_pending or 0),
+            "in_flight": int(info.num_ack_pending or 0),
+            "redelivered": int(info.num_redelivered or 0),
+            "stream_events": int(stream.state.messages),
+            "stream_bytes": int(stream.state.bytes),
+            "stream_max_bytes": int(stream.config.max_bytes or -1),
+        }
 
     def dead_letters(
         self, subject: str = "sojourn.dead.>", limit: int = 100
