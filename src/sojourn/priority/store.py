@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 import rfc8785
@@ -39,13 +39,22 @@ def digest(a: Assessment) -> str:
     return hashlib.sha256(rfc8785.dumps(outcome)).hexdigest()
 
 
+def _plain(value: Any) -> Any:
+    """JSON for what ``json`` does not know: a dataclass as its fields (as ``asdict`` gives
+    them, without its deep copies), anything else as text (dates)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return str(value)
+
+
 def _row(a: Assessment, trigger: str, at: dt.datetime, digested: str) -> dict[str, Any]:
-    body = {k: v for k, v in asdict(a).items() if k not in ("person_id", "as_of", "policy")}
+    body = {f.name: getattr(a, f.name) for f in fields(a)
+            if f.name not in ("person_id", "as_of", "policy")}  # fmt: skip
     return {
         "person_id": a.person_id, "as_of": a.as_of.isoformat(), "policy": a.policy,
         "priority": a.priority, "enforcement_ready": a.enforcement_ready,
         "stops": json.dumps([s.id for s in a.stops]), "digest": digested,
-        "body": json.dumps(body, default=str, sort_keys=True), "trigger": trigger,
+        "body": json.dumps(body, default=_plain, sort_keys=True), "trigger": trigger,
         "assessed_at": at,
     }  # fmt: skip
 
