@@ -32,7 +32,8 @@ def _day(as_of: str | None) -> dt.date | None:
 
 def _nats() -> JetStreamBus:
     settings = get_settings()
-    return JetStreamBus(settings.nats_url, max_bytes=settings.nats_max_bytes)
+    return JetStreamBus(settings.nats_url, max_bytes=settings.nats_max_bytes,
+                        max_age=settings.nats_max_age_days * 86_400)  # fmt: skip
 
 
 @stream_app.command("consume")

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
         default=8 * 2**30, ge=2**20,
         description="The stream's size limit; when full, publishers are refused (never dropped).",
     )  # fmt: skip
+    nats_max_age_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long the stream keeps events (the size limit's window).",
+    )
     stream_batch: int = Field(
         default=100, ge=1, le=10_000, description="Events a consumer takes and applies at once."
     )

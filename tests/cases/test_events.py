@@ -53,3 +53,18 @@ def test_a_change_that_rolls_back_announces_nothing(engine: Engine) -> None:
         open_case(conn, "P2", OFFICER, "hard stop citizenship")
         raise RuntimeError("the change failed")
     assert _announced(engine) == []
+
+
+def test_a_disabled_follower_is_told_nothing_more(engine: Engine) -> None:
+    from sojourn.access.users import add_user, disable_user
+
+    add_user(engine, "dana", "officer", "a long enough passphrase", by="test")
+    with engine.begin() as conn:
+        case = open_case(conn, "P3", OFFICER, "hard stop citizenship")
+        follow(conn, "dana", "officer", "civil_enforcement", "P3", case_id=case)
+        add_task(conn, case, "citizenship_investigation", OFFICER, "hard stop")
+    disable_user(engine, "dana", by="admin", reason="left the agency")
+    with engine.begin() as conn:
+        close_case(conn, case, OFFICER, "departure confirmed", {"records": ["r1"]})
+        told = alerts_for(conn, "dana")
+    assert [a["summary"]["action"] for a in told] == ["task_add"]  # not the closure

@@ -68,3 +68,13 @@ def test_one_row_is_a_batch_of_one(engine: Engine, manifest: list[dict[str, Any]
     with engine.connect() as conn:
         (row,) = conn.execute(text("SELECT row, file FROM records")).all()
     assert tuple(row) == (7, ORIGIN)
+
+
+def test_a_bad_row_numbered_like_a_sighting_is_still_quarantined(
+    engine: Engine, manifest: list[dict[str, Any]]
+) -> None:
+    a = manifest[0]
+    _store(engine, [(1, a), (2, a)])  # row 2: a sighting of row 1's record
+    (bad,) = _store(engine, [(2, {"pnr": "X1", "family": "DOE"})])  # another source's row 2
+    assert bad.record_id is None
+    assert _counts(engine) == (1, 1, 1, 3)

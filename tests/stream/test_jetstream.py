@@ -159,3 +159,11 @@ def test_the_pipeline_killed_mid_stream_loses_nothing_and_applies_nothing_twice(
     assert stored + seen + bad == 150 and told == 150 - bad  # each row once, each told once
     linked = "SELECT count(*) FROM links l JOIN records r ON r.id = l.record_id "
     assert _count(engine, linked + "WHERE r.kind = 'departure'") == stored  # linked once each
+
+
+def test_rounds_send_each_key_in_order() -> None:
+    from sojourn.stream.jetstream import rounds
+
+    events = [Event("sjt.x", {"n": i}, key) for i, key in enumerate("AABCAB")]
+    sent = rounds(events)
+    assert [[e.payload["n"] for e in r] for r in sent] == [[0, 2, 3], [1, 5], [4]]

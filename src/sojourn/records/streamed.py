@@ -91,18 +91,19 @@ class _Plan:
     batch_id: str
     origin: str
     stored: dict[str, tuple[str, int]]  # record id → (batch, row) it was first stored from
-    seen: set[int]  # row numbers already written as sightings or quarantine
+    sighted: set[int]  # row numbers already written as sightings
+    quarantined: set[int]  # and as quarantined rows
     new: list[pl.DataFrame] = field(default_factory=list)
     sightings: list[dict[str, Any]] = field(default_factory=list)
     bad: list[dict[str, Any]] = field(default_factory=list)
 
     def row(self, number: int, mapped: Mapped1) -> Streamed:
         if isinstance(mapped, RowError):
-            if number not in self.seen:
+            if number not in self.quarantined:
                 self.bad.append({"batch_id": self.batch_id, "row": number, "file": self.origin,
                                  "field": mapped.field, "reason": mapped.reason,
                                  "raw": mapped.raw})  # fmt: skip
-                self.seen.add(number)
+                self.quarantined.add(number)
             return Streamed(None, False, f"{mapped.field}: {mapped.reason}")
         record_id = str(mapped["id"][0])
         first = self.stored.get(record_id)
@@ -110,10 +111,10 @@ class _Plan:
             self.new.append(mapped)
             self.stored[record_id] = (self.batch_id, number)
             return Streamed(record_id, True)
-        if first != (self.batch_id, number) and number not in self.seen:
+        if first != (self.batch_id, number) and number not in self.sighted:
             self.sightings.append({"batch_id": self.batch_id, "row": number,
                                    "record_id": record_id})  # fmt: skip
-            self.seen.add(number)
+            self.sighted.add(number)
         return Streamed(record_id, False)
 
 
@@ -129,8 +130,8 @@ def store_rows(
     ids = [str(m["id"][0]) for _, m in mapped if not isinstance(m, RowError)]
     query = select(records.c.id, records.c.batch_id, records.c.row).where(records.c.id.in_(ids))
     stored = {str(i): (str(b), int(r)) for i, b, r in conn.execute(query)} if ids else {}
-    seen = _seen(conn, sightings, batch_id, numbers) | _seen(conn, quarantine, batch_id, numbers)
-    plan = _Plan(batch_id, origin, stored, seen)
+    plan = _Plan(batch_id, origin, stored, _seen(conn, sightings, batch_id, numbers),
+                 _seen(conn, quarantine, batch_id, numbers))  # fmt: skip
     out = [plan.row(number, m) for number, m in mapped]
     if plan.new:
         frame = pl.concat(plan.new, how="vertical_relaxed")

@@ -25,6 +25,7 @@ from sqlalchemy import (
     select,
 )
 
+from sojourn.access.tables import users
 from sojourn.audit.log import AuditEvent, append
 from sojourn.store.metadata import metadata
 from sojourn.stream.events import Event
@@ -99,8 +100,9 @@ def alert_followers(conn: Connection, *events: Event) -> int:
         return 0
     query = select(subscriptions).where(subscriptions.c.person_id.in_(sorted(persons)),
                                         subscriptions.c.active.is_(True))  # fmt: skip
+    subs = list(conn.execute(query.order_by(subscriptions.c.id)))
     followers: dict[tuple[str, int | None], list[Any]] = {}
-    for sub in conn.execute(query.order_by(subscriptions.c.id)):
+    for sub in _still_entitled(conn, subs):
         followers.setdefault((sub.person_id, sub.case_id), []).append(sub)
     told = 0
     for event in events:
@@ -109,6 +111,19 @@ def alert_followers(conn: Connection, *events: Event) -> int:
             _alert(conn, sub, event, key[1])
             told += 1
     return told
+
+
+def _still_entitled(conn: Connection, subs: list[Any]) -> list[Any]:
+    """The subscriptions whose user is still active in the role they followed with (a user
+    disabled, or given another role, is told nothing more)."""
+    names = sorted({s.username for s in subs})
+    if not names:
+        return []
+    query = select(users.c.username, users.c.role, users.c.active).where(
+        users.c.username.in_(names)
+    )
+    known = {u.username: (u.role, u.active) for u in conn.execute(query)}
+    return [s for s in subs if known.get(s.username, (s.role, True)) == (s.role, True)]
 
 
 def _alert(conn: Connection, sub: Any, event: Event, case: int | None) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Coroutine, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import nats
@@ -39,6 +39,19 @@ class Consumed:
     retried: int = 0
 
 
+def rounds(events: list[Event]) -> list[list[Event]]:
+    """The events in rounds holding at most one event per key, in order (the k-th event of a
+    key goes to round k): a round may be sent at once without reordering any key."""
+    seen: dict[str, int] = {}
+    out: list[list[Event]] = []
+    for e in events:
+        k = seen[e.key] = seen.get(e.key, -1) + 1
+        if k == len(out):
+            out.append([])
+        out[k].append(e)
+    return out
+
+
 class JetStreamBus:
     """Publish and consume through NATS JetStream at ``url``."""
 
@@ -50,10 +63,11 @@ class JetStreamBus:
         duplicate_window: float = 120.0,
         dead_prefix: str = DEAD,
         max_bytes: int = 8 * 2**30,
+        max_age: float = 30 * 86_400.0,
     ) -> None:
         self.url, self.stream, self.dead_prefix = url, stream, dead_prefix
         self.subjects = subjects or SUBJECTS
-        self.window, self.max_bytes = duplicate_window, max_bytes
+        self.window, self.max_bytes, self.max_age = duplicate_window, max_bytes, max_age
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
         self.thread.start()
@@ -71,18 +85,18 @@ class JetStreamBus:
     async def _connect(self) -> None:
         self.nc = await nats.connect(self.url)
         self.js = self.nc.jetstream()
+        # When full, refuse new events; drop none that are stored.
+        limits: dict[str, Any] = {"max_bytes": self.max_bytes, "max_age": self.max_age,
+                                  "discard": DiscardPolicy.NEW}  # fmt: skip
         try:
-            await self.js.stream_info(self.stream)
+            config = (await self.js.stream_info(self.stream)).config
         except NotFoundError:
-            config = StreamConfig(
-                name=self.stream,
-                subjects=self.subjects,
-                storage=StorageType.FILE,
-                duplicate_window=self.window,
-                max_bytes=self.max_bytes,
-                discard=DiscardPolicy.NEW,  # full: refuse new events, never drop stored ones
-            )
-            await self.js.add_stream(config)
+            await self.js.add_stream(StreamConfig(
+                name=self.stream, subjects=self.subjects, storage=StorageType.FILE,
+                duplicate_window=self.window, **limits))  # fmt: skip
+            return
+        if any(getattr(config, k) != v for k, v in limits.items()):  # the settings changed
+            await self.js.update_stream(replace(config, **limits))
 
     def close(self) -> None:
         self._run(self.nc.drain())
@@ -94,20 +108,27 @@ class JetStreamBus:
         self._run(self._publish(list(events)))
 
     async def _publish(self, events: list[Event]) -> None:
-        """Send every event, then wait for the server's acknowledgements (one round trip for
-        the lot). If any is missing or refused (the client never resolves a refusal such as a
-        full stream), publish them one by one, each waiting for its answer: the server drops
-        the ones it already stored (``Nats-Msg-Id``) and a refusal is raised."""
-        acks = [
-            await self.js.publish_async(e.subject, e.encode(), headers={"Nats-Msg-Id": e.id})
-            for e in events
-        ]
+        for group in rounds(events):
+            await self._round(group)
+
+    async def _round(self, events: list[Event]) -> None:
+        """Send events of distinct keys at once and wait for every answer (one round trip
+        for the lot). If one is missing or refused, send them again one by one, each waiting
+        for its answer (the server drops the ones it stored, by ``Nats-Msg-Id``), so that the
+        refusal reaches the caller before any later event of its key is sent."""
+        acks: list[asyncio.Future[Any]] = []
         try:
+            for e in events:
+                headers = {"Nats-Msg-Id": e.id}
+                acks.append(await self.js.publish_async(e.subject, e.encode(), 5.0,
+                                                        headers=headers))  # fmt: skip
             await asyncio.wait_for(asyncio.gather(*acks), timeout=2 + len(events) / 1000)
             return
         except Exception:  # answered below, event by event
+            pass
+        finally:
             for ack in acks:
-                ack.cancel()  # frees the client's slot for an answer that will not come
+                ack.cancel()  # frees the client's slot of an answer that did not come
         for e in events:
             await self.js.publish(e.subject, e.encode(), headers={"Nats-Msg-Id": e.id})
 

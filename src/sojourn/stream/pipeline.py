@@ -14,6 +14,7 @@ twice. The payload is ``{"mapping": <built-in mapping>, "row": {…source column
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +35,7 @@ from sojourn.stream.events import Event, PoisonError
 from sojourn.stream.tables import inbox
 
 CONSUMER = "pipeline"
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=32)
@@ -125,5 +127,8 @@ class Pipeline:
             if first:
                 self.counts[outcome] = self.counts.get(outcome, 0) + 1
         if self.bus is not None:
-            relay(self.engine, self.bus)
+            try:
+                relay(self.engine, self.bus)
+            except Exception as exc:  # the outbox keeps them: the next relay publishes them
+                log.warning("outbox not relayed now (%s); kept for the next relay", exc)
         return applied
