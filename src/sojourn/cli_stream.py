@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +37,10 @@ def _nats() -> JetStreamBus:
                         max_age=settings.nats_max_age_days * 86_400)  # fmt: skip
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @stream_app.command("consume")
 def consume(
     subject: Annotated[str, typer.Option(help="The subjects to take.")] = "sojourn.in.>",
@@ -59,10 +64,12 @@ def consume(
     if batched:
         bus.handle_batch = lambda events: handle_batch(pipeline, events)
     console.print(f"consuming {subject} as {durable} ({len(pipeline.index):,} records indexed)")
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: after the batch in hand
     done = bus.consume(subject, durable, pipeline.handle, idle=idle,
                        batch=get_settings().stream_batch)  # fmt: skip
     console.print(f"applied {done.applied:,}, already applied {done.skipped:,}, dead-lettered "
-                  f"{done.dead:,}, retried {done.retried:,}; {pipeline.counts}")  # fmt: skip
+                  f"{done.dead:,}, retried {done.retried:,} in {done.fetches:,} batches; "
+                  f"{pipeline.counts}")  # fmt: skip
     bus.close()
 
 

@@ -37,6 +37,7 @@ class Consumed:
     skipped: int = 0  # delivered again, already applied (the handler said so)
     dead: int = 0
     retried: int = 0
+    fetches: int = 0  # batches taken from the stream
 
 
 def rounds(events: list[Event]) -> list[list[Event]]:
@@ -75,6 +76,7 @@ class JetStreamBus:
         self.js: Any = None
         #: When set, each fetch is handed over whole (one by one only if that fails).
         self.handle_batch: Callable[[list[Event]], list[bool]] | None = None
+        self.stopping = False  # set: ``consume`` returns after the batch in hand
         self._run(self._connect())
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -150,10 +152,16 @@ class JetStreamBus:
         """Hand each event on ``subject`` to ``handle`` (True: applied now; False: applied
         before) until ``stop_after`` events were handled or nothing came for ``idle``
         seconds. An event handed out and not acknowledged (its consumer died) comes again
-        after ``ack_wait`` seconds."""
-        return self._run(
-            self._consume(subject, durable, handle, stop_after, idle, batch, max_deliver, ack_wait)
+        after ``ack_wait`` seconds. Interrupted (Ctrl-C), it stops after the batch in hand."""
+        future = asyncio.run_coroutine_threadsafe(
+            self._consume(subject, durable, handle, stop_after, idle, batch, max_deliver, ack_wait),
+            self.loop,
         )
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            self.stopping = True
+            return future.result()
 
     async def _consume(
         self,
@@ -175,12 +183,16 @@ class JetStreamBus:
             max_ack_pending=batch,  # at most one batch handed out and not yet acknowledged
         )
         sub = await self.js.pull_subscribe(subject, durable=durable, config=config)
-        done = Consumed()
+        done, waited = Consumed(), 0.0
         while stop_after is None or done.applied + done.skipped + done.dead < stop_after:
-            try:
-                messages = await sub.fetch(batch, timeout=idle)
-            except (NatsTimeout, TimeoutError):  # nothing came for ``idle`` seconds
+            if self.stopping or waited >= idle:
                 break
+            try:
+                messages = await sub.fetch(batch, timeout=min(idle, 1.0))
+            except (NatsTimeout, TimeoutError):  # nothing came for a second
+                waited += min(idle, 1.0)
+                continue
+            waited, done.fetches = 0.0, done.fetches + 1
             rest = await self._whole(messages, done) if self.handle_batch else messages
             if rest:
                 await self._batch(rest, handle, done, max_deliver)
