@@ -52,6 +52,25 @@ def test_the_assessment_is_projected_per_role(world: World) -> None:
     cited = {r for s in officer["stops"] for r in s["records"]}  # type: ignore[attr-defined]
     assert "withheld" in cited and cited <= shown | {"withheld"}
     assert "I-589" in _get(world, "redress_officer", RD, asylum)["facts"]["pending_applications"]  # type: ignore[index]
+    assert "I-485" not in officer["facts"]["pending_applications"]  # type: ignore[index]
+    _status_names_no_asylum(world, asylum)
+
+
+def _status_names_no_asylum(world: World, person: str) -> None:
+    """The officer's timeline names no application's kind; the redress officer's does."""
+    from sojourn.status.person import person_status, timeline_dict
+
+    url = f"/persons/{person}/status?as_of=2025-09-30"
+    raw = timeline_dict(person_status(world.engine, person, dt.date(2025, 9, 30)))
+    officer = world.client.get(url, headers=world.headers("officer", CE)).json()
+    redress = world.client.get(url, headers=world.headers("redress_officer", RD)).json()
+    kinds = [i["rule_id"] for i in raw["intervals"]]
+    assert any(k.startswith("application.") for k in kinds)  # a pending application shows
+    assert [i["rule_id"] for i in redress["intervals"]] == kinds
+    for said, rule in zip(officer["intervals"], kinds, strict=True):
+        masked = rule.startswith("application.")
+        assert said["rule_id"] == ("application.pending" if masked else rule)
+        assert "asylum" not in said["rule_id"] and "(B)(iii)(II)" not in said["citation"]
 
 
 def test_the_history_is_returned(world: World) -> None:

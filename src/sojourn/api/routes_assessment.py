@@ -16,6 +16,7 @@ from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.models import ID
 from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.recompute import case_statements
+from sojourn.priority.facts import RELIEF_FORMS
 from sojourn.priority.run import assess_store
 from sojourn.priority.store import history
 
@@ -25,14 +26,15 @@ PATH = "/persons/{person_id}/assessment"
 CRIMINAL = frozenset({"convictions", "aggravated_felonies", "felonies",
                       "significant_misdemeanors", "misdemeanors",
                       "years_since_last_conviction"})  # fmt: skip
-ASYLUM_FORM = "I-589"
 
 
 def _value(name: str, value: Any, groups: frozenset[str]) -> Any:
     if name in CRIMINAL and "criminal_history" not in groups:
         return "withheld"
     if name == "pending_applications" and "asylum" not in groups:
-        return [f for f in value if f != ASYLUM_FORM]
+        # Not the relief forms at all: "relief pending" with no adjustment listed would name
+        # the asylum claim (8 CFR 208.6); ``relief_pending`` says that one is pending.
+        return [f for f in value if f not in RELIEF_FORMS]
     return value
 
 

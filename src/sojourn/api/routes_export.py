@@ -40,7 +40,7 @@ async def export_person(
     status = None
     if "immigration_history" in groups:
         try:
-            status = views.status_view(g.engine, person_id, day, records)
+            status = views.status_view(g.engine, person_id, day, records, groups)
         except LookupError as exc:
             raise ApiError(404, "not_found", str(exc)) from exc
     found = views.record_views(records, groups)

@@ -112,7 +112,9 @@ async def read_status(
         raise g.refuse("person", [person_id], "the status timeline needs the immigration history")
     records, _ = views.visible_records(g, person_id)
     try:
-        data = views.status_view(g.engine, person_id, as_of or dt.date.today(), records)
+        data = views.status_view(
+            g.engine, person_id, as_of or dt.date.today(), records, g.field_groups()
+        )
     except LookupError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     g.audit("person", [person_id], ["status"], {"as_of": data["as_of"]})

@@ -97,12 +97,25 @@ def link_views(engine: Engine, person_id: str, records: Dossier) -> list[LinkVie
     ]
 
 
-def status_view(engine: Engine, person_id: str, as_of: dt.date, records: Dossier) -> dict[str, Any]:
+#: What a caller who may not see asylum applications reads for any pending application: its
+#: kind (and so its rule and citation) would tell an asylum claim apart (8 CFR 208.6).
+PENDING = {
+    "rule_id": "application.pending",
+    "citation": "an application pending (its kind is shown to those who may see it)",
+}
+
+
+def status_view(
+    engine: Engine, person_id: str, as_of: dt.date, records: Dossier, groups: frozenset[str]
+) -> dict[str, Any]:
     """The lifecycle timeline with rule citations; a record the caller may not see is named
-    ``withheld``. Raises LookupError for an unknown person."""
+    ``withheld``, and a pending application's kind is named only to those who may see asylum
+    applications. Raises LookupError for an unknown person."""
     result = person_status(engine, person_id, as_of)
     shown = {r["id"] for r in records}
     data: dict[str, Any] = json.loads(json.dumps(timeline_dict(result), default=str))
     for interval in [*data["intervals"], data["current"] or {"records": []}]:
         interval["records"] = [r if r in shown else "withheld" for r in interval["records"]]
+        if "asylum" not in groups and str(interval.get("rule_id", "")).startswith("application."):
+            interval.update(PENDING)
     return data

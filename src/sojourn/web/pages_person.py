@@ -45,7 +45,7 @@ def _sections(g: Guard, person_id: str) -> dict[str, Any]:
         "viewers": None,
     }
     if "immigration_history" in groups:
-        status = views.status_view(g.engine, person_id, dt.date.today(), records)
+        status = views.status_view(g.engine, person_id, dt.date.today(), records, groups)
         dated = [(r["event_date"], r["kind"]) for r in records]
         out.update(status=status, chart=timeline_svg(status, dated))
         out["assessment"] = assessment_view(g, person_id, dt.date.today(), records, groups)
