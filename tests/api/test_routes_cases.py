@@ -125,3 +125,11 @@ def test_a_case_follower_is_told_of_each_change(world: World) -> None:
     (alert,) = world.client.get("/alerts", headers=officer).json()
     assert alert["case_id"] == detail["id"]
     assert (alert["summary"]["task"], alert["summary"]["to"]) == (task, "completed")
+
+
+def test_following_a_person_needs_the_history_alerts_carry(world: World) -> None:
+    detail, _ = _case_with_approval(world, 3)
+    url = f"/persons/{detail['person_id']}/follow"
+    privacy = world.client.post(url, headers=world.headers("privacy_officer", OA))
+    assert privacy.status_code == 403 and "immigration history" in privacy.text
+    assert world.client.post(url, headers=world.headers("officer", CE)).status_code == 201

@@ -64,3 +64,13 @@ def test_history_is_append_only(engine: Engine) -> None:
         for sql in (f"UPDATE {table} SET actor = 'mallory'", f"DELETE FROM {table}"):
             with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
                 conn.execute(text(sql))
+
+
+def test_a_task_goes_only_under_a_task_of_its_own_case(engine: Engine) -> None:
+    with engine.begin() as conn:
+        one = open_case(conn, "P8", OFFICER, "hard stop citizenship")
+        other = open_case(conn, "P9", OFFICER, "hard stop citizenship")
+        theirs = add_task(conn, other, "citizenship_investigation", OFFICER, "hard stop")
+        with pytest.raises(WorkflowError, match=f"belongs to case {other}"):
+            add_task(conn, one, "identity_review", OFFICER, "check", parent_id=theirs)
+        assert task_row(conn, theirs).status == "assigned"  # not put on hold

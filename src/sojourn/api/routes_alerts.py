@@ -32,7 +32,10 @@ Own = Annotated[Guard, Depends(guard("alert.read", "Alert"))]
 def post_follow(
     person_id: Annotated[str, Path(max_length=64, pattern=ID)], g: Reader
 ) -> dict[str, Any]:
-    """Be told of every change to this person (status, priority, hard stops, case)."""
+    """Be told of every change to this person (status, priority, hard stops, case): for
+    those who may read the person's immigration history, which alerts carry."""
+    if "immigration_history" not in g.field_groups():
+        raise g.refuse("person", [person_id], "alerts carry the immigration history")
     views.visible_records(g, person_id)  # 404 for an unknown person
     with g.engine.begin() as conn:
         who = g.principal

@@ -124,6 +124,8 @@ def add_task(
     if task_type != ROOT and parent_id is None:
         parent_id = root_of(conn, case_id)
     parent = task_row(conn, parent_id) if parent_id is not None else None
+    if parent is not None and parent.case_id != case_id:
+        raise WorkflowError(f"task {parent_id} belongs to case {parent.case_id}, not {case_id}")
     if parent is not None and parent.status not in OPEN:
         raise WorkflowError(f"task {parent_id} is {parent.status}: it takes no new tasks")
     at, team = now(), TASK_TYPES[task_type]

@@ -30,6 +30,10 @@ def follow_post(
     csrf: Annotated[str, Form()],
 ) -> Response:  # fmt: skip
     check_csrf(request, csrf)
+    if "immigration_history" not in g.field_groups():
+        why = "alerts carry the immigration history, which your role may not read"
+        g.refuse("person", [person_id], why)  # audited as a refusal
+        raise PageError(403, why)
     with g.engine.begin() as conn:
         who = g.principal
         follow(conn, who.username, who.role, g.purpose, person_id, g.request_id)
