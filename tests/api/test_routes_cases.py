@@ -133,3 +133,32 @@ def test_following_a_person_needs_the_history_alerts_carry(world: World) -> None
     privacy = world.client.post(url, headers=world.headers("privacy_officer", OA))
     assert privacy.status_code == 403 and "immigration history" in privacy.text
     assert world.client.post(url, headers=world.headers("officer", CE)).status_code == 201
+
+
+def test_a_redress_decision_touches_only_the_requester_s_records(world: World) -> None:
+    from sqlalchemy import text
+
+    sql = (
+        "SELECT l.person_id, min(l.record_id) FROM links l WHERE l.id IN "
+        "(SELECT max(id) FROM links GROUP BY record_id) GROUP BY l.person_id "
+        "ORDER BY l.person_id DESC LIMIT 3"
+    )
+    with world.engine.connect() as conn:
+        (person, _), (_, theirs), (_, also_theirs) = conn.execute(text(sql)).all()
+    body = {"kind": "status", "requester": "the person", "statement": "my status is wrong",
+            "subject": {"field": "status"}}  # fmt: skip
+    filed = _post(world, "redress_officer", RD, f"/persons/{person}/redress", body, "scope-0001")
+    assert filed.status_code == 201, filed.text
+    url = f"/redress/{filed.json()['redress_id']}/decision"
+    wrong = {"record_id": theirs, "field": "birth_date", "value": "1980-01-01"}
+    fix = {"outcome": "corrected", "finding": "the date was mistyped", "correction": wrong}
+    refused = _post(world, "redress_officer", RD, url, fix, "scope-0002")
+    assert refused.status_code == 409 and "is not a record of" in refused.text
+    pair = {"record_a": theirs, "record_b": also_theirs, "verdict": "same"}
+    merge = {"outcome": "link_judged", "finding": "the same traveller", "judgement": pair}
+    refused = _post(world, "redress_officer", RD, url, merge, "scope-0003")
+    assert refused.status_code == 409 and "neither judged record" in refused.text
+    with world.engine.connect() as conn:  # nothing of either attempt was written
+        sql = "SELECT count(*) FROM judgements WHERE record_l IN (:a, :b) OR record_r IN (:a, :b)"
+        judged = conn.execute(text(sql), {"a": theirs, "b": also_theirs}).scalar_one()
+    assert judged == 0

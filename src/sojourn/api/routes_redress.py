@@ -115,7 +115,7 @@ def post_redress_decision(
             made = judge_on(conn, j.record_a, j.record_b, j.verdict, g.principal.username,
                             body.finding)  # fmt: skip
         return decide_request(conn, redress_id, body.outcome, body.finding, g.actor(), fix,
-                              made)  # fmt: skip
+                              made, tuple(pair))  # fmt: skip
 
     try:
         told = once(g, key, f"POST /redress/{redress_id}/decision", write)

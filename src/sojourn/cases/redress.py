@@ -97,15 +97,30 @@ def _review_task(conn: Connection, request_id: int) -> int:
     raise WorkflowError(f"redress request {request_id} has no open review task")
 
 
+def _check_records(
+    conn: Connection, person_id: str, correction: Correction | None, judged: tuple[str, ...]
+) -> None:
+    """A redress decision touches only the requester's records: the corrected record is one
+    of theirs, and a judged pair holds at least one of theirs."""
+    mine = set(person_record_ids(conn, person_id))
+    if correction is not None and correction.record_id not in mine:
+        raise WorkflowError(f"record {correction.record_id} is not a record of {person_id}")
+    if judged and not mine & set(judged):
+        raise WorkflowError(f"neither judged record is a record of {person_id}")
+
+
 def decide_request(
     conn: Connection, request_id: int, outcome: str, finding: str, actor: Actor,
     correction: Correction | None = None, judgement: int | None = None,
+    judged: tuple[str, ...] = (),
 ) -> dict[str, Any]:  # fmt: skip
     """Record the outcome of a redress request (a correction is written here; a link
-    judgement is made by the caller and its id given); returns what the requester is told."""
+    judgement is made by the caller, in the same transaction, and its id and pair given);
+    returns what the requester is told."""
     row = conn.execute(select(redress_requests).where(redress_requests.c.id == request_id)).first()
     if row is None or row.status != "open":
         raise NotFoundError(f"no open redress request {request_id}")
+    _check_records(conn, str(row.person_id), correction, judged)
     if outcome not in OUTCOMES:
         raise WorkflowError(f"a redress outcome is one of {', '.join(OUTCOMES)}")
     if (outcome == "corrected") != (correction is not None):
@@ -119,11 +134,12 @@ def decide_request(
         detail["correction_id"] = fixed
         detail["correction"] = correction.__dict__
     if judgement is not None:
-        detail["judgement_id"] = judgement
+        detail["judgement_id"], detail["records"] = judgement, list(judged)
     decide(conn, _review_task(conn, request_id), outcome, finding, actor, detail)
     told = {"status": "decided", "decided_at": now(), "decided_by": actor.username,
             "outcome": outcome, "outcome_detail": json.dumps(detail, default=str)}  # fmt: skip
     conn.execute(redress_requests.update().where(redress_requests.c.id == request_id), told)
     resume_frozen(conn, str(row.person_id))
-    audit(conn, actor, "redress.decide", [str(row.person_id), str(request_id)], detail)
+    touched = [correction.record_id] if correction is not None else list(judged)
+    audit(conn, actor, "redress.decide", [str(row.person_id), str(request_id), *touched], detail)
     return detail
