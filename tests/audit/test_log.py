@@ -209,3 +209,22 @@ def test_concurrent_appends_keep_one_gap_free_chain(engine: Engine, cfg: AuditCo
     assert errors == []
     report = verify(engine, cfg)
     assert report.ok and report.events == 100
+
+
+def test_checkpointers_take_turns(engine: Engine, cfg: AuditConfig) -> None:
+    import threading
+
+    from sojourn.audit import checkpoint
+
+    _fill(engine, AuditConfig(cfg.export_dir, cfg.key_file, cfg.origin, 1000), 7)
+    made: list[object] = []
+    with engine.begin() as conn:
+        checkpoint._lock(conn)  # another checkpointer is exporting
+        other = threading.Thread(target=lambda: made.append(make_checkpoint(engine, cfg)))
+        other.start()
+        other.join(0.5)
+        assert other.is_alive()  # it waits rather than export from the same previous
+    other.join(30)
+    assert len(made) == 1 and made[0] is not None
+    report = verify(engine, cfg)
+    assert report.ok, report.problems

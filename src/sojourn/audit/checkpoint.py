@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, text
 
-from sojourn.audit.log import now, size
+from sojourn.audit.log import LOCK_KEY, now, size
 from sojourn.audit.merkle import root
 from sojourn.audit.signing import Checkpoint, load_or_create_key, public_pem, sign
 from sojourn.audit.tables import audit_checkpoints, audit_events
@@ -71,21 +71,31 @@ def make_checkpoint(engine: Engine, cfg: AuditConfig | None = None) -> Checkpoin
     cfg = cfg or AuditConfig.from_settings()
     key = load_or_create_key(cfg.key_file)
     with engine.begin() as conn:
+        _lock(conn)  # one checkpointer at a time: both would export from the same previous
         previous = last_checkpoint(conn)
         leaves = _leaves(conn)
         if len(leaves) <= previous:
             return None
         checkpoint = Checkpoint(cfg.origin, len(leaves), root([bytes.fromhex(h) for h in leaves]))
         note = sign(checkpoint, KEY_NAME, key)
-        cfg.export_dir.mkdir(parents=True, exist_ok=True)
+        conn.execute(audit_checkpoints.insert(), {"tree_size": len(leaves),
+                     "root": checkpoint.root.hex(), "note": note, "created_at": now()})  # fmt: skip
+        cfg.export_dir.mkdir(parents=True, exist_ok=True)  # then the files, before the commit
         _write(cfg.export_dir / "key.pub", public_pem(key.public_key()))
         _write(
             leaves_path(cfg.export_dir, len(leaves)), "".join(f"{h}\n" for h in leaves[previous:])
         )
         _write(note_path(cfg.export_dir, len(leaves)), note)
-        conn.execute(audit_checkpoints.insert(), {"tree_size": len(leaves),
-                     "root": checkpoint.root.hex(), "note": note, "created_at": now()})  # fmt: skip
     return checkpoint
+
+
+def _lock(conn: Connection) -> None:
+    """The checkpointers' lock until the transaction ends (PostgreSQL: an advisory lock of
+    their own, so appends go on; SQLite: the database write lock)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY + 1})
+    else:
+        conn.execute(text("UPDATE audit_checkpoints SET tree_size = tree_size WHERE 0"))
 
 
 def checkpoint_if_due(engine: Engine, cfg: AuditConfig | None = None) -> Checkpoint | None:
