@@ -5,6 +5,7 @@ redress officer decides it, and the administrator switches the policy; each writ
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from sojourn.cases.recompute import recompute
@@ -162,3 +163,19 @@ def test_a_redress_decision_touches_only_the_requester_s_records(world: World) -
         sql = "SELECT count(*) FROM judgements WHERE record_l IN (:a, :b) OR record_r IN (:a, :b)"
         judged = conn.execute(text(sql), {"a": theirs, "b": also_theirs}).scalar_one()
     assert judged == 0
+
+
+def test_a_task_route_is_decided_and_refused_on_its_case(world: World) -> None:
+    from sqlalchemy import text
+
+    detail, task = _case_with_approval(world, 4)
+    move = {"to": "in_progress", "reason": "an analyst tries to work a case"}
+    refused = _post(world, "analyst", CE, f"/tasks/{task}/status", move, "analyst-move-1")
+    assert refused.status_code == 403
+    sql = ("SELECT resource_ids FROM audit_events WHERE actor = 'analyst' AND decision = 'deny' "
+           "ORDER BY seq DESC LIMIT 1")  # fmt: skip
+    with world.engine.connect() as conn:
+        ids = json.loads(conn.execute(text(sql)).scalar_one())
+    assert ids == [str(detail["id"])]  # the case, not the task's own number
+    bad = _post(world, "officer", CE, "/tasks/not-a-task/status", move, "bad-task-1")
+    assert bad.status_code == 422

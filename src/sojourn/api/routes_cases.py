@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine, select
 
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.idempotent import Key, once
@@ -16,13 +17,25 @@ from sojourn.api.models import ID
 from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.model import STATUSES, TASK_TYPES, NotFoundError
 from sojourn.cases.queries import case_detail, case_of_task, list_cases
+from sojourn.cases.tables import tasks
 from sojourn.cases.workflow import add_task, assign, decide, transition
 
 router = APIRouter(tags=["cases"], responses=ERRORS)
 Reader = Annotated[Guard, Depends(guard("case.read", "Case", "case_id"))]
 Worker = Annotated[Guard, Depends(guard("case.work", "Case", "case_id"))]
-TaskWorker = Annotated[Guard, Depends(guard("case.work", "Case", "task_id"))]
-Decider = Annotated[Guard, Depends(guard("case.decide", "Case", "task_id"))]
+
+
+def _case_of(engine: Engine, task_id: str) -> str | None:
+    """The case a task belongs to: task routes are decided on their case."""
+    if not task_id.isdigit() or int(task_id) > 2**31 - 1:
+        return None  # not a task id: the route refuses it
+    with engine.connect() as conn:
+        found = conn.execute(select(tasks.c.case_id).where(tasks.c.id == int(task_id))).scalar()
+    return None if found is None else str(found)
+
+
+TaskWorker = Annotated[Guard, Depends(guard("case.work", "Case", "task_id", _case_of))]
+Decider = Annotated[Guard, Depends(guard("case.decide", "Case", "task_id", _case_of))]
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 TaskId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Reason = Annotated[str, Field(min_length=3, max_length=2000)]

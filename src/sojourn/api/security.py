@@ -167,9 +167,11 @@ def _write(checkpointer: Checkpointer, event: AuditEvent) -> None:
 
 
 def guard(
-    action: str, resource_type: str, id_param: str | None = None
-) -> Callable[..., Awaitable[Guard]]:
-    """The dependency of a route that does ``action`` on a ``resource_type``."""
+    action: str, resource_type: str, id_param: str | None = None,
+    via: Callable[[Engine, str], str | None] | None = None,
+) -> Callable[..., Awaitable[Guard]]:  # fmt: skip
+    """The dependency of a route that does ``action`` on a ``resource_type``; ``via`` maps
+    the path's id to the resource's (a task's case: the decision is on the case)."""
 
     async def dependency(
         request: Request,
@@ -177,6 +179,8 @@ def guard(
         purpose: Annotated[str | None, Header(alias=PURPOSE_HEADER)] = None,
     ) -> Guard:
         rid = str(request.path_params.get(id_param, "*")) if id_param else "*"
+        if via is not None and rid != "*":
+            rid = via(checkpointer_of(request).engine, rid) or rid  # unknown: the route 404s
         try:
             decision = authorizer().decide(principal, action, resource_type, rid, purpose)
         except PurposeError as exc:
