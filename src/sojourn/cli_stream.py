@@ -125,6 +125,9 @@ def status_command(
     bus = _nats()
     try:
         lag = bus.lag(durable)
+    except LookupError as exc:
+        console.print(str(exc))
+        raise typer.Exit(1) from exc
     finally:
         bus.close()
     for name, value in {**lag, "outbox_unpublished": unpublished(engine)}.items():

@@ -167,3 +167,9 @@ def test_rounds_send_each_key_in_order() -> None:
     events = [Event("sjt.x", {"n": i}, key) for i, key in enumerate("AABCAB")]
     sent = rounds(events)
     assert [[e.payload["n"] for e in r] for r in sent] == [[0, 2, 3], [1, 5], [4]]
+
+
+def test_lag_of_a_consumer_not_yet_made_says_so(bus: tuple[JetStreamBus, str]) -> None:
+    js, _ = bus
+    with pytest.raises(LookupError, match="no consumer 'nobody'"):
+        js.lag("nobody")

@@ -258,7 +258,11 @@ class JetStreamBus:
         return self._run(self._lag(durable))
 
     async def _lag(self, durable: str) -> dict[str, int]:
-        info = await self.js.consumer_info(self.stream, durable)
+        try:
+            info = await self.js.consumer_info(self.stream, durable)
+        except NotFoundError as exc:
+            why = f"no consumer {durable!r} on the stream {self.stream} yet"
+            raise LookupError(f"{why} (`sojourn stream consume` creates it)") from exc
         stream = await self.js.stream_info(self.stream)
         return {
             "pending": int(info.num_pending or 0),
