@@ -96,6 +96,8 @@ def test_a_changed_byte_is_found_with_or_without_rehashing(
     report = verify(engine, cfg)
     if seq <= 20:  # below the last checkpoint: the exported copy names it
         assert report.first_bad == seq, report.problems
+    elif column == "resource_ids":  # the resource index still names the old resources
+        assert report.first_bad == seq and "indexed as" in report.problems[0][1]
     else:  # after the last checkpoint nothing outside the database knows it yet
         assert report.ok
 
@@ -228,3 +230,10 @@ def test_checkpointers_take_turns(engine: Engine, cfg: AuditConfig) -> None:
     assert len(made) == 1 and made[0] is not None
     report = verify(engine, cfg)
     assert report.ok, report.problems
+
+
+def test_a_hidden_read_is_caught_in_the_resource_index(engine: Engine, cfg: AuditConfig) -> None:
+    _fill(engine, cfg)
+    _unguarded(engine, "DELETE FROM audit_resources WHERE seq = 7")  # "who looked": not them
+    report = verify(engine, cfg)
+    assert report.first_bad == 7 and "indexed as [], not ['P0006']" in report.problems[0][1]

@@ -10,6 +10,7 @@ recomputed from the events, and consecutive checkpoints are proved consistent (R
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from sojourn.audit.checkpoint import KEY_NAME, AuditConfig, leaves_path
 from sojourn.audit.log import GENESIS, row_leaf, rows
 from sojourn.audit.merkle import ProofError, consistency_proof, root, verify_consistency
 from sojourn.audit.signing import Checkpoint, NoteError, load_public, verify_note
-from sojourn.audit.tables import audit_checkpoints
+from sojourn.audit.tables import audit_checkpoints, audit_resources
 
 
 @dataclass
@@ -152,6 +153,34 @@ def _stored_checkpoints(engine: Engine, export_dir: Path, report: Report) -> Non
                 report.add(None, f"checkpoint {size} in the database differs from its export")
 
 
+def _resources(engine: Engine, report: Report) -> None:
+    """The index of events by resource (what "who looked at this person" reads) holds each
+    event's resources, no more and no fewer: a deleted index row would hide a read."""
+    query = select(audit_resources.c.seq, audit_resources.c.resource_id).order_by(
+        audit_resources.c.seq, audit_resources.c.resource_id
+    )
+    with engine.connect() as events, engine.connect() as index:
+        indexed = iter(index.execution_options(stream_results=True).execute(query))
+        pending = next(indexed, None)
+        for row in rows(events):
+            seq = int(row["seq"])
+            while pending is not None and pending[0] < seq:
+                report.add(int(pending[0]), f"the resource index names event {pending[0]}")
+                pending = next(indexed, None)
+            got = []
+            while pending is not None and pending[0] == seq:
+                got.append(str(pending[1]))
+                pending = next(indexed, None)
+            try:
+                want = sorted({str(r) for r in json.loads(row["resource_ids"])})
+            except (ValueError, TypeError):
+                continue  # a changed event: the chain reports it
+            if got != want:
+                report.add(seq, f"event {seq}'s resources are indexed as {got}, not {want}")
+        if pending is not None:
+            report.add(int(pending[0]), f"the resource index names event {pending[0]}")
+
+
 def verify(
     engine: Engine, cfg: AuditConfig | None = None, public_key: bytes | None = None
 ) -> Report:
@@ -164,4 +193,5 @@ def verify(
     report.events = len(leaves)
     _against_export(leaves, cfg.export_dir, report, public_key)
     _stored_checkpoints(engine, cfg.export_dir, report)
+    _resources(engine, report)
     return report
