@@ -8,6 +8,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from sqlalchemy import text
+
 from sojourn.cases.recompute import recompute
 from tests.api.conftest import World
 
@@ -23,6 +25,16 @@ def _case_with_approval(world: World, nth: int) -> tuple[dict[str, Any], int]:
     detail = world.client.get(f"/cases/{case['id']}", headers=headers).json()
     task = next(t["id"] for t in detail["tasks"] if t["type"] == "supervisor_approval")
     return detail, task
+
+
+#: Current links (each record's latest) grouped by person.
+BY_PERSON = ("FROM links l WHERE l.id IN (SELECT max(id) FROM links GROUP BY record_id) "
+             "GROUP BY l.person_id")  # fmt: skip
+
+
+def _rows(world: World, sql: str) -> list[Any]:
+    with world.engine.connect() as conn:
+        return list(conn.execute(text(sql)).all())
 
 
 def _post(world: World, role: str, purpose: str, url: str, body: Any, key: str) -> Any:
@@ -84,15 +96,8 @@ def test_the_administrator_switches_the_policy(world: World) -> None:
 
 
 def test_a_contested_link_is_judged_and_resolved_again(world: World) -> None:
-    from sqlalchemy import text
-
-    sql = (
-        "SELECT l.person_id, min(l.record_id), max(l.record_id) FROM links l WHERE l.id IN "
-        "(SELECT max(id) FROM links GROUP BY record_id) GROUP BY l.person_id "
-        "HAVING count(*) = 2 ORDER BY l.person_id LIMIT 1"
-    )
-    with world.engine.connect() as conn:
-        person, a, b = conn.execute(text(sql)).one()
+    sql = "SELECT l.person_id, min(l.record_id), max(l.record_id) " + BY_PERSON
+    ((person, a, b),) = _rows(world, sql + " HAVING count(*) = 2 ORDER BY l.person_id LIMIT 1")
     body = {"kind": "link", "requester": "the person", "statement": "that record is not mine",
             "subject": {"record_a": a, "record_b": b}}  # fmt: skip
     filed = _post(world, "redress_officer", RD, f"/persons/{person}/redress", body, "link-0001")
@@ -137,15 +142,8 @@ def test_following_a_person_needs_the_history_alerts_carry(world: World) -> None
 
 
 def test_a_redress_decision_touches_only_the_requester_s_records(world: World) -> None:
-    from sqlalchemy import text
-
-    sql = (
-        "SELECT l.person_id, min(l.record_id) FROM links l WHERE l.id IN "
-        "(SELECT max(id) FROM links GROUP BY record_id) GROUP BY l.person_id "
-        "ORDER BY l.person_id DESC LIMIT 3"
-    )
-    with world.engine.connect() as conn:
-        (person, _), (_, theirs), (_, also_theirs) = conn.execute(text(sql)).all()
+    sql = "SELECT l.person_id, min(l.record_id) " + BY_PERSON + " ORDER BY l.person_id DESC LIMIT 3"
+    (person, _), (_, theirs), (_, also_theirs) = _rows(world, sql)
     body = {"kind": "status", "requester": "the person", "statement": "my status is wrong",
             "subject": {"field": "status"}}  # fmt: skip
     filed = _post(world, "redress_officer", RD, f"/persons/{person}/redress", body, "scope-0001")
@@ -166,8 +164,6 @@ def test_a_redress_decision_touches_only_the_requester_s_records(world: World) -
 
 
 def test_a_task_route_is_decided_and_refused_on_its_case(world: World) -> None:
-    from sqlalchemy import text
-
     detail, task = _case_with_approval(world, 4)
     move = {"to": "in_progress", "reason": "an analyst tries to work a case"}
     refused = _post(world, "analyst", CE, f"/tasks/{task}/status", move, "analyst-move-1")

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.idempotent import Key, once
@@ -17,7 +17,6 @@ from sojourn.api.models import ID
 from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.model import STATUSES, TASK_TYPES, NotFoundError
 from sojourn.cases.queries import case_detail, case_of_task, list_cases
-from sojourn.cases.tables import tasks
 from sojourn.cases.workflow import add_task, assign, decide, transition
 
 router = APIRouter(tags=["cases"], responses=ERRORS)
@@ -29,9 +28,11 @@ def _case_of(engine: Engine, task_id: str) -> str | None:
     """The case a task belongs to: task routes are decided on their case."""
     if not task_id.isdigit() or int(task_id) > 2**31 - 1:
         return None  # not a task id: the route refuses it
-    with engine.connect() as conn:
-        found = conn.execute(select(tasks.c.case_id).where(tasks.c.id == int(task_id))).scalar()
-    return None if found is None else str(found)
+    try:
+        with engine.connect() as conn:
+            return str(case_of_task(conn, int(task_id)))
+    except NotFoundError:
+        return None
 
 
 TaskWorker = Annotated[Guard, Depends(guard("case.work", "Case", "task_id", _case_of))]

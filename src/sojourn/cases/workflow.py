@@ -33,6 +33,7 @@ from sojourn.cases.model import (
     check_decision,
     check_transition,
 )
+from sojourn.cases.queries import person_of
 from sojourn.cases.tables import cases, decisions, redress_requests, task_events, tasks
 
 
@@ -76,7 +77,10 @@ def open_children(conn: Connection, task_id: int) -> int:
 
 
 def person_of_case(conn: Connection, case_id: int) -> str:
-    return str(conn.execute(select(cases.c.person_id).where(cases.c.id == case_id)).scalar_one())
+    person = person_of(conn, case_id)
+    if person is None:
+        raise NotFoundError(f"no case {case_id}")
+    return person
 
 
 def frozen(conn: Connection, person_id: str) -> bool:

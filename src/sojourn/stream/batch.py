@@ -10,24 +10,19 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
-
 from sojourn.cases.model import SYSTEM
 from sojourn.cases.recompute import Recomputed, recompute
 from sojourn.records.mapping import Mapping
 from sojourn.records.streamed import Streamed, map_rows, store_rows
 from sojourn.resolve.serving import load_index, resolve_many
+from sojourn.stream.bus import applied
 from sojourn.stream.events import Event
 from sojourn.stream.pipeline import Pipeline
-from sojourn.stream.tables import inbox
 
 
 def _fresh(p: Pipeline, events: list[Event]) -> list[Event]:
-    ids = [e.id for e in events]
-    query = select(inbox.c.event_id).where(inbox.c.consumer == p.consumer,
-                                           inbox.c.event_id.in_(ids))  # fmt: skip
     with p.engine.connect() as conn:
-        done = set(conn.execute(query).scalars())
+        done = applied(conn, p.consumer, [e.id for e in events])
     return [e for e in events if e.id not in done]
 
 

@@ -39,14 +39,19 @@ def first_time(conn: Connection, consumer: str, event: Event) -> bool:
     return True
 
 
+def applied(conn: Connection, consumer: str, event_ids: list[str]) -> set[str]:
+    """The events among ``event_ids`` that ``consumer`` has applied."""
+    query = select(inbox.c.event_id).where(
+        inbox.c.consumer == consumer, inbox.c.event_id.in_(list(dict.fromkeys(event_ids)))
+    )
+    return set(conn.execute(query).scalars())
+
+
 def first_times(conn: Connection, consumer: str, events: list[Event]) -> list[bool]:
     """Record many events as applied by ``consumer`` in one statement; for each, False if it
     was applied before (or earlier in ``events``). A concurrent consumer recording one of them
     at the same moment fails the caller's transaction (an ``IntegrityError``)."""
-    ids = list(dict.fromkeys(e.id for e in events))
-    query = select(inbox.c.event_id).where(inbox.c.consumer == consumer,
-                                           inbox.c.event_id.in_(ids))  # fmt: skip
-    done = set(conn.execute(query).scalars())
+    done = applied(conn, consumer, [e.id for e in events])
     firsts = []
     for e in events:
         firsts.append(e.id not in done)

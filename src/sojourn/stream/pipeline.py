@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from sojourn.cases.model import SYSTEM
 from sojourn.cases.recompute import Recomputed, recompute
@@ -30,9 +30,8 @@ from sojourn.records.streamed import ingest_row
 from sojourn.resolve.realtime import Index
 from sojourn.resolve.serving import load_index, resolve_one
 from sojourn.stream.alerts import alert_followers
-from sojourn.stream.bus import Bus, enqueue, first_times, relay
+from sojourn.stream.bus import Bus, applied, enqueue, first_times, relay
 from sojourn.stream.events import Event, PoisonError
-from sojourn.stream.tables import inbox
 
 CONSUMER = "pipeline"
 log = logging.getLogger(__name__)
@@ -65,11 +64,8 @@ class Pipeline:
         return mapping, row, number
 
     def _applied(self, event: Event) -> bool:
-        query = select(inbox.c.event_id).where(
-            inbox.c.consumer == self.consumer, inbox.c.event_id == event.id
-        )
         with self.engine.connect() as conn:
-            return conn.execute(query).first() is not None
+            return bool(applied(conn, self.consumer, [event.id]))
 
     def handle(self, event: Event) -> bool:
         """Apply one incoming record event; False if it was applied before."""
