@@ -70,5 +70,5 @@ def handle_batch(p: Pipeline, events: list[Event]) -> list[bool]:
         person = persons[e.id]
         out = p.person_event(e, person, by_person.get(person), s.record_id, done)
         finished.append((e, [out], "applied"))
-    applied = dict(zip([e.id for e in fresh], p.finish(finished), strict=True)) if fresh else {}
-    return [applied.get(e.id, False) for e in events]
+    results = dict(zip([e.id for e in fresh], p.finish(finished), strict=True)) if fresh else {}
+    return [results.get(e.id, False) for e in events]
