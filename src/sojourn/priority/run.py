@@ -98,11 +98,17 @@ def person_inputs(
 ) -> Iterator[PersonInput]:  # fmt: skip
     """Each resolved person (or each of ``person_ids``) ready to be assessed; ``said`` holds
     the facts recorded on their cases (open redress, officer statements) by person."""
-    rules, rows = default_rules(), _snapshot(engine, person_ids)
-    start = 0
+    yield from group_inputs(_snapshot(engine, person_ids), as_of, said or {})
+
+
+def group_inputs(
+    rows: list[dict[str, Any]], as_of: dt.date, said: Statements
+) -> Iterator[PersonInput]:
+    """Each person's input from their records' rows (ordered by person)."""
+    rules, start = default_rules(), 0
     for i in range(1, len(rows) + 1):
         if i == len(rows) or rows[i]["person_id"] != rows[start]["person_id"]:
-            yield _person(rows[start]["person_id"], rows[start:i], as_of, rules, said or {})
+            yield _person(rows[start]["person_id"], rows[start:i], as_of, rules, said)
             start = i
 
 
