@@ -28,12 +28,24 @@ def verify_command(
         Path | None,
         typer.Option(help="Your own copy of the signing key's public half (PEM): pins it."),
     ] = None,
+    head: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="A head you kept (a copy of the "
+            "export's head.txt): the log must hold every event it signs.",
+        ),
+    ] = None,
 ) -> None:
-    """Recompute the hash chain and every exported signed checkpoint; name the first bad
-    event. Exits 1 when the log does not verify."""
+    """Recompute the hash chain and every exported signed checkpoint, and check the log
+    still holds what the newest head signs; name the first bad event. Exits 1 when the log
+    does not verify."""
     engine = connect()
     upgrade(engine)
-    report = verify(engine, public_key=public_key.read_bytes() if public_key else None)
+    kept = head.read_text(encoding="utf-8") if head else None
+    report = verify(engine, public_key=public_key.read_bytes() if public_key else None,
+                    head=kept)  # fmt: skip
     data = {"ok": report.ok, "events": report.events, "checkpoints": report.checkpoints,
             "first_bad_event": report.first_bad,
             "problems": [{"event": s, "problem": p} for s, p in report.problems]}  # fmt: skip

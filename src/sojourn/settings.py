@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     audit_checkpoint_every: int = Field(
         default=1000, ge=1, description="Sign and export a checkpoint every N audit events."
     )
+    audit_checkpoint_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="The server also signs a checkpoint of any new events this often (seconds).",
+    )
     audit_origin: str = Field(
         default="sojourn.audit/local",
         description="The log's name in its checkpoints (the first line of each signed note).",

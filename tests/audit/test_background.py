@@ -4,6 +4,7 @@ PostgreSQL: every block of ``every`` events gets its signed checkpoint, and the 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -72,3 +73,26 @@ def test_a_failed_checkpoint_is_caught_up_by_the_next(engine: Engine, tmp_path: 
     blocker.unlink()
     _append(engine, checkpointer, 3)
     assert _sizes(engine) == [6]  # at the next crossing (6), covering events 1..6
+
+
+def test_the_timer_signs_new_events_and_stops(engine: Engine, tmp_path: Path) -> None:
+    cfg = AuditConfig(tmp_path / "export", tmp_path / "key.pem", "test.audit", 1000, 0.05)
+    checkpointer = Checkpointer(engine, cfg)
+    checkpointer.start_timer()
+    try:
+        for expected in (2, 3):
+            with engine.begin() as conn:
+                for _ in range(expected - sum(_sizes(engine)[-1:])):
+                    append(conn, EVENT)
+            deadline = time.monotonic() + 20
+            while _sizes(engine)[-1:] != [expected] and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert _sizes(engine)[-1:] == [expected]  # well before 1000 events
+    finally:
+        checkpointer.stop(10)
+    with engine.begin() as conn:
+        append(conn, EVENT)
+    time.sleep(0.3)
+    assert _sizes(engine)[-1] == 3  # stopped: no more checkpoints
+    assert (tmp_path / "export" / "head.txt").read_text().split("\n")[1] == "3"
+    assert verify(engine, cfg).ok

@@ -45,10 +45,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     checkpointer, index = Checkpointer(engine), IndexCache(engine)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         index.warm()
+        running.state.checkpointer.start_timer()  # new events signed every N seconds
         yield
-        checkpointer.join(60)  # a checkpoint under way is finished, not cut off
+        running.state.checkpointer.stop(60)  # a checkpoint under way is finished, not cut off
 
     app = FastAPI(title="sojourn", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.engine = engine

@@ -1,17 +1,19 @@
 """Checkpoints while the log grows: when an append's sequence number crosses a multiple of
 ``every``, a background thread makes the checkpoint if one is due (the database decides, so
 several processes and the CLI's own appends agree); the request that wrote the event does not
-wait for the Merkle root over the whole log."""
+wait for the Merkle root over the whole log. A timer also signs whatever is new every
+``seconds``, so that a quiet server leaves no unsigned tail for long."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from sojourn.audit.checkpoint import AuditConfig, checkpoint_if_due
+from sojourn.audit.checkpoint import AuditConfig, checkpoint_if_due, checkpoint_if_new
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,8 @@ class Checkpointer:
         self._busy = threading.Lock()
         self._thread: threading.Thread | None = None
         self._block: int | None = None
+        self._stop = threading.Event()
+        self._timer: threading.Thread | None = None
 
     def after(self, seq: int) -> bool:
         """Call after event ``seq`` committed; True when a check for a due checkpoint was
@@ -40,13 +44,37 @@ class Checkpointer:
 
     def _run(self) -> None:
         try:
-            checkpoint_if_due(self.engine, self.cfg)
+            self._sign(checkpoint_if_due)
+        finally:
+            self._busy.release()
+
+    def _sign(self, how: Callable[[Engine, AuditConfig], object]) -> None:
+        try:
+            how(self.engine, self.cfg)
         except IntegrityError:  # another process signed the same tree size first
             log.info("an audit checkpoint of this size exists already")
         except Exception:  # the next one that falls due covers these events too
             log.exception("audit checkpoint failed")
-        finally:
-            self._busy.release()
+
+    def start_timer(self) -> None:
+        """Sign any new events every ``cfg.seconds`` until ``stop`` (at start-up)."""
+        if self._timer is None:
+            self._stop.clear()
+            self._timer = threading.Thread(target=self._tick, name="audit-timer", daemon=True)
+            self._timer.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.cfg.seconds):
+            with self._busy:  # not while a block's checkpoint is under way
+                self._sign(checkpoint_if_new)
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop the timer and finish a checkpoint under way (at shutdown)."""
+        self._stop.set()
+        if self._timer is not None:
+            self._timer.join(timeout)
+            self._timer = None
+        self.join(timeout)
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for a checkpoint under way (at shutdown, and in tests)."""

@@ -21,6 +21,7 @@ from sojourn.audit.tables import audit_checkpoints, audit_events
 from sojourn.settings import Settings, get_settings
 
 KEY_NAME = "sojourn-audit"
+HEAD_NAME = "head.txt"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class AuditConfig:
     key_file: Path
     origin: str
     every: int
+    seconds: float = 300.0
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> AuditConfig:
@@ -38,6 +40,7 @@ class AuditConfig:
             s.audit_key_file or s.data_dir / "audit" / "signing-key.pem",
             s.audit_origin,
             s.audit_checkpoint_every,
+            s.audit_checkpoint_seconds,
         )
 
 
@@ -47,6 +50,11 @@ def note_path(export_dir: Path, size: int) -> Path:
 
 def leaves_path(export_dir: Path, size: int) -> Path:
     return export_dir / f"leaves-{size:012d}.txt"
+
+
+def head_path(export_dir: Path) -> Path:
+    """The newest signed note, overwritten by each checkpoint: what a witness copies away."""
+    return export_dir / HEAD_NAME
 
 
 def _write(path: Path, data: str | bytes) -> None:
@@ -86,6 +94,7 @@ def make_checkpoint(engine: Engine, cfg: AuditConfig | None = None) -> Checkpoin
             leaves_path(cfg.export_dir, len(leaves)), "".join(f"{h}\n" for h in leaves[previous:])
         )
         _write(note_path(cfg.export_dir, len(leaves)), note)
+        _write(head_path(cfg.export_dir), note)
     return checkpoint
 
 
@@ -104,3 +113,11 @@ def checkpoint_if_due(engine: Engine, cfg: AuditConfig | None = None) -> Checkpo
     with engine.connect() as conn:
         due = size(conn) - last_checkpoint(conn) >= cfg.every
     return make_checkpoint(engine, cfg) if due else None
+
+
+def checkpoint_if_new(engine: Engine, cfg: AuditConfig | None = None) -> Checkpoint | None:
+    """A checkpoint when any event was written since the last one (on the server's timer, and
+    when a command that wrote events ends); cheap when there is none."""
+    with engine.connect() as conn:
+        new = size(conn) > last_checkpoint(conn)
+    return make_checkpoint(engine, cfg) if new else None

@@ -6,6 +6,8 @@ were not recomputed). The exported copy — signed notes and their leaf hashes, 
 system — also catches a rewrite that recomputed every hash, and a log truncated below its last
 checkpoint: each event's leaf is compared with the exported leaf, each signed root with the root
 recomputed from the events, and consecutive checkpoints are proved consistent (RFC 9162).
+The newest signed note (``head.txt``, and a copy a witness kept) must still be covered: a log
+cut back to its last checkpoint, or emptied, fails.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Engine, select
 
-from sojourn.audit.checkpoint import KEY_NAME, AuditConfig, leaves_path
+from sojourn.audit.checkpoint import HEAD_NAME, KEY_NAME, AuditConfig, head_path, leaves_path
 from sojourn.audit.log import GENESIS, row_leaf, rows
 from sojourn.audit.merkle import ProofError, consistency_proof, root, verify_consistency
 from sojourn.audit.signing import Checkpoint, NoteError, load_public, verify_note
@@ -83,29 +85,22 @@ def _key(export_dir: Path, pinned: bytes | None, report: Report) -> Ed25519Publi
         return None
 
 
-def _notes(export_dir: Path, report: Report, pinned: bytes | None) -> list[tuple[Checkpoint, str]]:
-    paths = sorted(export_dir.glob("checkpoint-*.note"))
-    if not paths:
-        return []
-    key = _key(export_dir, pinned, report)
-    if key is None:
-        return []
+def _notes(export_dir: Path, report: Report, key: Ed25519PublicKey) -> list[Checkpoint]:
     found = []
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
+    for path in sorted(export_dir.glob("checkpoint-*.note")):
         try:
-            found.append((verify_note(text, KEY_NAME, key), text))
-        except NoteError as exc:
+            found.append(verify_note(path.read_text(encoding="utf-8"), KEY_NAME, key))
+        except (OSError, NoteError) as exc:
             report.add(None, f"{path.name}: {exc}")
-    return sorted(found, key=lambda item: item[0].size)
+    return sorted(found, key=lambda checkpoint: checkpoint.size)
 
 
 def _against_export(
-    leaves: list[bytes], export_dir: Path, report: Report, pinned: bytes | None
+    leaves: list[bytes], notes: list[Checkpoint], export_dir: Path, report: Report
 ) -> None:
     exported: list[bytes] = []
     previous: Checkpoint | None = None
-    for checkpoint, _ in _notes(export_dir, report, pinned):
+    for checkpoint in notes:
         try:
             lines = leaves_path(export_dir, checkpoint.size).read_text().split()
             exported += [bytes.fromhex(h) for h in lines]
@@ -181,17 +176,69 @@ def _resources(engine: Engine, report: Report) -> None:
             report.add(int(pending[0]), f"the resource index names event {pending[0]}")
 
 
+@dataclass(frozen=True)
+class _Export:
+    """What the export directory (and a witness) hold, read before the events are: a
+    checkpoint made while the log is read then covers only events the read finds."""
+
+    key: Ed25519PublicKey | None
+    notes: list[Checkpoint]
+    heads: list[tuple[str, Checkpoint]]
+
+
+def _read_export(
+    export_dir: Path, pinned: bytes | None, witness: str | None, report: Report
+) -> _Export:
+    exported = head_path(export_dir)
+    texts = [("the witness's head", witness)] if witness is not None else []
+    if exported.exists():
+        texts.insert(0, (str(exported), exported.read_text(encoding="utf-8")))
+    if not texts and not any(export_dir.glob("checkpoint-*.note")):
+        return _Export(None, [], [])
+    key = _key(export_dir, pinned, report)
+    if key is None:
+        return _Export(None, [], [])
+    heads = []
+    for name, text in texts:
+        try:
+            heads.append((name, verify_note(text, KEY_NAME, key)))
+        except NoteError as exc:
+            report.add(None, f"{name}: {exc}")
+    return _Export(key, _notes(export_dir, report, key), heads)
+
+
+def _against_heads(leaves: list[bytes], export: _Export, report: Report) -> None:
+    """The log holds at least the events each head signs, and they hash to its root: a log
+    cut back to (or below) its last checkpoint is caught."""
+    newest = export.notes[-1].size if export.notes else 0
+    for name, head in export.heads:
+        if name.endswith(HEAD_NAME) and head.size > newest:
+            report.add(None, f"{name} signs {head.size} events but the newest exported "
+                       f"checkpoint is {newest}: checkpoints were removed")  # fmt: skip
+        if len(leaves) < head.size:
+            report.add(len(leaves) + 1, f"events {len(leaves) + 1}..{head.size} are missing: "
+                       f"{name} signs {head.size} events (truncated log)")  # fmt: skip
+        elif root(leaves[: head.size]) != head.root:
+            report.add(None, f"the events do not hash to {name} ({head.size} events)")
+
+
 def verify(
-    engine: Engine, cfg: AuditConfig | None = None, public_key: bytes | None = None
+    engine: Engine,
+    cfg: AuditConfig | None = None,
+    public_key: bytes | None = None,
+    head: str | None = None,
 ) -> Report:
     """Check the whole log; the report names the first bad event, if any. ``public_key``
     (PEM): the auditor's own copy of the signing key's public half, so that a forger who
-    also replaced the exported ``key.pub`` is caught."""
+    also replaced the exported ``key.pub`` is caught. ``head``: a signed note a witness
+    kept (a copy of ``head.txt``); the log must still hold what it signs."""
     cfg = cfg or AuditConfig.from_settings()
     report = Report()
+    export = _read_export(cfg.export_dir, public_key, head, report)
     leaves = _chain(engine, report)
     report.events = len(leaves)
-    _against_export(leaves, cfg.export_dir, report, public_key)
+    _against_export(leaves, export.notes, cfg.export_dir, report)
+    _against_heads(leaves, export, report)
     _stored_checkpoints(engine, cfg.export_dir, report)
     _resources(engine, report)
     return report
