@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from sojourn.records.kinds import IDENTITY_FIELDS
@@ -44,6 +45,9 @@ batches = Table(
 
 #: Identity columns, in Record order; all text (birth_date is a possibly partial ISO date).
 IDENTITY_COLUMNS: tuple[str, ...] = tuple(IDENTITY_FIELDS)
+
+#: Records that are evidence of U.S. citizenship (a partial index keeps them at hand).
+CITIZENSHIP = "kind = 'naturalization' OR nationality = 'USA' OR passport_country = 'USA'"
 
 #: The column order the bulk writer uses.
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -77,6 +81,13 @@ records = Table(
     Column("event", Text, nullable=False, comment="JSON object: the kind's event fields"),
     Column("raw", Text, nullable=False, comment="the row as read: CSV/JSONL line, or JSON"),
     Index("ix_records_source_record", "source", "source_record_id"),
+    # The few records that are citizenship evidence (priority/sweep.py reads them all).
+    Index(
+        "ix_records_citizenship",
+        "birth_date",
+        sqlite_where=text(CITIZENSHIP),
+        postgresql_where=text(CITIZENSHIP),
+    ),
 )
 
 sightings = Table(
