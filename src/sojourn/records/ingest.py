@@ -25,6 +25,7 @@ import orjson
 import polars as pl
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from sojourn.records.limits import clip
 from sojourn.records.mapping import Mapping
 from sojourn.records.pipeline import Runner, in_child, in_thread, inline
 from sojourn.records.readers import read_chunks
@@ -191,7 +192,7 @@ class _Run:
         self.quarantined += len(errors)
         rows = [
             {"batch_id": self.batch_id, "row": e.row, "file": str(self.path), "field": e.field,
-             "reason": e.reason, "raw": e.raw}
+             "reason": e.reason, "raw": clip(e.raw)}
             for e in errors
         ]  # fmt: skip
         self.conn.execute(insert(quarantine), rows)

@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Connection, Table, insert, select, update
 
 from sojourn.records.jsonlread import _slow
+from sojourn.records.limits import clip
 from sojourn.records.mapping import Mapping
 from sojourn.records.rows import RowError
 from sojourn.records.tables import batches, quarantine, records, sightings
@@ -102,7 +103,7 @@ class _Plan:
             if number not in self.quarantined:
                 self.bad.append({"batch_id": self.batch_id, "row": number, "file": self.origin,
                                  "field": mapped.field, "reason": mapped.reason,
-                                 "raw": mapped.raw})  # fmt: skip
+                                 "raw": clip(mapped.raw)})  # fmt: skip
                 self.quarantined.add(number)
             return Streamed(None, False, f"{mapped.field}: {mapped.reason}")
         record_id = str(mapped["id"][0])

@@ -7,18 +7,22 @@ kind's event part as JSON, and a content-hash id over (source, source record id,
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
 import polars as pl
 
-from sojourn.records.convert import Converter, dtype_of
+from sojourn.records.checks import birth_reasons, blank_where, length_reasons, row_size_reasons
+from sojourn.records.convert import Converted, Converter, dtype_of
 from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, IDENTITY_FIELDS
+from sojourn.records.limits import RECORD_ID_CHARS, clip, limit_of
 from sojourn.records.mapping import FieldMap, Mapping
 from sojourn.records.rows import RAW, ROW, Chunk, RowError
 
 SEP = "\x1f"
 _ERR_FIELD, _ERR_REASON = "__err_field", "__err_reason"
+_ID_LONG = "the source record id is too long: "
 _NUL = "the row contains a NUL character (\\x00 or \\u0000), which no text column can hold"
 
 
@@ -64,12 +68,17 @@ class Transformer:
         }
         checks.append(_check("(row)", "__e_nul", _NUL))
         checks.append(_check(self.mapping.record_id, "__e_id", "the source record id is empty"))
+        id_long = length_reasons(record_id, RECORD_ID_CHARS)
+        if id_long is not None:
+            errors["__e_id_long"] = id_long
+            checks.append(_reason_check(self.mapping.record_id, "__e_id_long", _ID_LONG))
         for fm, convert in self._converters:
-            value, error = convert(_source(frame, fm))
+            value, error = convert_limited(fm, convert, _source(frame, fm))
             columns[fm.target] = value
             errors[f"__e_{fm.target}"] = error
             checks.append(_field_check(fm, f"__e_{fm.target}", f"__v_{fm.target}"))
             errors[f"__v_{fm.target}"] = value.is_null()
+        self._row_checks(frame, columns, errors, checks)
         values = pl.DataFrame(columns)
         names = [c for c in ("family_name", "given_name", "full_name") if c in columns]
         errors["__e_name"] = (
@@ -79,6 +88,23 @@ class Transformer:
         )
         checks.append(_check("/".join(names), "__e_name", "the row has no name"))
         return pl.concat([values, pl.DataFrame(errors)], how="horizontal"), checks
+
+    def _row_checks(
+        self, frame: pl.DataFrame, columns: dict[str, pl.Series], errors: dict[str, pl.Series],
+        checks: list[tuple[pl.Expr, pl.Expr]],
+    ) -> None:  # fmt: skip
+        """Checks of the row as a whole: a birth date its own dates make impossible, and a
+        raw row over the size limit."""
+        today = dt.datetime.now(dt.UTC).date()
+        birth = birth_reasons(self.mapping.kind, columns, today)
+        if birth is not None:
+            label = next(fm.label for fm in self.mapping.fields if fm.target == "birth_date")
+            errors["__e_birth"] = birth
+            checks.append(_reason_check(label, "__e_birth", "birth_date: "))
+        size = row_size_reasons(frame[RAW])
+        if size is not None:
+            errors["__e_size"] = size
+            checks.append(_reason_check("(row)", "__e_size"))
 
     def _records(self, good: pl.DataFrame) -> pl.DataFrame:
         kind = self.mapping.kind
@@ -124,6 +150,22 @@ def _check(field: str, flag: str, reason: str) -> tuple[pl.Expr, pl.Expr]:
     )
 
 
+def _reason_check(field: str, column: str, prefix: str = "") -> tuple[pl.Expr, pl.Expr]:
+    """A check whose column holds each failing row's reason (null when the row passes)."""
+    failed = pl.col(column).is_not_null()
+    return pl.when(failed).then(pl.lit(field)), pl.when(failed).then(prefix + pl.col(column))
+
+
+def convert_limited(fm: FieldMap, convert: Converter, source: pl.Series) -> Converted:
+    """Convert ``source``, except values over the field's length limit: those rows get the
+    limit's reason, and the converter never sees (nor quotes) the value."""
+    long = length_reasons(source, limit_of(fm)) if fm.value is None else None
+    if long is None:
+        return convert(source)
+    value, error = convert(blank_where(source, long))
+    return value, pl.select(pl.coalesce(long, error)).to_series().alias(error.name)
+
+
 def _field_check(fm: FieldMap, error: str, is_null: str) -> tuple[pl.Expr, pl.Expr]:
     reason = pl.col(error)
     if fm.required:
@@ -164,7 +206,7 @@ def _column(frame: pl.DataFrame, name: str, dtype: type[pl.DataType]) -> pl.Expr
 def _row_errors(bad: pl.DataFrame, encoding: str) -> list[RowError]:
     rows = bad.select(ROW, _ERR_FIELD, _ERR_REASON, RAW).iter_rows()
     return [
-        RowError(row, field, reason, raw.encode(encoding, errors="replace"))
+        RowError(row, field, reason, clip(raw.encode(encoding, errors="replace")))
         for row, field, reason, raw in rows
     ]
 
