@@ -9,16 +9,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sojourn.access.model import FIELD_GROUPS
+from sojourn.yamlsafe import load_yaml
 
 FIELDS_FILE = Path(__file__).with_name("fields.yaml")
 
 
 @lru_cache(maxsize=1)
 def field_map() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(FIELDS_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(FIELDS_FILE)
     groups = set(data["record_kinds"].values()) | {"identity", "identifiers", "address"}
     unknown = groups - set(FIELD_GROUPS)
     if unknown:

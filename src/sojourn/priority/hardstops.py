@@ -8,10 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sojourn.priority.facts import Facts
 from sojourn.priority.policy import Rule, compile_rule
+from sojourn.yamlsafe import load_yaml
 
 FILE = Path(__file__).with_name("hardstops.yaml")
 IDENTITY = "uncertain_identity"
@@ -38,7 +37,7 @@ class Stop:
 
 @lru_cache(maxsize=1)
 def hard_stops() -> tuple[HardStop, ...]:
-    raw: list[dict[str, Any]] = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    raw: list[dict[str, Any]] = load_yaml(FILE)
     out = []
     for item in raw:
         rule = None

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import cel
-import yaml
 
 from sojourn.priority.schema import FACTS, bound_variables, protected_names
+from sojourn.yamlsafe import YamlError, load_yaml
 
 POLICIES = Path(__file__).with_name("policies")
 FACTOR_KINDS = ("aggravating", "mitigating")
@@ -124,9 +124,9 @@ def parse_policy(where: str, raw: dict[str, Any]) -> Policy:
 
 def load_policy(path: Path) -> Policy:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path.name}: not valid YAML: {exc}") from exc
+        raw = load_yaml(path)
+    except YamlError as exc:
+        raise PolicyError(str(exc)) from exc
     if not isinstance(raw, dict):
         raise PolicyError(f"{path.name}: a policy is a mapping")
     return parse_policy(path.name, raw)

@@ -6,7 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pycountry
-import yaml
+
+from sojourn.yamlsafe import load_yaml
 
 _CODES_FILE = Path(__file__).with_name("codes.yaml")
 
@@ -14,7 +15,7 @@ _CODES_FILE = Path(__file__).with_name("codes.yaml")
 @lru_cache(maxsize=1)
 def vocabularies() -> dict[str, tuple[str, ...]]:
     """Each code list by name, as loaded from ``codes.yaml``."""
-    data = yaml.safe_load(_CODES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(_CODES_FILE)
     return {
         name: tuple(str(c) for c in entry["codes"])
         for name, entry in data.items()
@@ -33,7 +34,7 @@ def country_lookup() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value:
                 table[str(value).upper()] = alpha3
-    data = yaml.safe_load(_CODES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(_CODES_FILE)
     for alias, alpha3 in data["country_aliases"]["aliases"].items():
         table[str(alias).upper()] = str(alpha3)
     return table

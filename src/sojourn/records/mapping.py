@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sojourn.records.kinds import KINDS, FieldSpec, FieldType, target_fields
 from sojourn.records.mapcheck import MappingError as MappingError
 from sojourn.records.mapcheck import check_field, check_file_options
+from sojourn.yamlsafe import YamlError, load_yaml
 
 BUILTIN_DIR = Path(__file__).with_name("mappings")
 FORMATS = ("csv", "jsonl", "parquet")
@@ -95,8 +94,10 @@ def builtin_mapping(name: str) -> Mapping:
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file."""
     try:
-        data = yaml.safe_load(path.read_bytes())
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml(path)
+    except YamlError as exc:
+        raise MappingError(f"cannot read mapping {exc}") from exc
+    except OSError as exc:
         raise MappingError(f"{path}: cannot read mapping: {exc}") from exc
     if not isinstance(data, dict):
         raise MappingError(f"{path}: a mapping must be a YAML object")

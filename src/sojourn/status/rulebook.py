@@ -22,9 +22,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sojourn.records.codes import vocabularies
+from sojourn.yamlsafe import YamlError, load_yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -121,9 +120,9 @@ def default_rules() -> RuleBook:
 
 def _load_file(path: Path) -> list[Rule]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{path.name}: not valid YAML: {exc}") from exc
+        data = load_yaml(path)
+    except YamlError as exc:
+        raise RuleError(str(exc)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{path.name}: expected a top-level 'rules' list")
     return [_rule(path.name, i, raw) for i, raw in enumerate(data["rules"])]

@@ -8,9 +8,9 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 
 from sojourn.synth.common import FloatArr
+from sojourn.yamlsafe import loads_yaml
 
 Params = dict[str, Any]
 
@@ -18,14 +18,14 @@ Params = dict[str, Any]
 @cache
 def load_params() -> Params:
     text = resources.files("sojourn.synth").joinpath("params.yaml").read_text("utf-8")
-    data: Params = yaml.safe_load(text)
+    data: Params = loads_yaml(text, "params.yaml")
     return data
 
 
 @cache
 def load_names_yaml() -> dict[str, Any]:
     text = resources.files("sojourn.synth").joinpath("names.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = loads_yaml(text, "names.yaml")
     return data
 
 
