@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sojourn.status.court import court_finding
 from sojourn.status.events import Event, History, sorted_events
+from sojourn.status.presence import default_presence
 from sojourn.status.rulebook import RuleBook, default_rules
 from sojourn.status.stay import (
     Basis,
@@ -277,4 +278,7 @@ def timeline(
         f"departure record {c.record_id} contradicted by later records in the country"
         for c in conflicts
     )
+    if over is not None and stay is not None and until is not None:
+        checked = default_presence().verify(known.events, stay.admission, until, as_of)
+        flags += (checked.flag(until),) if checked.unverified else ()
     return Timeline(as_of, tuple(intervals), current, until, over, days, flags, barred)
