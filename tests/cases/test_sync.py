@@ -5,6 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from sqlalchemy import Engine, select
@@ -18,7 +19,7 @@ from tests.cases.conftest import plant_person
 from tests.priority.scenario import POLICY_2025, arrival, order, run
 
 OFFICER, SUPERVISOR = Actor("olivia", "officer"), Actor("sam", "supervisor")
-FINAL = [arrival(), order("2024-03-01")]
+FINAL = [arrival(), order("2024-03-01", in_absentia=False)]  # ordered in person: present
 
 
 def _tasks(engine: Engine) -> dict[str, str]:
@@ -78,3 +79,21 @@ def test_redress_freezes_enforcement_until_decided(engine: Engine) -> None:
     assert row.status == "decided" and row.outcome == "denied" and told["outcome"] == "denied"
     assert decision.kind == "redress_review" and decision.actor == "sam"
     assert _tasks(engine)["supervisor_approval"] == "assigned"
+
+
+def test_an_unverified_overstay_opens_a_departure_verification(engine: Engine) -> None:
+    land = make_event("arrival", "arr", arrival_date="2021-06-24", class_of_admission="B2",
+                      admit_until="2021-12-23", mode="land")  # fmt: skip
+    later = dt.date(2026, 10, 1)
+    with engine.begin() as conn:
+        first = sync_assessment(conn, run(POLICY_2025, [land], as_of=later))
+        assert first.opened and len(first.tasks) == 1
+        assert sync_assessment(conn, run(POLICY_2025, [land], as_of=later)).tasks == []
+        detail = json.loads(conn.execute(select(tasks.c.detail).where(
+            tasks.c.type == "departure_verification")).scalar_one())  # fmt: skip
+    assert _tasks(engine) == {"case": "on_hold", "departure_verification": "assigned"}
+    assert detail["stop"] == "presence_unverified" and detail["records"] == ["arr"]
+    seen = make_event("address", "ar11", effective_on="2024-03-10")
+    with engine.begin() as conn:
+        sync_assessment(conn, run(POLICY_2025, [land, seen], as_of=later))
+    assert _tasks(engine)["supervisor_approval"] == "assigned"  # verified: now a proposal

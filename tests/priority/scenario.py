@@ -22,6 +22,11 @@ def arrival(on: str = "2019-03-01", until: str = "2019-09-01", cls: str = "B2") 
                       admit_until=until, mode="air")  # fmt: skip
 
 
+def address(on: str = "2019-11-15", rid: str = "ar11") -> Event:
+    """An AR-11 address filing: places the person in the U.S. on ``on``."""
+    return make_event("address", rid, effective_on=on)
+
+
 def conviction(rid: str, on: str, offense: str, cls: str, sentence: int = 0) -> Event:
     return make_event("conviction", rid, conviction_date=on, offense=offense,
                       classification=cls, sentence_days=sentence)  # fmt: skip

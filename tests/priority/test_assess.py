@@ -9,6 +9,7 @@ from tests.priority.scenario import (
     POLICY_2014,
     POLICY_2021,
     POLICY_2025,
+    address,
     arrival,
     conviction,
     facts,
@@ -16,7 +17,8 @@ from tests.priority.scenario import (
     run,
 )
 
-OVERSTAYER = [arrival()]  # admitted Mar 2019 until Sep 2019, never left
+#: admitted Mar 2019 until Sep 2019, never left; an address filing places them here after
+OVERSTAYER = [arrival(), address()]
 AF = conviction("cv-af", "2021-06-01", "ROBBERY", "AF", 900)
 FELONY = conviction("cv-f", "2021-06-01", "BURGLARY", "F", 400)
 DUI = conviction("cv-dui", "2022-02-02", "DRIVING UNDER THE INFLUENCE", "M", 10)

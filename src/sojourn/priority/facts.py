@@ -20,6 +20,7 @@ import yaml
 from sojourn.priority.schema import FACTS
 from sojourn.status.engine import GONE, Timeline
 from sojourn.status.events import Event
+from sojourn.status.presence import default_presence
 
 EWI_CHARGE = "212(a)(6)(A)"  # present without admission or parole
 RELIEF_FORMS = ("I-589", "I-485")
@@ -163,6 +164,30 @@ def _departure(f: Facts, known: list[Event], records: tuple[str, ...], gone: boo
     f.set("departure_confirmed", bool(sure), sure or records)
 
 
+def _presence(f: Facts, known: list[Event], t: Timeline) -> None:
+    """Absence is not presence (status/presence.yaml): an overstay is verified only by a
+    record placing the person in the U.S. after the authorized stay ended."""
+    arrivals = [e for e in known if e.kind == "arrival"]
+    last, end = (arrivals[-1] if arrivals else None), t.authorized_until
+    if last is None or end is None:
+        f.set("exit_recording", _recording(last), [last.record_id] if last else [])
+        f.set("presence_verified", False)
+        f.set("overstay_unverified", False)
+        return
+    checked = default_presence().verify(known, last, end, t.as_of)
+    f.set("exit_recording", checked.recording.recording, [last.record_id])
+    f.set("presence_verified", bool(checked.presence), checked.presence)
+    unverified = bool(t.overstay_days) and checked.unverified
+    stay = (last.record_id, *(t.current.records if t.current else ()))
+    f.set("overstay_unverified", unverified, stay if unverified else checked.presence)
+
+
+def _recording(arrival: Event | None) -> str | None:
+    if arrival is None:
+        return None
+    return default_presence().exit_recording(arrival.get("mode")).recording
+
+
 def derive(p: PersonInput) -> Facts:
     """The person's facts on the timeline's as-of date."""
     t, f = p.timeline, Facts({}, {}, {})
@@ -174,6 +199,7 @@ def derive(p: PersonInput) -> Facts:
     f.set("in_us", current is not None and status not in GONE, records)
     f.set("overstay_days", t.overstay_days or 0, records)
     _departure(f, known, records, status in GONE)
+    _presence(f, known, t)
     f.set("unlawful_presence_days", t.unlawful_presence_days, records)
     since = _entry(f, known)
     f.set("present_since", since.isoformat() if since else None)

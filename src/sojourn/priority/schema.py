@@ -34,6 +34,24 @@ FACTS: dict[str, FactSpec] = {
         "verified self-departure, removal); a carrier manifest alone is not confirmation",
     ),
     "overstay_days": _f("int", "status", "days past the authorized stay (0 if none)"),
+    "exit_recording": _f(
+        "string|null",
+        "records",
+        "how exits of the last admission's mode are recorded (status/presence.yaml): "
+        "systematic (air, sea), partial (land), unknown; null with no admission",
+    ),
+    "presence_verified": _f(
+        "bool",
+        "records",
+        "a record places the person in the U.S. after the authorized stay ended "
+        "(status/presence.yaml: address filing, custody, criminal case, court appearance, …)",
+    ),
+    "overstay_unverified": _f(
+        "bool",
+        "records",
+        "an overstay inferred only from a missing departure record: no record places the "
+        "person in the U.S. after the stay ended (a suspected overstay, never enforcement)",
+    ),
     "unlawful_presence_days": _f("int", "status", "unlawful presence accrued, INA 212(a)(9)(B)"),
     "entry_method": _f(
         "string", "records", "admitted, paroled, without_inspection (charged) or unknown"
