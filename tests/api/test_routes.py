@@ -213,4 +213,6 @@ def test_search_by_name_and_birth_date_or_identifier(world: World) -> None:
     assert protected.status_code == 422
     log = world.client.get("/audit/events?limit=20", headers=world.headers("privacy_officer", OA))
     searches = [e for e in log.json() if e["action"] == "person.search"]
-    assert searches and row.person_id in searches[0]["resource_ids"]
+    assert searches[0]["decision"] == "deny"  # the refused search (422) is on the record
+    found_by = [e for e in searches if e["decision"] == "allow"]
+    assert found_by and row.person_id in found_by[0]["resource_ids"]

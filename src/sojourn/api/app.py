@@ -1,8 +1,9 @@
 """The application: ``create_app(engine)`` builds the FastAPI app (routes, error shape,
-request ids); ``sojourn serve`` runs it with uvicorn."""
+server-chosen request ids, refusals audited); ``sojourn serve`` runs it with uvicorn."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from sojourn.api import (
     routes_redress,
 )
 from sojourn.api.ratelimit import RateLimit
+from sojourn.api.refusals import audit_refusals
 from sojourn.audit.background import Checkpointer
 from sojourn.resolve.search import IndexCache
 from sojourn.settings import get_settings
@@ -62,12 +64,13 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         "export": RateLimit(s.export_rate_per_hour, 3600),
     }
     errors.install(app)
+    app.middleware("http")(audit_refusals)  # inside request_id: refusals carry the id
 
     @app.middleware("http")
     async def request_id(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        request.state.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        request.state.request_id = server_request_id(request.headers.get("X-Request-Id", ""))
         response = await call_next(request)
         response.headers["X-Request-Id"] = request.state.request_id
         return response
@@ -81,6 +84,14 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(routes_alerts.router)
     install_web(app)
     return app
+
+
+def server_request_id(sent: str) -> str:
+    """A request id the server chose: a random one, followed by the client's own (its safe
+    characters, shortened) so that the client can still find its request."""
+    own = uuid.uuid4().hex
+    theirs = re.sub(r"[^A-Za-z0-9._-]", "", sent)[:31]
+    return f"{own}.{theirs}" if theirs else own
 
 
 def api_routes(routes: list[Any]) -> list[APIRoute]:

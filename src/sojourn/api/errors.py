@@ -1,5 +1,6 @@
 """One JSON error shape for every failure: ``{"error": {"code", "message", "request_id"}}``.
-Unexpected errors say nothing of their cause to the client (it goes to the server log)."""
+Unexpected errors say nothing of their cause to the client (it goes to the server log). Each
+refusal (4xx) is audited by ``api.refusals`` with the reason given here."""
 
 from __future__ import annotations
 
@@ -30,7 +31,13 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+def note_refusal(request: Request, status: int, code: str, message: str) -> None:
+    """Keep why a request is refused, for its audit event (``api.refusals``)."""
+    request.state.refusal = (status, code, message)
+
+
 def json_error(request: Request, status: int, code: str, message: str) -> JSONResponse:
+    note_refusal(request, status, code, message)
     request_id = getattr(request.state, "request_id", "")
     content = {"error": {"code": code, "message": message, "request_id": request_id}}
     return JSONResponse(status_code=status, content=content)

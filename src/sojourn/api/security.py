@@ -89,6 +89,7 @@ class Guard:
     request_id: str
     audited: bool = False
     extra_policies: list[str] = field(default_factory=list)
+    state: Any = None  # the request's state: a refusal audited here is not audited again
 
     def actor(self) -> Actor:
         """Who acts in the case workflow: the caller, in their role, for their purpose."""
@@ -122,8 +123,10 @@ class Guard:
             self.request_id,
             detail or {},
         )
-        _write(self.checkpointer, event)
+        write_event(self.checkpointer, event)
         self.audited = True
+        if decision == "deny" and self.state is not None:
+            self.state.refusal_audited = True
 
     def refuse(self, resource_type: str, ids: Sequence[str], reason: str) -> ApiError:
         """Audit a refusal the route itself decides (a field group missing) and return the
@@ -153,10 +156,10 @@ def deny(
         list(decision.policy_ids),
         request_id,
     )
-    _write(checkpointer, event)
+    write_event(checkpointer, event)
 
 
-def _write(checkpointer: Checkpointer, event: AuditEvent) -> None:
+def write_event(checkpointer: Checkpointer, event: AuditEvent) -> None:
     """Commit one audit event (before any data leaves: if this fails, the request fails);
     a signed checkpoint follows in the background when one falls due."""
     engine = checkpointer.engine
@@ -189,8 +192,10 @@ def guard(
         assert purpose is not None
         if not decision.allowed:
             deny(log, principal, purpose, action, (resource_type, rid), decision, request_id)
+            request.state.refusal_audited = True
             raise ApiError(403, "forbidden", f"{principal.role} may not {action} for {purpose}")
-        return Guard(log.engine, log, principal, purpose, action, decision, request_id)
+        return Guard(log.engine, log, principal, purpose, action, decision, request_id,
+                     state=request.state)  # fmt: skip
 
     dependency.__name__ = f"guard_{action.replace('.', '_')}"
     return dependency

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from sojourn.api.errors import ApiError, json_error
+from sojourn.api.errors import ApiError, json_error, note_refusal
 from sojourn.web import (
     pages_alerts,
     pages_auth,
@@ -25,6 +25,7 @@ HEADINGS = {400: "That did not work", 403: "Not allowed", 404: "Not found", 409:
 
 
 def _page_error(request: Request, status: int, message: str) -> Response:
+    note_refusal(request, status, "page_error", message)  # audited (api.refusals)
     heading = HEADINGS.get(status, "Something went wrong")
     request_id = getattr(request.state, "request_id", "")
     return page(request, "error.html", status, heading=heading, message=message,
@@ -43,10 +44,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(LoginRequiredError)
     async def _login(request: Request, exc: LoginRequiredError) -> Response:
+        note_refusal(request, 401, "login_required", "no valid session")
         return RedirectResponse("/ui/login", status_code=303)
 
     @app.exception_handler(PurposeRequiredError)
     async def _purpose(request: Request, exc: PurposeRequiredError) -> Response:
+        note_refusal(request, 400, "purpose_required", "no purpose of use chosen")
         return RedirectResponse("/ui/purpose", status_code=303)
 
     @app.exception_handler(PageError)

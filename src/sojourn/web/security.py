@@ -91,9 +91,11 @@ def page_guard(
         log, request_id = checkpointer_of(request), request.state.request_id
         if not decision.allowed:
             deny(log, principal, purpose, action, (resource_type, rid), decision, request_id)
+            request.state.refusal_audited = True
             why = f"A {principal.role.replace('_', ' ')} may not do this for {PURPOSES[purpose]}."
             raise PageError(403, why)
-        return Guard(log.engine, log, principal, purpose, action, decision, request_id)
+        return Guard(log.engine, log, principal, purpose, action, decision, request_id,
+                     state=request.state)  # fmt: skip
 
     dependency.__name__ = f"page_{action.replace('.', '_')}"
     return dependency
