@@ -73,7 +73,7 @@ def test_redress_freezes_until_decided(world: World) -> None:
     assert status[task] == "on_hold"
     moved = _post(world, "supervisor", CE, f"/tasks/{task}/status",
                   {"to": "in_progress", "reason": "start"}, "move-0001")  # fmt: skip
-    assert moved.status_code == 409 and "frozen" in moved.json()["error"]["message"]
+    assert moved.status_code == 409 and "redress" in moved.json()["error"]["message"]
     decision = {"outcome": "denied", "finding": "no appeal was filed within 30 days"}
     url = f"/redress/{filed.json()['redress_id']}/decision"
     assert _post(world, "officer", CE, url, decision, "decide-0001").status_code == 403
@@ -128,9 +128,11 @@ def test_a_case_follower_is_told_of_each_change(world: World) -> None:
     body = {"outcome": "approve", "finding": "final order confirmed with the court record"}
     decided = _post(world, "supervisor", CE, f"/tasks/{task}/decision", body, "approve-0002")
     assert decided.status_code == 201
-    (alert,) = world.client.get("/alerts", headers=officer).json()
-    assert alert["case_id"] == detail["id"]
-    assert (alert["summary"]["task"], alert["summary"]["to"]) == (task, "completed")
+    alerts = world.client.get("/alerts", headers=officer).json()
+    assert alerts and all(a["case_id"] == detail["id"] for a in alerts)
+    moved = [(a["summary"]["task"], a["summary"]["to"]) for a in alerts]
+    assert (task, "completed") in moved  # and the approval opened its enforcement action:
+    assert any(a["summary"]["task_type"] == "enforcement_action" for a in alerts)
 
 
 def test_following_a_person_needs_the_history_alerts_carry(world: World) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from sojourn.api.errors import ApiError
 from sojourn.api.security import Guard
-from sojourn.cases.model import NotFoundError, WorkflowError
+from sojourn.cases.model import NotFoundError, StoppedError, WorkflowError
 from sojourn.records.corrections import CorrectionError
 from sojourn.store.idempotency import remember, seen
 
@@ -32,6 +32,8 @@ def once(g: Guard, key: str, route: str, write: Callable[[Connection], Any]) -> 
             result = write(conn)
         except NotFoundError as exc:
             raise ApiError(404, "not_found", str(exc)) from exc
+        except StoppedError as exc:
+            raise ApiError(409, "hard_stop", str(exc)) from exc
         except WorkflowError as exc:
             raise ApiError(409, "conflict", str(exc)) from exc
         except CorrectionError as exc:

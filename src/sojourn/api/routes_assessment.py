@@ -1,7 +1,8 @@
 """``GET /persons/{id}/assessment``: the person's assessment under the active policy as of a
-date, with the stored history of its changes, projected to what the caller may see (facts
-from the criminal history need that group; a record the caller may not see is named
-``withheld``; an asylum application is named only to those who may see it, 8 CFR 208.6)."""
+date, with the stored history of its changes, projected to what the caller may see (``projection.py``:
+a record the caller may not see is left out; criminal-history facts need that group and their
+investigative details the investigative group; a relief application's kind is named only to
+those who may see asylum applications, 8 CFR 208.6)."""
 
 from __future__ import annotations
 
@@ -14,49 +15,15 @@ from fastapi import APIRouter, Depends, Path, Query
 from sojourn.api import views
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.models import ID
+from sojourn.api.projection import project_assessment
 from sojourn.api.security import Guard, declare, guard
-from sojourn.cases.recompute import case_statements
-from sojourn.priority.facts import RELIEF_FORMS
+from sojourn.cases.guard import case_statements
 from sojourn.priority.run import assess_store
 from sojourn.priority.store import history
 
 router = APIRouter(prefix="/persons", tags=["persons"], responses=ERRORS)
 Reader = Annotated[Guard, Depends(guard("person.read", "Person", "person_id"))]
 PATH = "/persons/{person_id}/assessment"
-CRIMINAL = frozenset({"convictions", "aggravated_felonies", "felonies",
-                      "significant_misdemeanors", "misdemeanors",
-                      "years_since_last_conviction"})  # fmt: skip
-
-
-def _value(name: str, value: Any, groups: frozenset[str]) -> Any:
-    if name in CRIMINAL and "criminal_history" not in groups:
-        return "withheld"
-    if name == "pending_applications" and "asylum" not in groups:
-        # Not the relief forms at all: "relief pending" with no adjustment listed would name
-        # the asylum claim (8 CFR 208.6); ``relief_pending`` says that one is pending.
-        return [f for f in value if f not in RELIEF_FORMS]
-    return value
-
-
-def _fact(name: str, fact: dict[str, Any], groups: frozenset[str], shown: set[str]) -> Any:
-    return {**fact, "value": _value(name, fact["value"], groups),
-            "records": [r if r in shown else "withheld" for r in fact["records"]]}  # fmt: skip
-
-
-def project(data: dict[str, Any], groups: frozenset[str], shown: set[str]) -> dict[str, Any]:
-    """An assessment as the caller may see it."""
-    for key in ("rules", "factors"):
-        for rule in data[key]:
-            rule["facts"] = {n: _fact(n, f, groups, shown) for n, f in rule["facts"].items()}
-    for stop in data["stops"]:
-        stop["records"] = [r if r in shown else "withheld" for r in stop["records"]]
-    data["facts"] = {n: _value(n, v, groups) for n, v in data["facts"].items()}
-    data["evidence"] = {
-        n: [r if r in shown else "withheld" for r in ids] for n, ids in data["evidence"].items()
-    }
-    return data
-
-
 def assessment_view(
     g: Guard, person_id: str, day: dt.date, records: list[dict[str, Any]], groups: frozenset[str]
 ) -> dict[str, Any] | None:
@@ -69,7 +36,7 @@ def assessment_view(
         return None
     data = asdict(found[0])
     data.update(as_of=day.isoformat(), enforcement_ready=found[0].enforcement_ready)
-    return project(data, groups, {r["id"] for r in records})
+    return project_assessment(data, groups, {r["id"] for r in records})
 
 
 @router.get(

@@ -37,13 +37,39 @@ TASK_TYPES: dict[str, str] = {
     "departure_verification": "enforcement",
     "redress_review": "redress",
     "closure": "supervisors",
+    "enforcement_action": "enforcement",
 }
 #: Tasks that move a case toward enforcement: frozen while a redress request is open.
-ENFORCEMENT_TASKS = frozenset({"supervisor_approval", "departure_verification"})
+ENFORCEMENT_TASKS = frozenset({"supervisor_approval", "departure_verification",
+                               "enforcement_action"})  # fmt: skip
+#: Tasks that act on a priority designation (approving it, carrying it out): refused while any
+#: hard stop holds, held when one arises (cases/guard.py).
+GUARDED = frozenset({"supervisor_approval", "enforcement_action"})
+#: The review tasks hard stops open: while one is open in a case, nothing in it moves toward
+#: enforcement.
+REVIEWS = frozenset({"identity_review", "citizenship_investigation", "legal_review",
+                     "redress_review"})  # fmt: skip
 #: Task types only a supervisor may complete, and the decision each needs.
 SUPERVISOR_ONLY = {
     "supervisor_approval": ("approve", "reject"),
     "citizenship_investigation": ("us_citizen", "not_us_citizen", "undetermined"),
+}
+#: Other task types completed only by a decision: its outcomes.
+DECIDED = {
+    **SUPERVISOR_ONLY,
+    "enforcement_action": ("executed", "not_executed"),
+    "redress_review": ("corrected", "link_judged", "upheld", "denied"),
+}
+#: Outcomes that move a person toward enforcement (checked against the hard stops).
+TOWARD_ENFORCEMENT = frozenset({"approve", "executed"})
+#: Who may end (cancel) a task of these types by a plain move; nobody may cancel a redress
+#: review (its request is decided through redress), the system may cancel anything when it
+#: closes a case.
+ENDED_BY: dict[str, frozenset[str]] = {
+    "supervisor_approval": frozenset({"supervisor"}),
+    "citizenship_investigation": frozenset({"supervisor"}),
+    "enforcement_action": frozenset({"supervisor"}),
+    "redress_review": frozenset(),
 }
 #: Roles that work cases, and the ones that may act on each task type.
 CASE_ROLES = frozenset({"officer", "supervisor", "analyst", "redress_officer"})
@@ -56,6 +82,14 @@ class WorkflowError(ValueError):
 
 class NotFoundError(WorkflowError, LookupError):
     """No such case, task or request."""
+
+
+class StoppedError(WorkflowError):
+    """A move toward enforcement refused because hard stops hold (``stops`` names them)."""
+
+    def __init__(self, action: str, stops: list[str]) -> None:
+        self.stops = stops
+        super().__init__(f"{action} refused: {'; '.join(stops)}")
 
 
 @dataclass(frozen=True)
@@ -80,11 +114,15 @@ def check_transition(
         raise WorkflowError(f"a task cannot go from {current} to {target}")
     if open_children and target != ON_HOLD:
         raise WorkflowError(f"the task waits on {open_children} open child task(s)")
-    if target == COMPLETED and task_type in SUPERVISOR_ONLY:
-        if actor.role != SUPERVISOR:
-            raise WorkflowError(f"only a supervisor may complete a {task_type} task")
-        if not deciding:
-            raise WorkflowError(f"a {task_type} task is completed by a decision with a finding")
+    if target == COMPLETED and task_type in SUPERVISOR_ONLY and actor.role != SUPERVISOR:
+        raise WorkflowError(f"only a supervisor may complete a {task_type} task")
+    if target == COMPLETED and task_type in DECIDED and not deciding:
+        raise WorkflowError(f"a {task_type} task is completed by a decision with a finding")
+    ended_by = ENDED_BY.get(task_type)
+    reserved = ended_by is not None and actor is not SYSTEM and actor.role not in ended_by
+    if target == CANCELLED and reserved:
+        who = " or ".join(sorted(ended_by or ())) or "its decision alone"
+        raise WorkflowError(f"a {task_type} task is ended only by {who}")
     if frozen and task_type in ENFORCEMENT_TASKS and target in (IN_PROGRESS, COMPLETED):
         raise WorkflowError("enforcement is frozen while a redress request is open")
     if actor.role not in CASE_ROLES and actor is not SYSTEM:
@@ -92,8 +130,9 @@ def check_transition(
 
 
 def check_decision(task_type: str, outcome: str | None, finding: str) -> None:
-    """A supervisor-only task completes with one of its outcomes and a written finding."""
-    outcomes = SUPERVISOR_ONLY.get(task_type)
+    """A task completed by a decision completes with one of its outcomes and a written
+    finding."""
+    outcomes = DECIDED.get(task_type)
     if outcomes is None:
         return
     if outcome not in outcomes:

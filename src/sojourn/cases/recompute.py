@@ -7,28 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine
 
+from sojourn.cases.guard import case_statements
 from sojourn.cases.model import SYSTEM, Actor
 from sojourn.cases.sync import Known, sync_assessment
-from sojourn.cases.tables import redress_requests
 from sojourn.priority.assess import Assessment
-from sojourn.priority.run import Statements, assess_store
+from sojourn.priority.run import assess_store
 from sojourn.priority.store import latest_ids, save
-
-
-def case_statements(conn: Connection, person_ids: list[str] | None = None) -> Statements:
-    """By person, the facts their cases hold: an open redress request (with its ids)."""
-    query = select(redress_requests.c.person_id, redress_requests.c.id).where(
-        redress_requests.c.status == "open"
-    )
-    if person_ids is not None:
-        query = query.where(redress_requests.c.person_id.in_(person_ids))
-    said: Statements = {}
-    for person, request in conn.execute(query):
-        _, ids = said.get(person, {}).get("open_redress", (True, ()))
-        said[person] = {"open_redress": (True, (*ids, f"redress:{request}"))}
-    return said
 
 
 @dataclass

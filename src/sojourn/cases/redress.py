@@ -22,18 +22,11 @@ from sojourn.cases.model import (
     NotFoundError,
     WorkflowError,
 )
+from sojourn.cases.steps import audit, insert, now, set_status
 from sojourn.cases.sync import open_case_of
 from sojourn.cases.tables import cases, redress_requests, tasks
-from sojourn.cases.workflow import (
-    add_task,
-    audit,
-    decide,
-    insert,
-    now,
-    open_case,
-    resume_frozen,
-    set_status,
-)
+from sojourn.cases.withdraw import resume_held
+from sojourn.cases.workflow import add_task, decide, open_case
 from sojourn.records.corrections import correct
 from sojourn.resolve.store import person_record_ids
 
@@ -87,14 +80,16 @@ def file_request(
     return request_id
 
 
-def _review_task(conn: Connection, request_id: int) -> int:
+def _review_task(conn: Connection, request_id: int) -> int | None:
+    """The request's open review task (None when its case was closed meanwhile: the request
+    is still decided)."""
     query = select(tasks.c.id, tasks.c.detail).where(
         tasks.c.type == "redress_review", tasks.c.status.in_(OPEN)
     )
     for task_id, detail in conn.execute(query):
         if json.loads(detail).get("redress_id") == request_id:
             return int(task_id)
-    raise WorkflowError(f"redress request {request_id} has no open review task")
+    return None
 
 
 def _check_records(
@@ -135,11 +130,13 @@ def decide_request(
         detail["correction"] = correction.__dict__
     if judgement is not None:
         detail["judgement_id"], detail["records"] = judgement, list(judged)
-    decide(conn, _review_task(conn, request_id), outcome, finding, actor, detail)
+    review = _review_task(conn, request_id)
+    if review is not None:
+        decide(conn, review, outcome, finding, actor, detail, redress=True)
     told = {"status": "decided", "decided_at": now(), "decided_by": actor.username,
             "outcome": outcome, "outcome_detail": json.dumps(detail, default=str)}  # fmt: skip
     conn.execute(redress_requests.update().where(redress_requests.c.id == request_id), told)
-    resume_frozen(conn, str(row.person_id))
+    resume_held(conn, str(row.person_id))
     touched = [correction.record_id] if correction is not None else list(judged)
     audit(conn, actor, "redress.decide", [str(row.person_id), str(request_id), *touched], detail)
     return detail

@@ -10,8 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from sojourn.cases.model import OPEN, SYSTEM, Actor
-from sojourn.cases.tables import cases, tasks
+from sojourn.cases.guard import open_reviews
+from sojourn.cases.model import GUARDED, OPEN, SYSTEM, Actor
+from sojourn.cases.tables import cases, decisions, tasks
+from sojourn.cases.withdraw import resume_held, withdraw
 from sojourn.cases.workflow import add_task, close_case, open_case
 from sojourn.priority.assess import Assessment
 from sojourn.status.engine import GONE
@@ -36,6 +38,7 @@ class Known:
 
     cases: dict[str, int]
     types: dict[int, set[str]]
+    approved: set[int] = field(default_factory=set)  # cases with a standing approval
 
     @classmethod
     def load(cls, conn: Connection, person_ids: list[str], chunk: int = 500) -> Known:
@@ -54,10 +57,40 @@ class Known:
             for case_id, task_type in conn.execute(query) if found else ():
                 out.types.setdefault(int(case_id), set()).add(str(task_type))
             out.cases.update(found)
+            out.approved |= standing_approvals(conn, list(found.values()))
         return out
 
     def open_types(self, case_id: int) -> set[str]:
         return self.types.setdefault(case_id, set())
+
+
+def standing_approvals(conn: Connection, case_ids: list[int]) -> set[int]:
+    """Of ``case_ids``, those whose priority designation a supervisor approved and nobody
+    withdrew (the designation is not asked for again)."""
+    if not case_ids:
+        return set()
+    retracted = select(decisions.c.retracts).where(decisions.c.retracts.is_not(None))
+    query = select(decisions.c.case_id).where(
+        decisions.c.case_id.in_(case_ids), decisions.c.kind == "supervisor_approval",
+        decisions.c.outcome == "approve", decisions.c.id.not_in(retracted),
+    )  # fmt: skip
+    return {int(c) for c in conn.execute(query).scalars()}
+
+
+def _stopped(conn: Connection, a: Assessment, case_id: int, known: Known) -> None:
+    """Hard stops arose or hold: the case's approvals are held and its unexecuted ones
+    withdrawn; once none holds (and no review is open), held approvals come back."""
+    have = known.open_types(case_id)
+    if not have & GUARDED:
+        return
+    if a.stops:
+        why = "; ".join(f"{s.id} (records {', '.join(s.records) or 'none'})" for s in a.stops)
+        if withdraw(conn, case_id, why)["withdrawn"]:
+            have.discard("enforcement_action")
+            known.approved.discard(case_id)
+        return
+    reviews = [f"{kind} open" for _, kind in open_reviews(conn, a.person_id)]
+    resume_held(conn, a.person_id, reviews)
 
 
 def _wanted(a: Assessment) -> list[tuple[str, str, dict[str, Any]]]:
@@ -108,7 +141,11 @@ def sync_assessment(
     if case_id is not None and a.facts.get("status") in GONE:
         _verify_departure(conn, case_id, a, actor, result, known.open_types(case_id))
         return result
-    wanted = _wanted(a)
+    if case_id is not None:
+        _stopped(conn, a, case_id, known)
+    wanted = [
+        w for w in _wanted(a) if w[0] != "supervisor_approval" or case_id not in known.approved
+    ]
     if not wanted or not a.facts.get("in_us"):
         return result
     if case_id is None:

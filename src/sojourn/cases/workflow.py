@@ -9,21 +9,21 @@ and cannot start or complete.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, select
 
-from sojourn.audit.log import AuditEvent, append
-from sojourn.cases.events import announce
+from sojourn.cases.guard import check_stops, open_reviews
 from sojourn.cases.model import (
     ASSIGNED,
     CANCELLED,
     COMPLETED,
     ENFORCEMENT_TASKS,
+    GUARDED,
     ON_HOLD,
     OPEN,
+    REVIEWS,
     ROOT,
     SYSTEM,
     TASK_TYPES,
@@ -33,68 +33,20 @@ from sojourn.cases.model import (
     check_decision,
     check_transition,
 )
-from sojourn.cases.queries import person_of
-from sojourn.cases.tables import cases, decisions, redress_requests, task_events, tasks
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def audit(conn: Connection, actor: Actor, action: str, ids: list[str], detail: Any) -> None:
-    event = AuditEvent(actor.username, actor.role, actor.purpose, action, "case", ids,
-                       ["case"], detail=detail)  # fmt: skip
-    append(conn, event)
-
-
-def changed(conn: Connection, actor: Actor, action: str, ids: list[str], detail: Any) -> None:
-    """A change to a case: audited, announced (``sojourn.case.*``) and its followers
-    alerted, in the caller's transaction."""
-    audit(conn, actor, f"case.{action}", ids, detail)
-    announce(conn, action, ids, detail)
-
-
-def _event(conn: Connection, task_id: int, actor: Actor, reason: str, **kw: Any) -> None:
-    conn.execute(task_events.insert(), {"task_id": task_id, "at": now(), "actor": actor.username,
-                 "role": actor.role, "reason": reason, **kw})  # fmt: skip
-
-
-def insert(conn: Connection, table: Table, **values: Any) -> int:
-    """Insert one row; its new id."""
-    return int(conn.execute(table.insert().values(**values).returning(table.c.id)).scalar_one())
-
-
-def task_row(conn: Connection, task_id: int) -> Any:
-    row = conn.execute(select(tasks).where(tasks.c.id == task_id)).first()
-    if row is None:
-        raise NotFoundError(f"no task {task_id}")
-    return row
-
-
-def open_children(conn: Connection, task_id: int) -> int:
-    query = select(func.count()).where(tasks.c.parent_id == task_id, tasks.c.status.in_(OPEN))
-    return int(conn.execute(query).scalar_one())
-
-
-def person_of_case(conn: Connection, case_id: int) -> str:
-    person = person_of(conn, case_id)
-    if person is None:
-        raise NotFoundError(f"no case {case_id}")
-    return person
-
-
-def frozen(conn: Connection, person_id: str) -> bool:
-    """Whether a redress request is open for the person."""
-    query = select(func.count()).where(
-        redress_requests.c.person_id == person_id, redress_requests.c.status == "open"
-    )
-    return bool(conn.execute(query).scalar_one())
-
-
-def set_status(conn: Connection, task_id: int, old: str, new: str, actor: Actor, why: str) -> None:
-    conn.execute(tasks.update().where(tasks.c.id == task_id),
-                 {"status": new, f"{new}_at": now()})  # fmt: skip
-    _event(conn, task_id, actor, why, action="status", from_status=old, to_status=new)
+from sojourn.cases.steps import audit as audit
+from sojourn.cases.steps import (
+    changed,
+    event,
+    frozen,
+    insert,
+    now,
+    open_children,
+    person_of_case,
+    set_status,
+)
+from sojourn.cases.steps import task_row as task_row
+from sojourn.cases.tables import cases, decisions, tasks
+from sojourn.cases.withdraw import withdraw
 
 
 def open_case(
@@ -138,27 +90,43 @@ def add_task(
         assignee_kind="team", assignee=team, created_at=at, assigned_at=at,
         detail=json.dumps(detail or {}, default=str),
     )  # fmt: skip
-    _event(conn, task_id, actor, reason, action="created", to_status=ASSIGNED, assignee=team)
+    event(conn, task_id, actor, reason, action="created", to_status=ASSIGNED, assignee=team)
     if parent is not None and parent.status != ON_HOLD:
         set_status(conn, parent.id, parent.status, ON_HOLD, SYSTEM, f"waiting on task {task_id}")
-    if task_type in ENFORCEMENT_TASKS and frozen(conn, person_of_case(conn, case_id)):
-        set_status(conn, task_id, ASSIGNED, ON_HOLD, SYSTEM, "redress request open")
     changed(conn, actor, "task_add", [str(case_id), str(task_id)],
           {"type": task_type, "reason": reason})  # fmt: skip
+    _hold_if_stopped(conn, case_id, task_id, task_type, reason)
     return task_id
 
 
+def _hold_if_stopped(conn: Connection, case_id: int, task_id: int, kind: str, why: str) -> None:
+    """A new review withdraws the case's approvals; a new enforcement task waits while a
+    redress request or a review is open."""
+    if kind in REVIEWS:
+        withdraw(conn, case_id, f"{kind} opened: {why}")
+    if kind not in ENFORCEMENT_TASKS:
+        return
+    person = person_of_case(conn, case_id)
+    reviews = open_reviews(conn, person) if kind in GUARDED else []
+    if frozen(conn, person) or reviews:
+        held = "redress request open" if not reviews else f"{reviews[0][1]} open"
+        set_status(conn, task_id, ASSIGNED, ON_HOLD, SYSTEM, held)
+
+
 def transition(
-    conn: Connection, task_id: int, target: str, actor: Actor, reason: str, deciding: bool = False
-) -> None:
-    """Move a task to ``target`` (checked against the workflow), then resume its parent if
-    this closed the parent's last open child."""
+    conn: Connection, task_id: int, target: str, actor: Actor, reason: str,
+    deciding: str | None = None,
+) -> None:  # fmt: skip
+    """Move a task to ``target`` (checked against the workflow, and against the hard stops
+    when it acts toward enforcement; ``deciding``: the outcome of the decision that moves
+    it), then resume its parent if this closed the parent's last open child."""
     if not reason.strip():
         raise WorkflowError("every change needs a reason")
     row = task_row(conn, task_id)
     person = person_of_case(conn, row.case_id)
+    check_stops(conn, row, person, target, deciding)
     check_transition(row.type, row.status, target, actor, open_children(conn, task_id),
-                     frozen(conn, person), deciding)  # fmt: skip
+                     frozen(conn, person), deciding is not None)  # fmt: skip
     set_status(conn, task_id, row.status, target, actor, reason)
     changed(conn, actor, "task_status", [str(row.case_id), str(task_id), person],
           {"from": row.status, "to": target, "reason": reason})  # fmt: skip
@@ -183,25 +151,39 @@ def assign(
         raise WorkflowError(f"task {task_id} is {row.status}")
     conn.execute(tasks.update().where(tasks.c.id == task_id),
                  {"assignee_kind": kind, "assignee": assignee})  # fmt: skip
-    _event(conn, task_id, actor, reason, action="assigned", assignee=assignee)
+    event(conn, task_id, actor, reason, action="assigned", assignee=assignee)
     changed(conn, actor, "task_assign", [str(row.case_id), str(task_id)],
           {"assignee": assignee, "reason": reason})  # fmt: skip
 
 
 def decide(
     conn: Connection, task_id: int, outcome: str, finding: str, actor: Actor,
-    evidence: Any = None,
+    evidence: Any = None, redress: bool = False,
 ) -> int:  # fmt: skip
-    """A human decision that completes a task (supervisor-only tasks need their outcome and a
-    written finding); returns the decision id."""
+    """A human decision that completes a task (tasks completed only by a decision need their
+    outcome and a written finding; a redress review only with its request, ``redress``);
+    returns the decision id. An approved designation opens its enforcement action; approving
+    or carrying one out is refused while a hard stop holds."""
     row = task_row(conn, task_id)
+    if row.type == "redress_review" and not redress:
+        raise WorkflowError(
+            "a redress review is decided with its request (POST /redress/{id}/decision)"
+        )
     check_decision(row.type, outcome, finding)
-    transition(conn, task_id, COMPLETED, actor, f"{outcome}: {finding}", deciding=True)
-    return insert(
+    transition(conn, task_id, COMPLETED, actor, f"{outcome}: {finding}", deciding=outcome)
+    detail = json.loads(row.detail or "{}")
+    if row.type == "enforcement_action":
+        evidence = {**(evidence or {}), "approval": detail.get("approval")}
+    made = insert(
         conn, decisions, case_id=row.case_id, task_id=task_id, kind=row.type, outcome=outcome,
         finding=finding, actor=actor.username, role=actor.role, at=now(),
         evidence=json.dumps(evidence or {}, default=str),
     )  # fmt: skip
+    if row.type == "supervisor_approval" and outcome == "approve":
+        carry = {**detail, "approval": made, "approved_by": actor.username}
+        add_task(conn, row.case_id, "enforcement_action", actor,
+                 f"priority designation approved (decision {made})", detail=carry)  # fmt: skip
+    return made
 
 
 def close_case(conn: Connection, case_id: int, actor: Actor, reason: str, evidence: Any) -> None:
@@ -222,19 +204,3 @@ def close_case(conn: Connection, case_id: int, actor: Actor, reason: str, eviden
                  {"status": "closed", "closed_at": now(), "closure": closure})  # fmt: skip
     changed(conn, actor, "close", [str(case_id), person_of_case(conn, case_id)],
           {"reason": reason, "evidence": evidence})  # fmt: skip
-
-
-def resume_frozen(conn: Connection, person_id: str) -> None:
-    """After the last open redress request of a person is decided, their held enforcement
-    tasks come back (unless they wait on children)."""
-    if frozen(conn, person_id):
-        return
-    query = (
-        select(tasks.c.id)
-        .join(cases, cases.c.id == tasks.c.case_id)
-        .where(cases.c.person_id == person_id, tasks.c.status == ON_HOLD)
-        .where(tasks.c.type.in_(ENFORCEMENT_TASKS))
-    )
-    for task_id in list(conn.execute(query).scalars()):
-        if not open_children(conn, task_id):
-            set_status(conn, task_id, ON_HOLD, ASSIGNED, SYSTEM, "redress request decided")
