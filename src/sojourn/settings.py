@@ -94,10 +94,34 @@ class Settings(BaseSettings):
         "default <data_dir>/access/jwt-secret.",
     )
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins allowed for one user within the window."
+        default=5,
+        ge=1,
+        description="Failed logins for one user from one client before each further attempt "
+        "from there waits (back-off).",
+    )
+    login_backoff_seconds: int = Field(
+        default=15,
+        ge=1,
+        description="The first back-off wait; it doubles with each further failure, up to the "
+        "window.",
     )
     login_window_minutes: int = Field(
-        default=15, ge=1, description="The window of login throttling, in minutes."
+        default=15,
+        ge=1,
+        description="The window of the per-client and per-user failure counts, in minutes; "
+        "also the longest back-off.",
+    )
+    login_client_max_failures: int = Field(
+        default=30,
+        ge=1,
+        description="Failed logins from one client (any users) within the window before that "
+        "client is refused.",
+    )
+    login_user_max_failures: int = Field(
+        default=100,
+        ge=1,
+        description="Failed logins for one user (any clients) within the window before that "
+        "user is refused from clients they have never signed in from.",
     )
     login_rate_per_minute: int = Field(
         default=20, ge=1, description="Login requests accepted per client address per minute."

@@ -6,7 +6,6 @@ server-sent events in the pages."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -20,6 +19,7 @@ from sojourn.stream.inprocess import InProcessBus
 from sojourn.stream.pipeline import Pipeline
 from sojourn.stream.replay import events
 from tests.stream.test_pipeline import _world
+from tests.weblogin import form_token, web_login
 
 PASSWORD = "a long enough passphrase"
 
@@ -49,10 +49,9 @@ def test_a_follower_is_told_once(engine: Engine, tmp_path: Path) -> None:
             "SELECT count(*) FROM audit_events WHERE action = 'alert.person' AND actor = 'ana'"
         )).scalar_one()  # fmt: skip
     assert audited == 1
-    page = client.post("/ui/login", data={"username": "ana", "password": PASSWORD})
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    client.post("/ui/purpose", data={"purpose": "criminal_investigation", "csrf": csrf[1]})
+    page = web_login(client, "ana", PASSWORD)
+    client.post("/ui/purpose", data={"purpose": "criminal_investigation",
+                                     "csrf": form_token(page.text)})  # fmt: skip
     stream = client.get("/ui/alerts/stream?seconds=0.6")
     assert stream.headers["content-type"].startswith("text/event-stream")
     assert "event: alert" in stream.text and person in stream.text

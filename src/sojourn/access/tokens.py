@@ -5,6 +5,8 @@ audience; the role comes from a claim)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import os
 import secrets
 import uuid
@@ -33,6 +35,13 @@ def _secret(settings: Settings) -> bytes:
     with os.fdopen(fd, "wb") as out:
         out.write(key)
     return key
+
+
+def sign(message: bytes, settings: Settings | None = None) -> str:
+    """An HMAC-SHA256 of ``message`` under the server's token key (hex), for values a client
+    must hand back unchanged (the sign-in form's token)."""
+    key = _secret(settings or get_settings())
+    return hmac.new(key, b"sojourn-sign:" + message, hashlib.sha256).hexdigest()
 
 
 def issue(who: Principal, settings: Settings | None = None) -> str:

@@ -1,6 +1,5 @@
 """Local users: Argon2id password hashes, roles, disabling (never deleting), and login with
-throttling (too many failures for one user within the window refuses even a right password
-until the window has passed). Every attempt is recorded."""
+throttling by user and client (throttle.py). Every attempt is recorded and audited."""
 
 from __future__ import annotations
 
@@ -11,13 +10,13 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from sojourn.access.authz import Principal
 from sojourn.access.model import ROLES
-from sojourn.access.tables import login_attempts, users
+from sojourn.access.tables import users
+from sojourn.access.throttle import Limits, refusal, release, reserve, settle
 from sojourn.audit.log import AuditEvent, append
-from sojourn.settings import get_settings
 
 HASHER = PasswordHasher()  # Argon2id with the library's RFC 9106 low-memory defaults
 MIN_PASSWORD = 12
@@ -101,37 +100,30 @@ def disable_user(engine: Engine, username: str, by: str, reason: str) -> None:
         append(conn, _admin_event(by, "user.disable", username, ["active", "disabled_reason"]))
 
 
-def _failures(conn: Connection, username: str, since: dt.datetime) -> int:
-    last_ok = select(func.max(login_attempts.c.at)).where(
-        login_attempts.c.username == username, login_attempts.c.succeeded
-    )
-    start = conn.execute(last_ok).scalar()
-    if start is not None and start.tzinfo is None:
-        start = start.replace(tzinfo=dt.UTC)
-    floor = max(since, start) if start else since
-    query = select(func.count()).where(
-        login_attempts.c.username == username,
-        ~login_attempts.c.succeeded,
-        login_attempts.c.at > floor,
-    )
-    return int(conn.execute(query).scalar_one())
-
-
-def login(engine: Engine, username: str, password: str, source: str = "cli") -> User:
-    """The user, if the password is right, the user active and not throttled."""
-    s = get_settings()
-    now = _now()
+def login(
+    engine: Engine, username: str, password: str, source: str = "cli", channel: str = "api"
+) -> User:
+    """The user, if the password is right, the user active and the attempt not throttled
+    (throttle.py: by user and client address ``source``, never a lock anyone can set)."""
+    now, client, limits = _now(), source[:64], Limits.current()
     with engine.begin() as conn:
-        window = now - dt.timedelta(minutes=s.login_window_minutes)
-        if _failures(conn, username, window) >= s.login_max_failures:
-            _attempt(conn, username, False, source, now)
-            raise LoginError("too many failed logins: try again later")
-        row = conn.execute(select(users).where(users.c.username == username)).first()
-        ok = _password_ok(row._mapping["password_hash"] if row else None, password)
-        _attempt(conn, username, ok and bool(row._mapping["active"]), source, now)  # type: ignore[union-attr]
-    if row is None or not ok:
+        attempt = reserve(conn, username, client, now)
+    with engine.begin() as conn:
+        why = refusal(conn, username, client, attempt, now, limits)
+        if why is not None:
+            release(conn, attempt)
+            _audit(conn, username, False, client, {"channel": channel, "throttled": why})
+    if why is not None:
+        raise LoginError(why)
+    with engine.connect() as conn:
+        row = conn.execute(USER, {"username": username}).first()
+    ok = _password_ok(row._mapping["password_hash"] if row else None, password)
+    user = _user(row) if row is not None and ok else None
+    with engine.begin() as conn:
+        settle(conn, attempt, user is not None and user.active)
+        _audit(conn, username, user is not None and user.active, client, {"channel": channel})
+    if user is None:
         raise LoginError("unknown user or wrong password")
-    user = _user(row)
     if not user.active:
         raise LoginError("this user is disabled")
     return user
@@ -154,9 +146,7 @@ def _password_ok(stored: str | None, password: str) -> bool:
         return False
 
 
-def _attempt(conn: Connection, username: str, ok: bool, source: str, at: dt.datetime) -> None:
-    conn.execute(insert(login_attempts).values(username=username, at=at, succeeded=ok,
-                                               source=source[:64]))  # fmt: skip
+def _audit(conn: Connection, username: str, ok: bool, client: str, detail: dict[str, str]) -> None:
     event = AuditEvent(
         actor=username,
         role="-",
@@ -165,6 +155,6 @@ def _attempt(conn: Connection, username: str, ok: bool, source: str, at: dt.date
         resource_type="user",
         resource_ids=[username],
         decision="allow" if ok else "deny",
-        detail={"source": source[:64]},
+        detail={"source": client, **detail},
     )
     append(conn, event)

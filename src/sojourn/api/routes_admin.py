@@ -48,7 +48,7 @@ def post_login(body: Login, request: Request) -> Token:
     failures are throttled)."""
     client = request.client.host if request.client else "-"
     try:
-        user = login(engine_of(request), body.username, body.password, source=client)
+        user = login(engine_of(request), body.username, body.password, source=client, channel="api")
     except LoginError as exc:
         raise ApiError(401, "login_failed", str(exc)) from exc
     minutes = get_settings().access_token_minutes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -9,15 +11,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sojourn.access.authz import Principal, authorizer
 from sojourn.access.model import PURPOSES
-from sojourn.access.tokens import issue
+from sojourn.access.tokens import issue, sign
 from sojourn.access.users import LoginError, login
 from sojourn.api.security import Guard, engine_of
 from sojourn.resolve.search import search
 from sojourn.settings import get_settings
 from sojourn.web.render import page
-from sojourn.web.security import PURPOSE, SESSION, check_csrf, page_guard, web_principal
+from sojourn.web.security import (
+    PURPOSE,
+    SESSION,
+    PageError,
+    check_csrf,
+    page_guard,
+    web_principal,
+)
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
+LOGIN_NONCE = "sojourn_login"
 #: The actions that make a purpose worth offering to a role.
 PROBES = (("person.read", "Person"), ("case.read", "Case"), ("report.read", "Report"),
           ("user.manage", "UserAccount"), ("audit.read", "AuditLog"))  # fmt: skip
@@ -32,21 +42,47 @@ def purposes_for(who: Principal) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def _login_page(request: Request, code: int = 200, error: str | None = None) -> HTMLResponse:
+    """The sign-in form with its CSRF token: a random nonce in an HttpOnly, SameSite=Strict
+    cookie, and in the form the server's signature of it (another site can neither read the
+    cookie nor forge the signature)."""
+    nonce = request.cookies.get(LOGIN_NONCE) or secrets.token_urlsafe(32)
+    out = page(request, "login.html", code, error=error, login_csrf=_login_token(nonce))
+    out.set_cookie(LOGIN_NONCE, nonce, max_age=3600, httponly=True, samesite="strict",
+                   secure=request.url.scheme == "https")  # fmt: skip
+    return out
+
+
+def _login_token(nonce: str) -> str:
+    return sign(b"login-form:" + nonce.encode())[:40]
+
+
+def _check_login_csrf(request: Request, sent: str) -> None:
+    nonce = request.cookies.get(LOGIN_NONCE)
+    if not nonce or not hmac.compare_digest(_login_token(nonce), sent):
+        raise PageError(403, "This sign-in form has expired. Reload the page and try again.")
+
+
 @router.get("/login")
 def login_form(request: Request) -> HTMLResponse:
-    return page(request, "login.html")
+    return _login_page(request)
 
 
 @router.post("/login")
 def login_post(
-    request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()]
+    request: Request,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
+    _check_login_csrf(request, csrf)
     client = request.client.host if request.client else "-"
     try:
-        user = login(engine_of(request), username, password, source=f"web {client}")
+        user = login(engine_of(request), username, password, source=client, channel="web")
     except LoginError as exc:
-        return page(request, "login.html", 401, error=str(exc).capitalize() + ".")
+        return _login_page(request, 401, str(exc).capitalize() + ".")
     out = RedirectResponse("/ui/purpose", status_code=303)
+    out.delete_cookie(LOGIN_NONCE)
     secure = request.url.scheme == "https"
     age = get_settings().access_token_minutes * 60
     out.set_cookie(SESSION, issue(user.principal()), max_age=age, httponly=True,
