@@ -14,6 +14,7 @@ from sojourn.priority.facts import derive
 from sojourn.priority.policy import Policy
 from sojourn.priority.run import FEW_SQL, Statements, group_inputs
 from sojourn.priority.store import active_policy
+from sojourn.priority.sweep import load_sweep
 from sojourn.records.corrections import apply, corrected_fields
 from sojourn.resolve.store import last_thresholds
 
@@ -30,9 +31,10 @@ def assess_in(
     rows = [dict(r._mapping) for r in conn.execute(query, {"ids": person_ids})]
     mended = corrected_fields(conn, [r["id"] for r in rows])
     rows = [apply(r, mended.get(r["id"])) for r in rows]
+    sweep = load_sweep(conn, [r["id"] for r in rows])  # citizenship candidates, open reviews
     threshold = last_thresholds(conn)[0]
     policy = policy or active_policy(conn, as_of)
     return [
         assess(policy, derive(person), person.person_id, as_of, threshold)
-        for person in group_inputs(rows, as_of, said or {})
+        for person in group_inputs(rows, as_of, said or {}, sweep)
     ]

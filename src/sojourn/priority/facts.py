@@ -39,6 +39,10 @@ class PersonInput:
     confidence: Mapping[str, float]  # record id → probability of its link to the person
     citizen_records: tuple[str, ...] = ()  # records giving U.S. nationality or passport
     statements: Mapping[str, tuple[Any, tuple[str, ...]]] = field(default_factory=dict)
+    #: Citizenship records not linked to the person that could be theirs (priority/sweep.py).
+    citizenship_candidates: tuple[str, ...] = ()
+    #: The records of the open identity reviews touching any of the person's records.
+    open_reviews: tuple[str, ...] = ()
 
 
 @dataclass
@@ -213,6 +217,8 @@ def derive(p: PersonInput) -> Facts:
     citizen = [i for iv in t.intervals if iv.status == "us_citizen" for i in iv.records]
     evidence = [*natz, *citizen, *p.citizen_records]
     f.set("citizenship_evidence", bool(evidence), evidence)
+    f.set("citizenship_candidate", bool(p.citizenship_candidates), p.citizenship_candidates)
+    f.set("identity_review_open", bool(p.open_reviews), p.open_reviews)
     for name, spec in FACTS.items():
         if spec.source in ("officer", "cases") and name not in f.values:
             value, ids = p.statements.get(name, (None, ()))

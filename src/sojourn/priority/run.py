@@ -17,6 +17,7 @@ from sojourn.priority.assess import Assessment, assess
 from sojourn.priority.facts import PersonInput, derive
 from sojourn.priority.policy import Policy
 from sojourn.priority.store import active_policy
+from sojourn.priority.sweep import Sweep, load_sweep
 from sojourn.records.corrections import apply, corrected_fields, correction_ids
 from sojourn.resolve.store import last_thresholds
 from sojourn.status.engine import timeline
@@ -77,8 +78,9 @@ Statements = dict[str, dict[str, tuple[Any, tuple[str, ...]]]]
 
 
 def _person(
-    pid: str, rows: list[dict[str, Any]], as_of: dt.date, rules: RuleBook, said: Statements
-) -> PersonInput:
+    pid: str, rows: list[dict[str, Any]], as_of: dt.date, rules: RuleBook, said: Statements,
+    sweep: Sweep,
+) -> PersonInput:  # fmt: skip
     events = [event_from_record(r) for r in rows]
     births = Counter(
         r["birth_date"] for r in rows if r["birth_date"] and len(r["birth_date"]) == 10
@@ -88,8 +90,10 @@ def _person(
         r["id"]: 1.0 if r["method"] != "model" or r["p"] is None else float(r["p"]) for r in rows
     }
     citizen = tuple(r["id"] for r in rows if US in (r["nationality"], r["passport_country"]))
+    ids = [r["id"] for r in rows]
+    candidates = tuple(c.record_id for c in sweep.citizenship(ids, as_of))
     return PersonInput(pid, events, birth, timeline(events, as_of, birth, rules), confidence,
-                       citizen, said.get(pid, {}))  # fmt: skip
+                       citizen, said.get(pid, {}), candidates, sweep.open_reviews(ids))  # fmt: skip
 
 
 def person_inputs(
@@ -98,17 +102,23 @@ def person_inputs(
 ) -> Iterator[PersonInput]:  # fmt: skip
     """Each resolved person (or each of ``person_ids``) ready to be assessed; ``said`` holds
     the facts recorded on their cases (open redress, officer statements) by person."""
-    yield from group_inputs(_snapshot(engine, person_ids), as_of, said or {})
+    rows = _snapshot(engine, person_ids)
+    few = person_ids is not None and len(person_ids) <= FEW
+    with engine.connect() as conn:
+        sweep = load_sweep(conn, [r["id"] for r in rows] if few else None)
+    yield from group_inputs(rows, as_of, said or {}, sweep)
 
 
 def group_inputs(
-    rows: list[dict[str, Any]], as_of: dt.date, said: Statements
+    rows: list[dict[str, Any]], as_of: dt.date, said: Statements, sweep: Sweep
 ) -> Iterator[PersonInput]:
-    """Each person's input from their records' rows (ordered by person)."""
+    """Each person's input from their records' rows (ordered by person); ``sweep``: the
+    citizenship sweep and open identity reviews over them (``priority.sweep.load_sweep``)."""
     rules, start = default_rules(), 0
     for i in range(1, len(rows) + 1):
         if i == len(rows) or rows[i]["person_id"] != rows[start]["person_id"]:
-            yield _person(rows[start]["person_id"], rows[start:i], as_of, rules, said)
+            pid = rows[start]["person_id"]
+            yield _person(pid, rows[start:i], as_of, rules, said, sweep)
             start = i
 
 

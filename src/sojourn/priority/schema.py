@@ -83,6 +83,15 @@ FACTS: dict[str, FactSpec] = {
     "years_in_us": _f("double", "records", "since the first record of the current stay"),
     "age": _f("int|null", "records", "age on the as-of date, from the recorded birth date"),
     "citizenship_evidence": _f("bool", "records", "any evidence of U.S. citizenship"),
+    "citizenship_candidate": _f(
+        "bool",
+        "records",
+        "citizenship evidence not linked to the person that could be theirs: a name variant "
+        "or typo with a birth date equal, ±1 day or day/month swapped, or the same A-number",
+    ),
+    "identity_review_open": _f(
+        "bool", "records", "an identity review is open on a pair touching the person's records"
+    ),
     "open_redress": _f("bool|null", "cases", "a redress request is open for this person"),
     "national_security": _f("bool|null", "officer", "a documented national-security concern"),
     "apprehended_at_border": _f(

@@ -145,3 +145,21 @@ def effective(conn: Connection) -> dict[tuple[str, str], Judgement]:
         if item.verdict is not Verdict.RETRACTED and item.id not in retracted:
             current[(item.record_l, item.record_r)] = item
     return current
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=None)
+
+
+def open_review_rows(conn: Connection) -> list[dict[str, object]]:
+    """Identity reviews still open: no judgement in force (``same``, ``different`` or
+    ``unsure``, not retracted) was made on their pair since the review was opened. A
+    retraction reopens the review its judgement had closed."""
+    decided = {pair: _naive(j.at) for pair, j in effective(conn).items()}
+    rows = conn.execute(select(reviews).order_by(reviews.c.id)).all()
+    return [
+        dict(r._mapping)
+        for r in rows
+        if (r.record_l, r.record_r) not in decided
+        or decided[(r.record_l, r.record_r)] < _naive(r.created_at)
+    ]

@@ -15,7 +15,7 @@ from sojourn.records.tables import records
 from sojourn.resolve.compare import compare_one
 from sojourn.resolve.explain import Explanation, explain_vector
 from sojourn.resolve.features import features, load_records
-from sojourn.resolve.judgements import history
+from sojourn.resolve.judgements import open_review_rows
 from sojourn.resolve.store import current_links, load_model, person_record_ids
 from sojourn.resolve.tables import links, person_events, reviews
 
@@ -156,24 +156,10 @@ def person_history(engine: Engine, person_id: str) -> list[dict[str, Any]]:
 
 
 def open_reviews(engine: Engine, limit: int | None = None) -> list[dict[str, Any]]:
-    """Identity reviews with no judgement on their pair since they were opened."""
+    """Identity reviews with no judgement in force on their pair since they were opened."""
     with engine.connect() as conn:
-        judged = history(conn)
-        rows = conn.execute(select(reviews).order_by(reviews.c.id)).all()
-    latest = {}
-    for item in judged:
-        latest[(item.record_l, item.record_r)] = item.at
-    pending = [
-        dict(r._mapping)
-        for r in rows
-        if (r.record_l, r.record_r) not in latest
-        or _naive(latest[(r.record_l, r.record_r)]) < _naive(r.created_at)
-    ]
+        pending = open_review_rows(conn)
     return pending[:limit] if limit else pending
-
-
-def _naive(value: Any) -> Any:
-    return value.replace(tzinfo=None)
 
 
 def export_links(engine: Engine, out: Path) -> int:

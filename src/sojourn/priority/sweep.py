@@ -1,0 +1,175 @@
+"""Citizenship is searched for, not waited for: before anyone can be enforcement-ready, the
+citizenship evidence in the store (naturalization records, any record with a U.S.
+nationality or passport) is swept for records that could be the person's although
+resolution did not link them — a name that is a variant or a typo of theirs (given and family
+swapped too) with a birth date equal, a day apart or with day and month swapped
+(``resolve/loose.py``), or the same A-number alone. Each such record is a *citizenship
+candidate*: the ``citizenship`` hard stop opens an investigation naming it. A human judgement
+that the candidate and one of the person's records are *different* people dismisses it.
+
+The same pass says which of the person's records an identity review still open touches
+(``resolve/judgements.py``: open until a judgement on its pair).
+
+Citizenship evidence is a small part of the store (a partial index keeps it at hand), so the
+sweep's index is built once per assessment run and costs a dictionary lookup per record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import Any
+
+from sqlalchemy import Connection, String, bindparam, text
+
+from sojourn.records.tables import CITIZENSHIP
+from sojourn.resolve.judgements import Verdict, effective, open_review_rows
+from sojourn.resolve.loose import loose_name, names_agree, near_dates
+
+IDENTITY = (
+    "id, kind, event_date, given_name, middle_name, family_name, full_name, birth_date, a_number"
+)
+CITIZENS_SQL = f"SELECT {IDENTITY} FROM records WHERE {CITIZENSHIP}"
+#: Bound values per query (SQLite and PostgreSQL both take far more).
+CHUNK = 5_000
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A citizenship record that could be the person's, and why."""
+
+    record_id: str
+    why: str  # e.g. "name swapped, birth date ±1 day" or "A-number"
+
+
+@dataclass
+class CitizenIndex:
+    """The citizenship-evidence records, by every birth date loosely equal to theirs and by
+    A-number; with the pairs a human judged to be different people."""
+
+    rows: dict[str, Row] = field(default_factory=dict)
+    by_date: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    by_number: dict[str, list[str]] = field(default_factory=dict)
+    different: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, conn: Connection) -> CitizenIndex:
+        out = cls()
+        for r in conn.execute(text(CITIZENS_SQL)):
+            row = dict(r._mapping)
+            out.rows[row["id"]] = row
+            for day, how in near_dates(row["birth_date"]).items():
+                out.by_date.setdefault(day, []).append((row["id"], how))
+            if row["a_number"]:
+                out.by_number.setdefault(row["a_number"], []).append(row["id"])
+        for (a, b), j in effective(conn).items() if out.rows else ():
+            if j.verdict is Verdict.DIFFERENT:
+                for mine, other in ((a, b), (b, a)):
+                    if mine in out.rows:
+                        out.different.setdefault(mine, set()).add(other)
+        return out
+
+    def _counts(self, record_id: str, own: set[str], as_of: dt.date) -> bool:
+        row = self.rows[record_id]
+        if record_id in own or self.different.get(record_id, set()) & own:
+            return False  # the person's own evidence already, or judged someone else
+        when = row["event_date"]
+        day = when if isinstance(when, dt.date) else dt.date.fromisoformat(str(when)[:10])
+        return row["kind"] != "naturalization" or day <= as_of
+
+    def candidates(self, mine: Iterable[Row], own: set[str], as_of: dt.date) -> list[Candidate]:
+        """The citizenship records that could belong to a person whose records' identities
+        are ``mine`` (``own``: the ids of all their records)."""
+        found: dict[str, str] = {}
+        for row in mine:
+            for rid in self.by_number.get(row.get("a_number") or "", ()):
+                found.setdefault(rid, "A-number")
+            hits = self.by_date.get(row.get("birth_date") or "")
+            if not hits:
+                continue
+            name = loose_name(row)
+            for rid, how in hits:
+                if rid not in found and (label := names_agree(name, loose_name(self.rows[rid]))):
+                    found[rid] = f"{label}, {how}"
+        return [
+            Candidate(rid, why)
+            for rid, why in sorted(found.items())
+            if self._counts(rid, own, as_of)
+        ]
+
+
+@dataclass
+class Sweep:
+    """What one assessment run needs: the citizenship index, the identities of the records
+    that could match it, and the open identity reviews by record."""
+
+    index: CitizenIndex
+    identities: dict[str, Row]
+    reviews: dict[str, set[str]]  # record id → the records of the open reviews touching it
+
+    def citizenship(self, record_ids: Iterable[str], as_of: dt.date) -> list[Candidate]:
+        ids = set(record_ids)
+        mine = [self.identities[i] for i in ids if i in self.identities]
+        return self.index.candidates(mine, ids, as_of) if mine else []
+
+    def open_reviews(self, record_ids: Iterable[str]) -> tuple[str, ...]:
+        """The records of the open identity reviews touching any of these records."""
+        out: set[str] = set()
+        for rid in record_ids:
+            out |= self.reviews.get(rid, set())
+        return tuple(sorted(out))
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _identities(conn: Connection, column: str, values: Iterable[str]) -> dict[str, Row]:
+    wanted = sorted(set(values))
+    query = text(f"SELECT {IDENTITY} FROM records WHERE {column} IN :v").bindparams(
+        bindparam("v", expanding=True)
+    )
+    out: dict[str, Row] = {}
+    for chunk in _chunks(wanted):
+        out.update((r.id, dict(r._mapping)) for r in conn.execute(query, {"v": chunk}))
+    return out
+
+
+def _near(conn: Connection, dates: list[str], numbers: list[str]) -> dict[str, Row]:
+    """The records with one of these birth dates or A-numbers (one scan per chunk)."""
+    query = text(
+        f"SELECT {IDENTITY} FROM records WHERE birth_date IN :d OR a_number IN :n"
+    ).bindparams(
+        bindparam("d", expanding=True, type_=String()),
+        bindparam("n", expanding=True, type_=String()),
+    )
+    out: dict[str, Row] = {}
+    none: list[str] = []
+    for d, n in zip_longest(_chunks(dates), _chunks(numbers), fillvalue=none):
+        out.update((r.id, dict(r._mapping)) for r in conn.execute(query, {"d": d, "n": n}))
+    return out
+
+
+def _reviews(conn: Connection) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for r in open_review_rows(conn):
+        pair = {str(r["record_l"]), str(r["record_r"])}
+        for rid in pair:
+            out.setdefault(rid, set()).update(pair)
+    return out
+
+
+def load_sweep(conn: Connection, record_ids: list[str] | None = None) -> Sweep:
+    """The sweep for an assessment run: over the whole store, or over the records
+    ``record_ids`` of a few persons (the real-time path and a decision's re-read)."""
+    index = CitizenIndex.load(conn)
+    if record_ids is not None:
+        found = _identities(conn, "id", record_ids) if index.rows else {}
+    else:
+        found = _near(conn, sorted(index.by_date), sorted(index.by_number))
+    return Sweep(index, found, _reviews(conn))
