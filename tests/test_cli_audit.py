@@ -11,6 +11,7 @@ from sojourn.cli import app
 from sojourn.store import connect, upgrade
 
 runner = CliRunner()
+OA = "oversight_audit"
 
 
 def test_audit_commands() -> None:
@@ -26,12 +27,14 @@ def test_audit_commands() -> None:
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.output)["events"] == 3
     who = json.loads(
-        runner.invoke(app, ["audit", "log", "--person", "P1", "--format", "json"]).output
+        runner.invoke(
+            app, ["audit", "log", "--person", "P1", "--format", "json", "--purpose", OA]
+        ).output
     )
     assert [e["actor"] for e in who] == ["omar", "ana"]
     by = json.loads(
         runner.invoke(app, ["audit", "log", "--actor", "ana", "--format", "json"]).output
     )
     assert [e["resource_ids"] for e in by] == [["P2"], ["P1"]]
-    table = runner.invoke(app, ["audit", "log", "--person", "P1"])
+    table = runner.invoke(app, ["audit", "log", "--person", "P1", "--purpose", OA])
     assert table.exit_code == 0 and "omar" in table.output

@@ -17,6 +17,8 @@ from sojourn.settings import get_settings
 from sojourn.store import make_engine, upgrade
 from sojourn.synth import generate
 
+CE = "civil_enforcement"
+
 
 def test_cases_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
@@ -37,12 +39,14 @@ def test_cases_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert "0 changed assessments stored; cases opened 0, tasks opened 0" in " ".join(
         again.output.split()
     )
-    listed = runner.invoke(app, ["cases", "list", "--format", "json", "--limit", "5"])
+    listed = runner.invoke(
+        app, ["cases", "list", "--format", "json", "--limit", "5", "--purpose", CE]
+    )
     first = json.loads(listed.output)[0]
-    shown = runner.invoke(app, ["cases", "show", str(first["id"])])
+    shown = runner.invoke(app, ["cases", "show", str(first["id"]), "--purpose", CE])
     assert shown.exit_code == 0 and first["person_id"] in shown.output
     assert "[on_hold]" in shown.output or "[assigned]" in shown.output
-    missing = runner.invoke(app, ["cases", "show", "999999"])
+    missing = runner.invoke(app, ["cases", "show", "999999", "--purpose", CE])
     assert missing.exit_code != 0 and "no case 999999" in missing.output
     with engine.connect() as conn:
         reads = conn.execute(

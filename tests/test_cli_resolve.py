@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from sojourn.cli import app
 
 runner = CliRunner()
+CE, RD = "civil_enforcement", "redress"
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def _links(path: Path) -> list[dict[str, str]]:
 
 def test_resolve_export_explain_and_evaluate(resolved: Path, tmp_path: Path) -> None:
     out = tmp_path / "links.csv"
-    exported = runner.invoke(app, ["export", "links", "--out", str(out)])
+    exported = runner.invoke(app, ["export", "links", "--out", str(out), "--purpose", CE])
     assert exported.exit_code == 0, exported.output
     rows = _links(out)
     assert rows and all(r["person_id"] for r in rows)
@@ -42,11 +43,15 @@ def test_resolve_export_explain_and_evaluate(resolved: Path, tmp_path: Path) -> 
         "source", "source_record_id", "record_id", "person_id", "match_probability",
     }  # fmt: skip
     linked = next(r for r in rows if r["match_probability"])
-    shown = runner.invoke(app, ["explain", linked["record_id"]], terminal_width=160)
+    shown = runner.invoke(
+        app, ["explain", linked["record_id"], "--purpose", RD], terminal_width=160
+    )
     assert shown.exit_code == 0, shown.output
     for word in ("prior", "birth_date", "weight", "probability", linked["person_id"]):
         assert word in shown.output
-    as_json = runner.invoke(app, ["explain", linked["record_id"], "--format", "json"])
+    as_json = runner.invoke(
+        app, ["explain", linked["record_id"], "--format", "json", "--purpose", RD]
+    )
     data = json.loads(as_json.output)
     assert data["person_id"] == linked["person_id"] and data["pair"]["fields"]
     report = runner.invoke(
@@ -61,7 +66,7 @@ def test_resolve_export_explain_and_evaluate(resolved: Path, tmp_path: Path) -> 
 
 def test_judge_and_retract_from_the_command_line(resolved: Path, tmp_path: Path) -> None:
     out = tmp_path / "links.csv"
-    runner.invoke(app, ["export", "links", "--out", str(out)])
+    runner.invoke(app, ["export", "links", "--out", str(out), "--purpose", CE])
     rows = _links(out)
     a = rows[0]
     b = next(r for r in rows if r["person_id"] != a["person_id"])
@@ -75,15 +80,15 @@ def test_judge_and_retract_from_the_command_line(resolved: Path, tmp_path: Path)
     assert judged.exit_code == 0, judged.output
     assert "judgement 1 recorded" in judged.output and "merges" in judged.output
     assert "1 persons assessed" in judged.output  # the merged person, reassessed
-    runner.invoke(app, ["export", "links", "--out", str(out)])
+    runner.invoke(app, ["export", "links", "--out", str(out), "--purpose", CE])
     now = {r["record_id"]: r["person_id"] for r in _links(out)}
     assert now[a["record_id"]] == now[b["record_id"]]
     back = runner.invoke(app, ["retract", "1", "--actor", "bob", "--reason", "wrong pair"])
     assert back.exit_code == 0, back.output
-    runner.invoke(app, ["export", "links", "--out", str(out)])
+    runner.invoke(app, ["export", "links", "--out", str(out), "--purpose", CE])
     again = {r["record_id"]: r["person_id"] for r in _links(out)}
     assert again[a["record_id"]] != again[b["record_id"]]
-    listed = runner.invoke(app, ["reviews", "list"])
+    listed = runner.invoke(app, ["reviews", "list", "--purpose", RD])
     assert listed.exit_code == 0 and "open identity reviews" in listed.output
 
 

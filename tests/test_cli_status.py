@@ -12,25 +12,28 @@ from sojourn.cli import app
 from tests.factory import resolved_population
 
 runner = CliRunner()
+CE = "civil_enforcement"
 
 
 def test_status_of_a_resolved_person(tmp_path: Path) -> None:
     resolved_population(tmp_path, 300)
     links = tmp_path / "links.csv"
-    runner.invoke(app, ["export", "links", "--out", str(links)])
+    runner.invoke(app, ["export", "links", "--out", str(links), "--purpose", CE])
     with links.open(encoding="utf-8") as handle:
         person = next(r["person_id"] for r in csv.DictReader(handle) if r["source"] == "cbp-i94")
-    shown = runner.invoke(app, ["status", person, "--as-of", "2026-10-01"])
+    shown = runner.invoke(app, ["status", person, "--as-of", "2026-10-01", "--purpose", CE])
     assert shown.exit_code == 0, shown.output
     assert "current:" in shown.output and "in_status" in shown.output
-    data = json.loads(runner.invoke(app, ["status", person, "--format", "json"]).output)
+    data = json.loads(
+        runner.invoke(app, ["status", person, "--format", "json", "--purpose", CE]).output
+    )
     assert data["intervals"][0]["citation"] and data["intervals"][0]["records"]
     assert data["current"]["status"] in {"in_status", "departed", "overstay", "pending_application",
                                          "in_proceedings", "lawful_permanent_resident"}  # fmt: skip
 
 
 def test_status_of_an_unknown_person_is_a_clear_error() -> None:
-    result = runner.invoke(app, ["status", "P-nobody"])
+    result = runner.invoke(app, ["status", "P-nobody", "--purpose", CE])
     assert result.exit_code != 0 and "no person with id P-nobody" in str(result.exception)
 
 

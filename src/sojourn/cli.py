@@ -34,6 +34,7 @@ from sojourn.cli_serve import serve
 from sojourn.cli_status import register as register_status
 from sojourn.cli_status import show_status_example
 from sojourn.cli_stream import register as register_stream
+from sojourn.cli_trail import WRITE_PURPOSE, WritePurpose, audited, checkpoint_on_close
 from sojourn.cli_users import register as register_users
 from sojourn.cli_users import show_demo_users
 from sojourn.settings import get_settings
@@ -51,6 +52,12 @@ db_app = typer.Typer(help="Database schema.")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
 console = Console()
+
+
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    """A command that wrote audit events signs a checkpoint when it ends."""
+    checkpoint_on_close(ctx)
 
 
 @app.command()
@@ -77,15 +84,21 @@ def ingest(
     mapping: Annotated[
         str | None, typer.Option(help="Mapping YAML file or built-in name (for single files).")
     ] = None,
+    purpose: WritePurpose = WRITE_PURPOSE,
 ) -> None:
     """Ingest source files; each file is one atomic batch, and re-ingesting is a no-op."""
     planned = rec.plan(paths, mapping)
     engine = connect()
     upgrade(engine)
     results = []
-    with ingest_progress(console) as progress:
-        for item in planned:
-            results.append(rec.ingest_file(engine, item.path, item.mapping, progress))
+    with audited(engine, purpose, "records.ingest", "batch") as trail:
+        with ingest_progress(console) as progress:
+            for item in planned:
+                results.append(rec.ingest_file(engine, item.path, item.mapping, progress))
+                trail.ids.append(results[-1].batch_id)
+        trail.detail = {"files": len(results), "rows": sum(r.rows for r in results),
+                        "new": sum(r.records_new for r in results),
+                        "quarantined": sum(r.quarantined for r in results)}  # fmt: skip
     console.print(batch_table(results))
 
 
@@ -155,11 +168,15 @@ def demo(
     console.rule("7. prioritization and cases, as of 2026-10-01")
     cases_sync(as_of="2026-10-01")
     console.print(
-        "Try: sojourn sources · sojourn quarantine list · sojourn reviews list · "
-        "sojourn export links --out links.csv · sojourn explain RECORD_ID · "
-        "sojourn status PERSON_ID · sojourn report departures --from 2026-01-01 · "
-        "sojourn assess PERSON_ID · sojourn cases list · sojourn report oversight --groups "
-        f"{out / 'truth' / 'records.csv'}"
+        "Try (reads of person data name their purpose, and are audited as cli:<you>): "
+        "sojourn sources · sojourn quarantine list · sojourn reviews list --purpose redress · "
+        "sojourn export links --out links.csv --purpose civil_enforcement · "
+        "sojourn explain RECORD_ID --purpose redress · "
+        "sojourn status PERSON_ID --purpose civil_enforcement · "
+        "sojourn report departures --from 2026-01-01 · "
+        "sojourn assess PERSON_ID --purpose civil_enforcement · "
+        "sojourn cases list --purpose civil_enforcement · sojourn audit log --actor cli:$USER · "
+        f"sojourn report oversight --groups {out / 'truth' / 'records.csv'}"
     )
     console.rule("8. the web app")
     show_demo_users(connect())

@@ -15,6 +15,7 @@ from rich.table import Table
 from sojourn.audit.checkpoint import make_checkpoint
 from sojourn.audit.queries import events
 from sojourn.audit.verify import verify
+from sojourn.cli_trail import MaybePurpose, record, require
 from sojourn.store import connect, upgrade
 
 console = Console()
@@ -80,12 +81,17 @@ def log_command(
     actor: Annotated[str | None, typer.Option(help="Events by this user.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    purpose: MaybePurpose = None,
 ) -> None:
-    """Who looked at a person (or what a user did): when, in which role, why, and what."""
+    """Who looked at a person (or what a user did): when, in which role, why, and what.
+    Audited; --purpose is required with --person."""
+    why = require(purpose, "with --person") if person else purpose or "oversight_audit"
     engine = connect()
     upgrade(engine)
     with engine.connect() as conn:
         found = events(conn, person, actor, limit)
+    named = [x for x in (person, actor) if x]
+    record(engine, why, "audit.read", "audit", named, {"returned": len(found)})
     if output == "json":
         console.print_json(json.dumps(found))
         return

@@ -1,6 +1,6 @@
-"""``sojourn cases sync|list|show`` (thin over ``sojourn.cases``). The operator's reads are
-audited as ``cli:<OS user>`` for oversight; working a case (moving tasks, decisions, redress)
-goes through the API, under its access control."""
+"""``sojourn cases sync|list|show`` (thin over ``sojourn.cases``). The operator's reads and
+syncs are audited as ``cli:<OS user>`` with their purpose (``sojourn.cli_trail``); working a
+case (moving tasks, decisions, redress) goes through the API, under its access control."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from sojourn.cases.model import Actor, NotFoundError
+from sojourn.cases.model import NotFoundError
 from sojourn.cases.queries import case_detail, list_cases
 from sojourn.cases.recompute import recompute
-from sojourn.cases.workflow import audit
-from sojourn.cli_users import operator
+from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, WritePurpose, audited, record
 from sojourn.store import connect, upgrade
 
 console = Console()
@@ -26,13 +25,10 @@ cases_app = typer.Typer(help="Cases: their task trees, decisions and redress.")
 FORMAT = typer.Option("--format", help="table or json")
 
 
-def _operator() -> Actor:
-    return Actor(operator(), "administrator", "oversight_audit")
-
-
 @cases_app.command("sync")
 def sync(
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD; default today.")] = None,
+    purpose: WritePurpose = WRITE_PURPOSE,
 ) -> None:
     """Assess everyone under the active policy (keeping what changed) and bring their
     cases in line: hard stops open reviews, priorities go to a supervisor, confirmed
@@ -40,8 +36,11 @@ def sync(
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     engine = connect()
     upgrade(engine)
-    with console.status("assessing and syncing cases"):
-        done = recompute(engine, day, "sojourn cases sync")
+    with audited(engine, purpose, "case.sync", "case") as trail:
+        with console.status("assessing and syncing cases"):
+            done = recompute(engine, day, "sojourn cases sync")
+        trail.detail = {"as_of": str(day), "persons": len(done.assessments), "opened":
+                        done.opened, "tasks": done.tasks, "closed": done.closed}  # fmt: skip
     console.print(f"{len(done.assessments):,} persons assessed as of {day}; "
                   f"{done.stored:,} changed assessments stored; cases opened {done.opened:,}, "
                   f"tasks opened {done.tasks:,}, cases closed {done.closed:,}")  # fmt: skip
@@ -49,6 +48,7 @@ def sync(
 
 @cases_app.command("list")
 def list_command(
+    purpose: ReadPurpose,
     person: Annotated[str | None, typer.Option(help="One person's cases.")] = None,
     status: Annotated[str | None, typer.Option(help="open or closed")] = None,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
@@ -57,9 +57,10 @@ def list_command(
     """Cases, newest first."""
     engine = connect()
     upgrade(engine)
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         found = list_cases(conn, person, status, limit)
-        audit(conn, _operator(), "case.list", [str(c["id"]) for c in found], {"person": person})
+    shown = [*(str(c["id"]) for c in found), *sorted({str(c["person_id"]) for c in found})]
+    record(engine, purpose, "case.list", "case", shown, {"person": person})
     if output == "json":
         console.print_json(json.dumps(found))
         return
@@ -75,17 +76,18 @@ def list_command(
 @cases_app.command("show")
 def show(
     case_id: Annotated[int, typer.Argument(help="A case id (see `sojourn cases list`).")],
+    purpose: ReadPurpose,
     output: Annotated[str, FORMAT] = "table",
 ) -> None:
     """One case: its task tree with every state change, its decisions and redress."""
     engine = connect()
     upgrade(engine)
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn:
             found = case_detail(conn, case_id)
-            audit(conn, _operator(), "case.read", [str(case_id), found["person_id"]], {})
     except NotFoundError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    record(engine, purpose, "case.read", "case", [str(case_id), str(found["person_id"])])
     if output == "json":
         console.print_json(json.dumps(found, default=str))
         return

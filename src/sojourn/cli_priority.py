@@ -15,10 +15,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
+from sqlalchemy import Engine
 
-from sojourn.cli_users import operator
+from sojourn.cli_trail import WRITE_PURPOSE, MaybePurpose, audited, operator, require
 from sojourn.priority.assess import Assessment
-from sojourn.priority.policy import PolicyError, shipped
+from sojourn.priority.policy import Policy, PolicyError, shipped
 from sojourn.priority.run import assess_store
 from sojourn.priority.store import activate, active_policy, save
 from sojourn.store import connect, upgrade
@@ -37,18 +38,33 @@ def assess(
     store: Annotated[
         bool, typer.Option(help="Keep the assessments whose outcome changed (history).")
     ] = True,
+    purpose: MaybePurpose = None,
 ) -> None:
     """Assess persons under a policy: priority, the rules that fired with their evidence,
-    the factors for a human to weigh, and the hard stops."""
+    the factors for a human to weigh, and the hard stops (one person: --purpose required)."""
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     if policy is not None and policy not in shipped():
         raise typer.BadParameter(f"unknown policy {policy!r}: see `sojourn policy list`")
+    why = require(purpose, "to assess one person") if person_id else purpose or WRITE_PURPOSE
     engine = connect()
     upgrade(engine)
     with engine.connect() as conn:
         chosen = shipped()[policy] if policy else active_policy(conn, day)
-    ids = [person_id] if person_id else None
-    found = assess_store(engine, day, chosen, ids)
+    with audited(engine, why, "person.assess", "person") as trail:
+        trail.ids = [person_id] if person_id else []
+        trail.detail = {"policy": chosen.key, "as_of": str(day)}
+        done, written = _assess(engine, day, chosen, person_id, store)
+        trail.detail.update(persons=len(done), stored=written)
+    if person_id:
+        _show_one(done[0], output)
+        return
+    _show_all(done, chosen.key, day, output, written)
+
+
+def _assess(
+    engine: Engine, day: dt.date, chosen: Policy, person_id: str | None, store: bool
+) -> tuple[list[Assessment], int]:
+    found = assess_store(engine, day, chosen, [person_id] if person_id else None)
     done = list(track(found, description="assessing", console=console, transient=True))
     if person_id and not done:
         raise typer.BadParameter(f"no person with id {person_id}")
@@ -56,10 +72,7 @@ def assess(
     if store:
         with engine.begin() as conn:
             written = save(conn, done, "sojourn assess")
-    if person_id:
-        _show_one(done[0], output)
-        return
-    _show_all(done, chosen.key, day, output, written)
+    return done, written
 
 
 def _show_one(a: Assessment, output: str) -> None:

@@ -20,6 +20,7 @@ from sojourn.cli_resolve_output import (
     reviews_table,
     run_table,
 )
+from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, WritePurpose, audited, record
 from sojourn.resolve import judgements, queries
 from sojourn.resolve.evaluation import evaluate_links
 from sojourn.resolve.run import resolve_all, resolve_records, train_model
@@ -52,14 +53,23 @@ def _engine() -> Engine:
 
 
 @resolve_app.callback()
-def resolve(ctx: typer.Context, accept: Accept = None, review: Review = None) -> None:
+def resolve(
+    ctx: typer.Context,
+    accept: Accept = None,
+    review: Review = None,
+    purpose: WritePurpose = WRITE_PURPOSE,
+) -> None:
     """Link every ingested record (train a model first if there is none). Person ids
     survive re-runs; human judgements override the model."""
+    ctx.obj = purpose  # for `resolve train`
     if ctx.invoked_subcommand is not None:
         return
     engine = _engine()
-    with stage_progress(console) as progress:
-        summary = resolve_all(engine, accept, review, progress)
+    with audited(engine, purpose, "records.resolve", "resolution_run") as trail:
+        with stage_progress(console) as progress:
+            summary = resolve_all(engine, accept, review, progress)
+        trail.ids = [f"run-{summary.run_id}"]
+        trail.detail = {"records": summary.records, "persons": summary.persons}
     console.print(run_table(summary))
     _reassess(engine, None, f"resolution run {summary.run_id}")
 
@@ -80,10 +90,13 @@ def _reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
 
 
 @resolve_app.command("train")
-def resolve_train() -> None:
+def resolve_train(ctx: typer.Context) -> None:
     """Train the model on every stored record and save it (database and a JSON file)."""
-    with stage_progress(console) as progress:
-        model = train_model(_engine(), progress)
+    engine = _engine()
+    with audited(engine, str(ctx.obj or WRITE_PURPOSE), "model.train", "model") as trail:
+        with stage_progress(console) as progress:
+            model = train_model(engine, progress)
+        trail.ids = [f"model-{model.version}"]
     models = get_settings().data_dir / "models"
     models.mkdir(parents=True, exist_ok=True)
     path = models / f"model-{model.version}.json"
@@ -93,10 +106,15 @@ def resolve_train() -> None:
 
 def explain(
     record_id: Annotated[str, typer.Argument(help="A record id (see `sojourn export links`).")],
+    purpose: ReadPurpose,
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Why a record belongs to its person: field-by-field levels and weights, prior, result."""
-    result = queries.explain_record(_engine(), record_id)
+    engine = _engine()
+    result = queries.explain_record(engine, record_id)
+    shown = [record_id, *([result.person_id] if result.person_id else [])]
+    shown += [str(r["id"]) for r in result.person_records if "id" in r]
+    record(engine, purpose, "record.explain", "record", shown)
     if output == "json":
         console.print_json(json.dumps(result.as_dict(), default=str))
     else:
@@ -122,18 +140,28 @@ def evaluate(
 @export_app.command("links")
 def export_links(
     out: Annotated[Path, typer.Option(help="CSV file to write.")],
+    purpose: ReadPurpose,
 ) -> None:
     """One row per record: source, source_record_id, record_id, person_id, match_probability."""
-    rows = queries.export_links(_engine(), out)
+    engine = _engine()
+    with audited(engine, purpose, "links.export", "links") as trail:
+        trail.detail["out"] = str(out.resolve())
+        rows = queries.export_links(engine, out)
+        trail.detail["rows"] = rows
     console.print(f"wrote {rows:,} rows to {out}")
 
 
 @reviews_app.command("list")
 def reviews_list(
+    purpose: ReadPurpose,
     limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
 ) -> None:
     """Open identity-review items, oldest first."""
-    console.print(reviews_table(queries.open_reviews(_engine(), limit or None)))
+    engine = _engine()
+    found = queries.open_reviews(engine, limit or None)
+    pairs = [str(r[side]) for r in found for side in ("record_l", "record_r")]
+    record(engine, purpose, "review.list", "record", pairs, {"reviews": len(found)})
+    console.print(reviews_table(found))
 
 
 def judge(
@@ -143,13 +171,18 @@ def judge(
     actor: Annotated[str, typer.Option(help="Who decides.")],
     reason: Annotated[str, typer.Option(help="Why (required).")],
     review: Annotated[int | None, typer.Option(help="The review item decided.")] = None,
+    purpose: WritePurpose = WRITE_PURPOSE,
 ) -> None:
     """Record a human judgement on two records and apply it at once to their persons; it
     overrides the model in every later run and retraining."""
     engine = _engine()
-    number = judgements.judge(engine, record_a, record_b, verdict, actor, reason, review)
-    console.print(f"judgement {number} recorded: {verdict}")
-    _apply(engine, [record_a, record_b])
+    with audited(engine, purpose, "judgement.add", "record") as trail:
+        trail.ids = [record_a, record_b]
+        trail.detail = {"verdict": verdict, "actor": actor, "review": review}
+        number = judgements.judge(engine, record_a, record_b, verdict, actor, reason, review)
+        trail.detail["judgement"] = number
+        console.print(f"judgement {number} recorded: {verdict}")
+        _apply(engine, [record_a, record_b])
 
 
 def _apply(engine: Engine, records: list[str]) -> None:
@@ -166,24 +199,31 @@ def retract(
     judgement_id: Annotated[int, typer.Argument(help="The judgement to take back.")],
     actor: Annotated[str, typer.Option(help="Who takes it back.")],
     reason: Annotated[str, typer.Option(help="Why (required).")],
+    purpose: WritePurpose = WRITE_PURPOSE,
 ) -> None:
     """Take back a judgement (the record of it stays) and apply that to the persons."""
     engine = _engine()
-    number = judgements.retract(engine, judgement_id, actor, reason)
-    console.print(f"judgement {judgement_id} retracted by {number}")
-    with engine.connect() as conn:
-        taken_back = next(j for j in judgements.history(conn) if j.id == judgement_id)
-    _apply(engine, [taken_back.record_l, taken_back.record_r])
+    with audited(engine, purpose, "judgement.retract", "record") as trail:
+        trail.detail = {"judgement": judgement_id, "actor": actor}
+        number = judgements.retract(engine, judgement_id, actor, reason)
+        console.print(f"judgement {judgement_id} retracted by {number}")
+        with engine.connect() as conn:
+            taken_back = next(j for j in judgements.history(conn) if j.id == judgement_id)
+        trail.ids = [taken_back.record_l, taken_back.record_r]
+        _apply(engine, trail.ids)
 
 
-def show_resolution(truth: Path) -> None:
+def show_resolution(truth: Path, purpose: str = WRITE_PURPOSE) -> None:
     """For the demo: resolve, explain one link, and measure against the truth."""
     engine = _engine()
-    with stage_progress(console) as progress:
-        summary = resolve_all(engine, progress=progress)
+    with audited(engine, purpose, "records.resolve", "resolution_run") as trail:
+        with stage_progress(console) as progress:
+            summary = resolve_all(engine, progress=progress)
+        trail.ids = [f"run-{summary.run_id}"]
     console.print(run_table(summary))
     example = queries.example_link(engine)
     if example is not None:
+        record(engine, purpose, "record.explain", "record", [example])
         for part in explanation_view(queries.explain_record(engine, example)):
             console.print(part)
     for table in evaluation_tables(evaluate_links(engine, truth)):

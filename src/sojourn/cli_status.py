@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, record
 from sojourn.resolve.queries import example_link, person_of_record
 from sojourn.status.engine import Timeline
 from sojourn.status.person import person_status, timeline_dict
@@ -22,6 +23,7 @@ console = Console()
 
 def status(
     person_id: Annotated[str, typer.Argument(help="A person id (see `sojourn export links`).")],
+    purpose: ReadPurpose,
     as_of: Annotated[
         str | None, typer.Option(help="As of this date (YYYY-MM-DD; default today).")
     ] = None,
@@ -32,6 +34,8 @@ def status(
     engine = connect()
     upgrade(engine)
     result = person_status(engine, person_id, day)
+    shown = sorted({r for i in result.intervals for r in i.records})
+    record(engine, purpose, "person.status", "person", [person_id, *shown], {"as_of": str(day)})
     if output == "json":
         console.print_json(json.dumps(timeline_dict(result), default=str))
         return
@@ -64,7 +68,7 @@ def summary_line(result: Timeline) -> str:
     return " · ".join(parts)
 
 
-def show_status_example(as_of: dt.date) -> None:
+def show_status_example(as_of: dt.date, purpose: str = WRITE_PURPOSE) -> None:
     """For the demo: the timeline of a person with several records."""
     engine = connect()
     example = example_link(engine)
@@ -74,6 +78,7 @@ def show_status_example(as_of: dt.date) -> None:
     if person is None:
         return
     result = person_status(engine, person, as_of)
+    record(engine, purpose, "person.status", "person", [person], {"as_of": str(as_of)})
     console.print(timeline_table(result, person))
     console.print(summary_line(result))
 

@@ -4,7 +4,6 @@ log as ``cli:<OS user>``."""
 
 from __future__ import annotations
 
-import getpass
 import json
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from sqlalchemy import Engine
 
 from sojourn.access.model import ROLES
 from sojourn.access.users import add_user, disable_user, list_users
+from sojourn.cli_trail import operator
 from sojourn.store import connect, upgrade
 
 console = Console()
@@ -28,10 +28,6 @@ PASSWORD = typer.Option(
     envvar="SOJOURN_NEW_PASSWORD",
     help="At least 12 characters.",
 )
-
-
-def operator() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 @users_app.command("add")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,9 @@ GENESIS = "0" * 64
 #: An arbitrary constant: the advisory lock that serialises appends on PostgreSQL.
 LOCK_KEY = 0x50_4A_41_55  # "SJAU"
 LIST_COLUMNS = ("resource_ids", "fields", "policy_ids")
+#: Appends made by this process (the command line signs a checkpoint when a command made any).
+_appended = [0]
+_counting = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -109,10 +113,17 @@ def append(conn: Connection, event: AuditEvent, at: str | None = None) -> int:
     }
     row["leaf_hash"] = row_leaf(row)
     conn.execute(audit_events.insert(), row)
+    with _counting:
+        _appended[0] += 1
     ids = sorted(set(event.resource_ids))
     if ids:
         conn.execute(audit_resources.insert(), [{"seq": seq + 1, "resource_id": r} for r in ids])
     return seq + 1
+
+
+def appended() -> int:
+    """How many events this process has appended (committed or not) since it started."""
+    return _appended[0]
 
 
 def rows(conn: Connection, start: int = 1, batch: int = 10_000) -> Iterator[dict[str, Any]]:
