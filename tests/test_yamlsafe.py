@@ -71,3 +71,11 @@ def test_every_shipped_yaml_file_loads_without_aliases() -> None:
     assert len(shipped) >= 20
     for path in shipped:
         assert load_yaml(path) is not None, path
+
+
+def test_no_module_reads_yaml_another_way() -> None:
+    others = [
+        str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+        if p.name != "yamlsafe.py" and "import yaml" in p.read_text(encoding="utf-8")
+    ]  # fmt: skip
+    assert others == []

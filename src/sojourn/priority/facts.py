@@ -15,12 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sojourn.priority.schema import FACTS
 from sojourn.status.engine import GONE, Timeline
 from sojourn.status.events import Event
 from sojourn.status.presence import default_presence
+from sojourn.yamlsafe import load_yaml
 
 EWI_CHARGE = "212(a)(6)(A)"  # present without admission or parole
 RELIEF_FORMS = ("I-589", "I-485")
@@ -59,8 +58,7 @@ class Facts:
 
 @lru_cache(maxsize=1)
 def offense_table() -> dict[str, Any]:
-    with (Path(__file__).with_name("offenses.yaml")).open(encoding="utf-8") as f:
-        table: dict[str, Any] = yaml.safe_load(f)
+    table: dict[str, Any] = load_yaml(Path(__file__).with_name("offenses.yaml"))
     return table
 
 

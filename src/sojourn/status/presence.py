@@ -18,11 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sojourn.records.codes import vocabularies
 from sojourn.records.kinds import EVENT_FIELDS, FieldType
 from sojourn.status.events import Event
+from sojourn.yamlsafe import YamlError, load_yaml
 
 FILE = Path(__file__).with_name("presence.yaml")
 UNKNOWN = "unknown"
@@ -179,9 +178,9 @@ def parse_presence(where: str, raw: Any) -> PresenceRules:
 
 def load_presence(path: Path = FILE) -> PresenceRules:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PresenceError(f"{path.name}: not valid YAML: {exc}") from exc
+        raw = load_yaml(path)
+    except YamlError as exc:
+        raise PresenceError(str(exc)) from exc
     return parse_presence(path.name, raw)
 
 
