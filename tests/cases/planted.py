@@ -59,6 +59,18 @@ def application(who: dict[str, Any], form: str = "I-589") -> tuple[str, dict[str
     return "uscis-benefits", row
 
 
+def address_filing(who: dict[str, Any], on: dt.date) -> tuple[str, dict[str, Any]]:
+    """An AR-11 change of address effective ``on``: the person's presence in the U.S."""
+    n, born = next(NUMBERS), dt.date.fromisoformat(who["birth_date"])
+    row = {"confirmation": f"AR{70000000 + n}", "a_number": who["a_number"] or "",
+           "name": {"first": who["given_name"] or "", "last": who["family_name"]},
+           "dob": born.strftime("%Y/%m/%d"), "effective": on.isoformat(),
+           "submitted": on.isoformat(),
+           "new_address": {"street": f"{n} Elm St", "city": "Newark", "state": "NJ",
+                           "zip": "07102"}}  # fmt: skip
+    return "uscis-ar11", row
+
+
 Planted = tuple[str, dict[str, Any]]
 
 
@@ -87,10 +99,23 @@ def quietly(engine: Engine, planted: Planted, index: Index | None = None) -> str
     return person
 
 
-def ready_persons(engine: Engine, as_of: dt.date = TODAY) -> list[str]:
-    """Everyone enforcement-ready after a recompute (their cases hold an approval)."""
+def ready_persons(engine: Engine, as_of: dt.date = TODAY, at_least: int = 0) -> list[str]:
+    """Everyone enforcement-ready after a recompute (their cases hold an approval). When
+    fewer than ``at_least``, suspected overstays (an overstay no record of presence verifies)
+    are given an address filing a month ago, which verifies it, and recomputed."""
     done = recompute(engine, as_of, "test")
-    return [a.person_id for a in done.assessments if a.enforcement_ready]
+    ready = [a.person_id for a in done.assessments if a.enforcement_ready]
+    suspected = [a.person_id for a in done.assessments
+                 if [s.id for s in a.stops] == ["presence_unverified"]
+                 and a.facts.get("status") == "overstay"]  # fmt: skip
+    wanted = suspected[: max(0, at_least - len(ready))]
+    index = load_index(engine) if wanted else None
+    for person in wanted:
+        quietly(engine, address_filing(identity(engine, person), as_of - dt.timedelta(30)), index)
+    if wanted:
+        again = recompute(engine, as_of, "test", wanted)
+        ready += [a.person_id for a in again.assessments if a.enforcement_ready]
+    return ready
 
 
 Arrive = Callable[[Engine, Planted], str | None]
