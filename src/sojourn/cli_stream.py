@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from sojourn.cli_trail import WRITE_PURPOSE, WritePurpose, audited
 from sojourn.records.manifest import plan
 from sojourn.resolve.serving import load_index
 from sojourn.settings import get_settings
@@ -50,6 +51,7 @@ def consume(
         bool, typer.Option("--batch/--one-by-one", help="Handle each fetch as one batch.")
     ] = True,
     as_of: AsOf = None,
+    purpose: WritePurpose = WRITE_PURPOSE,
 ) -> None:
     """Take records from NATS as they arrive: ingest, match, status, assessment, case, and
     publish sojourn.person.* events. Safe to kill and restart: nothing lost, nothing twice."""
@@ -65,8 +67,11 @@ def consume(
         bus.handle_batch = lambda events: handle_batch(pipeline, events)
     console.print(f"consuming {subject} as {durable} ({len(pipeline.index):,} records indexed)")
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: after the batch in hand
-    done = bus.consume(subject, durable, pipeline.handle, idle=idle,
-                       batch=get_settings().stream_batch)  # fmt: skip
+    with audited(engine, purpose, "stream.consume", "stream") as trail:
+        trail.ids = [f"{durable}:{subject}"]
+        done = bus.consume(subject, durable, pipeline.handle, idle=idle,
+                           batch=get_settings().stream_batch)  # fmt: skip
+        trail.detail = {"applied": done.applied, "dead": done.dead}
     console.print(f"applied {done.applied:,}, already applied {done.skipped:,}, dead-lettered "
                   f"{done.dead:,}, retried {done.retried:,} in {done.fetches:,} batches; "
                   f"{pipeline.counts}")  # fmt: skip
@@ -80,6 +85,7 @@ def replay_command(
     kind: Annotated[str, typer.Option(help="Which kind of records.")] = "departure",
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
     as_of: AsOf = None,
+    purpose: WritePurpose = WRITE_PURPOSE,
 ) -> None:
     """Publish a source extract's rows as events at a steady rate: to NATS
     (SOJOURN_BUS=nats), or through the whole pipeline in this process (the default)."""
@@ -99,7 +105,10 @@ def replay_command(
     bus.subscribe("sojourn.in.", pipeline.handle)
     told: list[object] = []
     bus.subscribe("sojourn.person.", told.append)
-    sent = sum(replay(bus, f.path, f.mapping, rate, limit) for f in files)
+    with audited(engine, purpose, "stream.replay", "stream") as trail:
+        trail.ids = [str(f.path.name) for f in files]
+        sent = sum(replay(bus, f.path, f.mapping, rate, limit) for f in files)
+        trail.detail = {"events": sent, "person_events": len(told)}
     console.print(f"{sent:,} events through the pipeline: {pipeline.counts}; "
                   f"{len(told):,} person events; dead letters {len(bus.dead)}")  # fmt: skip
 

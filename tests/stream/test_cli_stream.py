@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from sojourn.cli import app
@@ -28,12 +28,17 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Engine, Path
 
 
 def test_replay_in_process(world: tuple[Engine, Path]) -> None:
-    _, synth = world
+    engine, synth = world
     out = CliRunner().invoke(app, ["stream", "replay", str(synth), "--rate", "100000",
                                    "--limit", "40", "--as-of", "2025-09-30"])  # fmt: skip
     assert out.exit_code == 0, out.output
     said = " ".join(out.output.split())
     assert "40 events through the pipeline" in said and "40 person events" in said
+    with engine.connect() as conn:  # the operator's write is on the record, with its purpose
+        sql = "SELECT actor, purpose, detail FROM audit_events WHERE action = 'stream.replay'"
+        (event,) = conn.execute(text(sql)).all()
+    assert event.actor.startswith("cli:") and event.purpose == "civil_enforcement"
+    assert '"events": 40' in event.detail
 
 
 def test_replay_to_nats_then_consume(
