@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sojourn.priority.assess import Assessment
 from sojourn.priority.current import assess_in
 from sojourn.priority.run import assess_store
+from sojourn.priority.sweep import persons_concerned
 from sojourn.resolve.judgements import judge, retract
 from tests.priority.planted import AS_OF, PERSON, naturalization, open_review, planted_person
 
@@ -96,3 +97,14 @@ def test_an_open_identity_review_stops_until_judged(engine: Engine) -> None:
     assert all(a.enforcement_ready for a in _paths(engine, "P-maria"))
     retract(engine, decided, "bob", "judged the wrong pair")  # the review is open again
     assert not any(a.enforcement_ready for a in _paths(engine, "P-maria"))
+
+
+def test_arriving_evidence_names_whom_to_reassess(engine: Engine) -> None:
+    planted_person(engine)
+    typo = naturalization(engine, PLANTED["dropped letter, no A-number"], "P-citizen")
+    other = naturalization(engine, NOT_HERS["other name, other birth date"], "P-other")
+    (court,) = planted_person(engine, "P-court")  # not citizenship evidence: nobody to sweep
+    with engine.connect() as conn:
+        assert persons_concerned(conn, [typo]) == ["P-court", "P-maria"]
+        assert persons_concerned(conn, [other]) == []
+        assert persons_concerned(conn, [court]) == []

@@ -104,3 +104,35 @@ def test_a_batch_does_what_one_by_one_does(engine: Engine, tmp_path: Path) -> No
     poison = Event("sojourn.in.departure", {"mapping": "nope", "row": {}}, "X")
     with pytest.raises(PoisonError):  # the consumer then takes the batch one by one
         handle_batch(pipeline, [poison, *sent[40:42]])
+
+
+def test_citizenship_evidence_arriving_stops_the_person_it_could_be(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A naturalization certificate with a typo in the family name, a birth date a day off
+    and no A-number arrives on the stream: whether or not it links, the person it could be is
+    re-assessed and held by the citizenship stop (issue 15)."""
+    _world(engine, tmp_path)
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT a.person_id, r.given_name, r.family_name, r.birth_date FROM assessments a "
+            "JOIN links l ON l.person_id = a.person_id JOIN records r ON r.id = l.record_id "
+            "WHERE a.enforcement_ready = :t AND r.family_name IS NOT NULL "
+            "AND length(r.birth_date) = 10 AND length(r.family_name) > 4 ORDER BY a.id LIMIT 1"
+        ), {"t": True}).one()  # fmt: skip
+    born = (dt.date.fromisoformat(row.birth_date) + dt.timedelta(days=1)).isoformat()
+    typo = row.family_name[:-2] + row.family_name[-1]  # a dropped letter
+    cert = {"CERT_NO": "N-PLANTED-1", "GIVEN_NAME": row.given_name, "FAMILY_NAME": typo,
+            "BIRTH_DATE": born, "NATURALIZED_DATE": "2025-06-02", "OFFICE": "Miami"}  # fmt: skip
+    bus, told = InProcessBus(), []
+    pipeline = Pipeline(engine, bus, as_of=AS_OF)
+    bus.subscribe("sojourn.in.", pipeline.handle)
+    bus.subscribe("sojourn.person.", told.append)
+    bus.publish([Event("sojourn.in.naturalization", {"mapping": "uscis-n400", "row": cert})])
+    assert pipeline.counts.get("applied") == 1
+    with engine.connect() as conn:  # the pipeline's own recompute stored it
+        ready, stops = conn.execute(text(
+            "SELECT enforcement_ready, stops FROM assessments WHERE person_id = :p "
+            "ORDER BY id DESC LIMIT 1"
+        ), {"p": row.person_id}).one()  # fmt: skip
+    assert "citizenship" in json.loads(stops) and not ready

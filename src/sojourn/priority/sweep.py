@@ -60,18 +60,21 @@ class CitizenIndex:
     def load(cls, conn: Connection) -> CitizenIndex:
         out = cls()
         for r in conn.execute(text(CITIZENS_SQL)):
-            row = dict(r._mapping)
-            out.rows[row["id"]] = row
-            for day, how in near_dates(row["birth_date"]).items():
-                out.by_date.setdefault(day, []).append((row["id"], how))
-            if row["a_number"]:
-                out.by_number.setdefault(row["a_number"], []).append(row["id"])
+            out.add(dict(r._mapping))
         for (a, b), j in effective(conn).items() if out.rows else ():
             if j.verdict is Verdict.DIFFERENT:
                 for mine, other in ((a, b), (b, a)):
                     if mine in out.rows:
                         out.different.setdefault(mine, set()).add(other)
         return out
+
+    def add(self, row: Row) -> None:
+        """Index one citizenship record."""
+        self.rows[row["id"]] = row
+        for day, how in near_dates(row["birth_date"]).items():
+            self.by_date.setdefault(day, []).append((row["id"], how))
+        if row["a_number"]:
+            self.by_number.setdefault(row["a_number"], []).append(row["id"])
 
     def _counts(self, record_id: str, own: set[str], as_of: dt.date) -> bool:
         row = self.rows[record_id]
@@ -173,3 +176,30 @@ def load_sweep(conn: Connection, record_ids: list[str] | None = None) -> Sweep:
     else:
         found = _near(conn, sorted(index.by_date), sorted(index.by_number))
     return Sweep(index, found, _reviews(conn))
+
+
+CURRENT_SQL = (
+    "SELECT DISTINCT l.person_id FROM links l WHERE l.record_id IN :ids AND l.id = "
+    "(SELECT max(x.id) FROM links x WHERE x.record_id = l.record_id)"
+)
+
+
+def _persons_of(conn: Connection, record_ids: list[str]) -> set[str]:
+    query = text(CURRENT_SQL).bindparams(bindparam("ids", expanding=True, type_=String()))
+    return set(conn.execute(query, {"ids": record_ids}).scalars()) if record_ids else set()
+
+
+def persons_concerned(conn: Connection, record_ids: list[str]) -> list[str]:
+    """The persons, other than their own, that citizenship evidence among ``record_ids``
+    could belong to: whom to re-assess when such a record arrives (the real-time pipeline
+    otherwise re-assesses only the person the new record was linked to)."""
+    query = text(f"SELECT {IDENTITY} FROM records WHERE id IN :ids AND ({CITIZENSHIP})")
+    query = query.bindparams(bindparam("ids", expanding=True, type_=String()))
+    index = CitizenIndex()
+    for r in conn.execute(query, {"ids": record_ids}) if record_ids else ():
+        index.add(dict(r._mapping))
+    if not index.rows:
+        return []
+    near = _near(conn, sorted(index.by_date), sorted(index.by_number))
+    hits = [i for i, r in near.items() if index.candidates([r], set(), dt.date.max)]
+    return sorted(_persons_of(conn, hits) - _persons_of(conn, record_ids))

@@ -12,6 +12,7 @@ from typing import Any
 
 from sojourn.cases.model import SYSTEM
 from sojourn.cases.recompute import Recomputed, recompute
+from sojourn.priority.sweep import persons_concerned
 from sojourn.records.mapping import Mapping
 from sojourn.records.streamed import Streamed, map_rows, store_rows
 from sojourn.resolve.serving import load_index, resolve_many
@@ -56,7 +57,9 @@ def handle_batch(p: Pipeline, events: list[Event]) -> list[bool]:
     matched = resolve_many(p.engine, p.index, list(records.values()))
     persons = {e: str(matched[r][1]) for e, r in records.items()}
     day = p.as_of or dt.date.today()
-    why, who = f"batch of {len(fresh)} events", sorted(set(persons.values()))
+    with p.engine.connect() as conn:  # citizenship evidence that could be someone else's
+        concerned = persons_concerned(conn, list(records.values()))
+    why, who = f"batch of {len(fresh)} events", sorted({*persons.values(), *concerned})
     done = recompute(p.engine, day, why, who, SYSTEM) if persons else Recomputed()
     by_person = {a.person_id: a for a in done.assessments}
     finished: list[tuple[Event, list[Event], str]] = []

@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from sojourn.cases.model import SYSTEM
 from sojourn.cases.recompute import Recomputed, recompute
 from sojourn.cases.sync import open_case_of
+from sojourn.priority.sweep import persons_concerned
 from sojourn.records.mapping import Mapping, MappingError, builtin_mapping
 from sojourn.records.streamed import ingest_row
 from sojourn.resolve.realtime import Index
@@ -83,8 +84,10 @@ class Pipeline:
         _, person = resolve_one(self.engine, self.index, stored.record_id)
         assert person is not None
         day = self.as_of or dt.date.today()
-        done = recompute(self.engine, day, f"event {event.id}", [person], SYSTEM)
-        a = done.assessments[0] if done.assessments else None
+        with self.engine.connect() as conn:  # citizenship evidence: whose could it be?
+            concerned = persons_concerned(conn, [stored.record_id])
+        done = recompute(self.engine, day, f"event {event.id}", [person, *concerned], SYSTEM)
+        a = next((x for x in done.assessments if x.person_id == person), None)
         out = self.person_event(event, person, a, stored.record_id, done)
         return self._finish(event, [out], "applied")
 
