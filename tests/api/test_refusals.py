@@ -106,3 +106,16 @@ def test_request_ids_are_the_servers(world: World) -> None:
     assert _events(world, chosen)[0]["request_id"] == chosen
     other = world.client.get("/persons/P-none", headers={"X-Request-Id": "mine<script>"})
     assert other.headers["X-Request-Id"] != chosen
+
+
+def test_a_signed_in_page_refusal_is_audited(world: World) -> None:
+    cookies = {"sojourn_session": world.token("analyst"), "sojourn_purpose": CI}
+    world.client.cookies.update(cookies)
+    try:
+        missing = world.client.get("/ui/persons/P-none")
+    finally:
+        world.client.cookies.clear()
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+    event = _denied(world, missing)
+    assert (event["actor"], event["role"], event["purpose"]) == ("analyst", "analyst", CI)
+    assert event["resource_ids"] == ["P-none"] and event["detail"]["code"] == "page_error"

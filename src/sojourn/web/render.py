@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sojourn.access.model import PURPOSES, ROLES
+from sojourn.api.errors import note_refusal
 from sojourn.web.security import PURPOSE, csrf_token
 
 HERE = Path(__file__).parent
@@ -43,7 +44,10 @@ def environment() -> Environment:
 
 
 def page(request: Request, template: str, code: int = 200, **values: Any) -> HTMLResponse:
-    """A page with the shared context."""
+    """A page with the shared context (a 4xx page's reason goes to its audit event)."""
+    if code >= 400 and getattr(request.state, "refusal", None) is None:
+        reason = values.get("message") or values.get("error") or values.get("heading") or ""
+        note_refusal(request, code, "page_error", str(reason))
     principal = getattr(request.state, "principal", None)
     role = principal.role if principal else None
     context = {
