@@ -21,6 +21,7 @@ from sojourn.api.models import (
     UserView,
     VerifyView,
 )
+from sojourn.api.projection_cases import project_audit
 from sojourn.api.ratelimit import RateLimit
 from sojourn.api.security import Guard, declare, engine_of, guard
 from sojourn.audit.queries import events
@@ -126,7 +127,7 @@ def get_audit_events(
     with g.engine.connect() as conn:
         found = events(conn, person, actor, limit)
     g.audit("audit", [x for x in (person, actor) if x], ["audit"], {"returned": len(found)})
-    return [AuditEventView(**e) for e in found]
+    return [AuditEventView(**e) for e in project_audit(g.engine, found, g.field_groups())]
 
 
 @router.get(

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from sojourn.api import views
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.models import ID
+from sojourn.api.projection_cases import project_alerts
 from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.queries import person_of
 from sojourn.stream.alerts import alerts_for, follow
@@ -71,4 +72,4 @@ def get_alerts(
     with g.engine.connect() as conn:
         found = alerts_for(conn, g.principal.username, after)
     g.audit("alert", [str(a["id"]) for a in found], ["alerts"])
-    return found
+    return project_alerts(g.engine, found, g.field_groups())

@@ -1,8 +1,8 @@
 """``GET /persons/{id}/assessment``: the person's assessment under the active policy as of a
-date, with the stored history of its changes, projected to what the caller may see (``projection.py``:
-a record the caller may not see is left out; criminal-history facts need that group and their
-investigative details the investigative group; a relief application's kind is named only to
-those who may see asylum applications, 8 CFR 208.6)."""
+date, with the stored history of its changes, projected to what the caller may see
+(``projection.py``: a record the caller may not see is left out; criminal-history facts need
+that group and their investigative details the investigative group; a relief application's
+kind is named only to those who may see asylum applications, 8 CFR 208.6)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from sojourn.priority.store import history
 router = APIRouter(prefix="/persons", tags=["persons"], responses=ERRORS)
 Reader = Annotated[Guard, Depends(guard("person.read", "Person", "person_id"))]
 PATH = "/persons/{person_id}/assessment"
+
+
 def assessment_view(
     g: Guard, person_id: str, day: dt.date, records: list[dict[str, Any]], groups: frozenset[str]
 ) -> dict[str, Any] | None:
@@ -36,7 +38,8 @@ def assessment_view(
         return None
     data = asdict(found[0])
     data.update(as_of=day.isoformat(), enforcement_ready=found[0].enforcement_ready)
-    return project_assessment(data, groups, {r["id"] for r in records})
+    relief = "asylum" not in groups and views.relief_on_record(g.engine, person_id)
+    return project_assessment(data, groups, {r["id"] for r in records}, relief)
 
 
 @router.get(

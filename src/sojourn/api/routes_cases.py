@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.idempotent import Key, once
 from sojourn.api.models import ID
+from sojourn.api.projection_cases import project_case, project_cases
 from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.model import STATUSES, TASK_TYPES, NotFoundError
 from sojourn.cases.queries import case_detail, case_of_task, list_cases
@@ -79,7 +80,7 @@ def get_cases(
     with g.engine.connect() as conn:
         found = list_cases(conn, person, status, limit)
     g.audit("case", [str(c["id"]) for c in found], ["case"], {"person": person})
-    return found
+    return project_cases(g.engine, found, g.field_groups())
 
 
 @router.get("/cases/{case_id}", **_route("GET", "/cases/{case_id}", "case.read", "case.read"))
@@ -91,7 +92,7 @@ def get_case(case_id: CaseId, g: Reader) -> dict[str, Any]:
     except NotFoundError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     g.audit("case", [str(case_id), found["person_id"]], ["case", "tasks", "decisions"])
-    return found
+    return project_case(g.engine, found, g.field_groups())
 
 
 @router.post(

@@ -13,8 +13,11 @@ from sqlalchemy import Engine, select
 from sojourn.access.fields import project_event, project_identity, record_group, visible
 from sojourn.api.errors import ApiError
 from sojourn.api.models import LinkView, PersonView, RecordView, Value
+from sojourn.api.projection import project_status
 from sojourn.api.security import Guard
+from sojourn.records.tables import records as records_table
 from sojourn.resolve.person import NoSuchPersonError, person_dossier
+from sojourn.resolve.store import person_record_ids
 from sojourn.resolve.tables import links
 from sojourn.status.person import person_status, timeline_dict
 
@@ -97,25 +100,25 @@ def link_views(engine: Engine, person_id: str, records: Dossier) -> list[LinkVie
     ]
 
 
-#: What a caller who may not see asylum applications reads for any pending application: its
-#: kind (and so its rule and citation) would tell an asylum claim apart (8 CFR 208.6).
-PENDING = {
-    "rule_id": "application.pending",
-    "citation": "an application pending (its kind is shown to those who may see it)",
-}
-
-
 def status_view(
     engine: Engine, person_id: str, as_of: dt.date, records: Dossier, groups: frozenset[str]
 ) -> dict[str, Any]:
-    """The lifecycle timeline with rule citations; a record the caller may not see is named
-    ``withheld``, and a pending application's kind is named only to those who may see asylum
-    applications. Raises LookupError for an unknown person."""
+    """The lifecycle timeline with rule citations, projected (``projection.project_status``:
+    a record the caller may not see is left out, a pending relief application is named only
+    to those who may see asylum applications). Raises LookupError for an unknown person."""
     result = person_status(engine, person_id, as_of)
-    shown = {r["id"] for r in records}
     data: dict[str, Any] = json.loads(json.dumps(timeline_dict(result), default=str))
-    for interval in [*data["intervals"], data["current"] or {"records": []}]:
-        interval["records"] = [r if r in shown else "withheld" for r in interval["records"]]
-        if "asylum" not in groups and str(interval.get("rule_id", "")).startswith("application."):
-            interval.update(PENDING)
-    return data
+    relief = "asylum" not in groups and relief_on_record(engine, person_id)
+    return project_status(data, groups, {r["id"] for r in records}, relief)
+
+
+def relief_on_record(engine: Engine, person_id: str) -> bool:
+    """Whether the person has a relief application (a form ``fields.yaml`` withholds with the
+    asylum group) among their records."""
+    with engine.connect() as conn:
+        ids = person_record_ids(conn, person_id)
+        query = select(records_table.c.kind, records_table.c.event).where(
+            records_table.c.id.in_(ids), records_table.c.kind == "status"
+        )
+        found = conn.execute(query).all()
+    return any(record_group(k, json.loads(e)) == "asylum" for k, e in found)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from sojourn.api.models import ID
+from sojourn.api.projection_cases import project_alerts
 from sojourn.api.security import Guard
 from sojourn.cases.queries import person_of
 from sojourn.stream.alerts import alerts_for, follow
@@ -61,6 +62,7 @@ def follow_case_post(
 def alerts_page(request: Request, g: Own) -> HTMLResponse:
     with g.engine.connect() as conn:
         found = alerts_for(conn, g.principal.username, 0, 200)
+    found = project_alerts(g.engine, found, g.field_groups())
     g.audit("alert", [str(a["id"]) for a in found], ["alerts"])
     last = found[-1]["id"] if found else 0
     return page(request, "alerts.html", alerts=list(reversed(found)), last=last)
@@ -75,12 +77,14 @@ async def alerts_stream(
     """New alerts as server-sent events (each already audited when written), for
     ``seconds`` (the browser reconnects)."""
     g.audited = True  # the stream shows alerts whose delivery was audited as it was written
+    groups = g.field_groups()
 
     async def events() -> AsyncIterator[str]:
         last, waited = after, 0.0
         while waited < seconds and not await request.is_disconnected():
             with g.engine.connect() as conn:
                 found = alerts_for(conn, g.principal.username, last)
+            found = project_alerts(g.engine, found, groups)
             for a in found:
                 last = a["id"]
                 yield f"id: {a['id']}\nevent: alert\ndata: {json.dumps(a, default=str)}\n\n"

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from sojourn.access.users import list_users
 from sojourn.api.models import ID, USERNAME
+from sojourn.api.projection_cases import project_audit
 from sojourn.api.security import Guard
 from sojourn.audit.queries import events
 from sojourn.audit.verify import verify
@@ -79,6 +80,7 @@ def audit_page(
     report = verify(g.engine)
     with g.engine.connect() as conn:
         found = events(conn, person or None, actor or None, 200)
+    found = project_audit(g.engine, found, g.field_groups())
     g.audit("audit", [x for x in (person, actor) if x], ["audit"], {"returned": len(found)})
     return page(request, "audit.html", report=report, events=found,
                 q={"person": person, "actor": actor})  # fmt: skip

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from sojourn.api import views
 from sojourn.api.errors import ApiError
 from sojourn.api.models import ID
+from sojourn.api.projection_cases import project_case
 from sojourn.api.routes_assessment import assessment_view
 from sojourn.api.security import Guard
 from sojourn.audit.queries import events
@@ -27,9 +28,10 @@ Reader = Annotated[Guard, Depends(page_guard("person.read", "Person", "person_id
 PersonId = Annotated[str, Path(max_length=64, pattern=ID)]
 
 
-def _cases(g: Guard, person_id: str) -> list[dict[str, Any]]:
+def _cases(g: Guard, person_id: str, groups: frozenset[str]) -> list[dict[str, Any]]:
     with g.engine.connect() as conn:
-        return [case_detail(conn, c["id"]) for c in list_cases(conn, person_id, None, 5)]
+        found = [case_detail(conn, c["id"]) for c in list_cases(conn, person_id, None, 5)]
+    return [project_case(g.engine, c, groups) for c in found]
 
 
 def _sections(g: Guard, person_id: str) -> dict[str, Any]:
@@ -50,7 +52,7 @@ def _sections(g: Guard, person_id: str) -> dict[str, Any]:
         out.update(status=status, chart=timeline_svg(status, dated))
         out["assessment"] = assessment_view(g, person_id, dt.date.today(), records, groups)
     if g.principal.role != "administrator":
-        out["cases"] = _cases(g, person_id)
+        out["cases"] = _cases(g, person_id, groups)
     if "audit" in groups:
         with g.engine.connect() as conn:
             out["viewers"] = events(conn, person_id, None, 50)

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from sojourn.api.models import ID
+from sojourn.api.projection_cases import project_explanation, project_redress, sees_records
 from sojourn.api.security import Guard
 from sojourn.cases.model import WorkflowError
 from sojourn.cases.recompute import recompute
@@ -28,6 +29,8 @@ Worker = Annotated[Guard, Depends(page_guard("case.work", "Case"))]
 Reader = Annotated[Guard, Depends(page_guard("person.read", "Person"))]
 Form_ = Annotated[str, Form()]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
+#: For an unknown record and for one the caller may not see alike.
+NO_RECORD = "There is no record with this id."
 
 
 @router.get("/redress")
@@ -37,6 +40,7 @@ def redress_page(request: Request, g: Tracker) -> HTMLResponse:
                                               redress_requests.c.id.desc())  # fmt: skip
     with g.engine.connect() as conn:
         found = [dict(r._mapping) for r in conn.execute(query.limit(200))]
+    found = project_redress(g.engine, found, g.field_groups())
     g.audit("redress", [r["person_id"] for r in found], ["redress"])
     can_decide = g.principal.role in ("redress_officer", "supervisor")
     return page(request, "redress.html", requests=found, can_decide=can_decide)
@@ -83,13 +87,19 @@ def assign_post(
 def explain_page(
     request: Request, record_id: Annotated[str, Path(max_length=64, pattern=ID)], g: Reader
 ) -> HTMLResponse:
-    """Why a record belongs to its person: the pair that linked it, weight by weight."""
+    """Why a record belongs to its person: the pair that linked it, weight by weight, as the
+    caller may see it (a record of a group the caller lacks reads as no record at all)."""
     try:
         found = explain_record(g.engine, record_id)
     except UnknownRecordError as exc:
-        raise PageError(404, str(exc)) from exc
+        raise PageError(404, NO_RECORD) from exc
     groups = g.field_groups()
     if "identity" not in groups:
         raise g.refuse("record", [record_id], "the explanation shows identity values")
-    g.audit("record", [record_id, *(x for x in [found.via_record_id] if x)], ["explanation"])
+    if not sees_records(g.engine, groups, [record_id]):
+        g.audit("record", [record_id], [], {"reason": "record withheld"}, decision="deny")
+        raise PageError(404, NO_RECORD)
+    found = project_explanation(g.engine, found, groups)
+    shown = [record_id, *(x for x in [found.via_record_id] if x)]
+    g.audit("record", shown, ["explanation", *sorted(found.values)])
     return page(request, "explain.html", found=found)

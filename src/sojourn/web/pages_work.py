@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sojourn.api.models import ID
+from sojourn.api.projection_cases import project_case, sees_records
 from sojourn.api.security import Guard
 from sojourn.audit.log import AuditEvent, append
 from sojourn.cases.model import NotFoundError, WorkflowError
@@ -43,7 +44,9 @@ COMPARISON_GROUPS = {
 
 @router.get("/reviews")
 def reviews_page(request: Request, g: Judge) -> HTMLResponse:
-    found = open_reviews(g.engine, 100)
+    groups = g.field_groups()
+    found = [r for r in open_reviews(g.engine, 200)
+             if sees_records(g.engine, groups, [r["record_l"], r["record_r"]])][:100]  # fmt: skip
     g.audit("review", [str(r["id"]) for r in found], ["reviews"])
     return page(request, "reviews.html", reviews=found)
 
@@ -57,9 +60,12 @@ def review_page(
     except UnknownRecordError as exc:
         raise PageError(404, str(exc)) from exc
     groups = g.field_groups()
+    ids = [pair["review"]["record_l"], pair["review"]["record_r"]]
+    if not sees_records(g.engine, groups, ids):  # as if there were none (audited)
+        g.audit("review", [str(review_id)], [], {"reason": "a record withheld"}, "deny")
+        raise PageError(404, f"no identity review {review_id}")
     values = {k: v for k, v in pair["values"].items() if COMPARISON_GROUPS.get(k, "identity")
               in groups}  # fmt: skip
-    ids = [pair["review"]["record_l"], pair["review"]["record_r"]]
     g.audit("record", ids, sorted(values), {"review": review_id})
     return page(request, "review.html", pair=pair, values=values)
 
@@ -74,6 +80,9 @@ def judge_post(
         raise PageError(400, "A judgement needs a reason.")
     pair = review_pair(g.engine, review_id)["review"]
     records = [pair["record_l"], pair["record_r"]]
+    if not sees_records(g.engine, g.field_groups(), records):
+        g.audit("review", [str(review_id)], [], {"reason": "a record withheld"}, "deny")
+        raise PageError(404, f"no identity review {review_id}")
     try:
         with g.engine.begin() as conn:
             made = judge_on(conn, records[0], records[1], verdict, g.principal.username, reason,
@@ -110,6 +119,7 @@ def case_page(
     except NotFoundError as exc:
         raise PageError(404, str(exc)) from exc
     g.audit("case", [str(case_id), found["person_id"]], ["case", "tasks", "decisions"])
+    found = project_case(g.engine, found, g.field_groups())
     return page(request, "case.html", case=found, supervisor=g.principal.role == "supervisor")
 
 
