@@ -63,6 +63,7 @@ API: dict[tuple[str, str], list[Sample]] = {
                                                  "statement": "walk", "subject": {}})],
     ("POST", "/redress/{redress_id}/decision"): [("/redress/{redress}/decision",
                                                   {"outcome": "denied", "finding": "walk"})],
+    ("GET", "/redress/{redress_id}"): [("/redress/{redress}", None)],
     ("GET", "/policies"): [("/policies", None)],
     ("POST", "/policy/active"): [("/policy/active", {"policy": "none@walk", "reason": "walk"})],
     ("POST", "/persons/{person_id}/follow"): [(f"/persons/{P}/follow", {})],
