@@ -10,16 +10,18 @@ from typing import Any
 
 from sqlalchemy import text
 
-from sojourn.cases.recompute import recompute
 from tests.api.conftest import World
+from tests.cases.planted import ready_persons
 
 CE, RD, AD, OA = "civil_enforcement", "redress", "administration", "oversight_audit"
+READY: dict[int, list[str]] = {}
 
 
 def _case_with_approval(world: World, nth: int) -> tuple[dict[str, Any], int]:
     """The case of the nth enforcement-ready person (each test takes its own person)."""
-    done = recompute(world.engine, dt.date(2025, 9, 30), "test")
-    person = [a.person_id for a in done.assessments if a.enforcement_ready][nth]
+    if id(world.engine) not in READY:  # the same list for every test of this world
+        READY[id(world.engine)] = ready_persons(world.engine, dt.date(2025, 9, 30), at_least=6)
+    person = READY[id(world.engine)][nth]
     headers = world.headers("officer", CE)
     (case,) = world.client.get(f"/cases?person={person}", headers=headers).json()
     detail = world.client.get(f"/cases/{case['id']}", headers=headers).json()
@@ -77,6 +79,13 @@ def test_redress_freezes_until_decided(world: World) -> None:
     decision = {"outcome": "denied", "finding": "no appeal was filed within 30 days"}
     url = f"/redress/{filed.json()['redress_id']}/decision"
     assert _post(world, "officer", CE, url, decision, "decide-0001").status_code == 403
+    unread = _post(world, "redress_officer", RD, url, decision, "decide-0003")
+    assert unread.status_code == 409 and "review" in unread.json()["error"]["message"]
+    review = world.client.get(
+        url.removesuffix("/decision"), headers=world.headers("redress_officer", RD)
+    )
+    assert review.status_code == 200 and review.json()["records"]
+    assert review.json()["subject"] == {"field": "status"}
     assert _post(world, "redress_officer", RD, url, decision, "decide-0002").status_code == 200
     after = world.client.get(f"/cases/{detail['id']}", headers=headers).json()
     assert {t["id"]: t["status"] for t in after["tasks"]}[task] == "assigned"
@@ -105,6 +114,7 @@ def test_a_contested_link_is_judged_and_resolved_again(world: World) -> None:
     decision = {"outcome": "link_judged", "finding": "different birth dates and passports",
                 "judgement": {"record_a": a, "record_b": b, "verdict": "different"}}  # fmt: skip
     url = f"/redress/{filed.json()['redress_id']}/decision"
+    world.client.get(url.removesuffix("/decision"), headers=world.headers("redress_officer", RD))
     told = _post(world, "redress_officer", RD, url, decision, "link-decide-1")
     assert told.status_code == 200, told.text
     assert told.json()["judgement_id"]

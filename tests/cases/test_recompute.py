@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select, text
 
 from sojourn.cases.model import Actor
 from sojourn.cases.recompute import recompute
-from sojourn.cases.redress import Correction, decide_request, file_request
+from sojourn.cases.redress import Correction, decide_request, file_request, open_review
 from sojourn.cases.tables import cases, tasks
 from sojourn.priority.store import history
 from sojourn.records import ingest_file, plan
@@ -66,6 +66,7 @@ def test_a_redress_correction_changes_the_assessment(resolved: Engine) -> None:
     assert [s.id for s in frozen.assessments[0].stops] == ["open_redress"]
     assert _open_types(resolved, target.person_id)["supervisor_approval"] == "on_hold"
     with resolved.begin() as conn:
+        open_review(conn, request, SUPERVISOR)
         decide_request(conn, request, "corrected", "the BIA vacated the order and terminated",
                        SUPERVISOR, Correction(court, "order", "termination"))  # fmt: skip
     after = recompute(resolved, AS_OF, "redress decided", [target.person_id]).assessments[0]

@@ -27,7 +27,7 @@ from sojourn.cases.model import (
     Actor,
     WorkflowError,
 )
-from sojourn.cases.redress import decide_request, file_request
+from sojourn.cases.redress import decide_request, file_request, open_review
 from sojourn.cases.tables import decisions, redress_requests, task_events, tasks
 from sojourn.cases.workflow import add_task, decide, open_case, transition
 from sojourn.store import make_engine, upgrade
@@ -45,6 +45,12 @@ def engine(tmp: Path) -> Engine:
         _ENGINE["e"] = make_engine(f"sqlite:///{tmp / 'cases.db'}")  # one database, a case each
         upgrade(_ENGINE["e"])
     return _ENGINE["e"]
+
+
+def _deny(conn: Any, request: int, who: Actor) -> None:
+    """Decide a redress request as ``who`` would: its review opened first."""
+    open_review(conn, request, who)
+    decide_request(conn, request, "denied", "no error found", who)
 
 
 class Workflow(RuleBasedStateMachine):
@@ -118,7 +124,7 @@ class Workflow(RuleBasedStateMachine):
             )
             found = conn.execute(query).scalar()
         if found is not None:
-            self._attempt(lambda c: decide_request(c, found, "denied", "no error found", who))
+            self._attempt(lambda c: _deny(c, found, who))
 
     @invariant()
     def history_holds(self) -> None:

@@ -11,7 +11,7 @@ import json
 from sqlalchemy import Engine, select
 
 from sojourn.cases.model import Actor
-from sojourn.cases.redress import decide_request, file_request
+from sojourn.cases.redress import decide_request, file_request, open_review
 from sojourn.cases.sync import sync_assessment
 from sojourn.cases.tables import cases, decisions, redress_requests, tasks
 from sojourn.status.events import make_event
@@ -72,6 +72,7 @@ def test_redress_freezes_enforcement_until_decided(engine: Engine) -> None:
     assert _tasks(engine)["supervisor_approval"] == "on_hold"
     assert _tasks(engine)["redress_review"] == "assigned"
     with engine.begin() as conn:
+        open_review(conn, request, SUPERVISOR)
         told = decide_request(conn, request, "denied", "the court confirms the final order",
                               SUPERVISOR)  # fmt: skip
         row = conn.execute(select(redress_requests)).one()

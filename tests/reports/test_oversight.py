@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from sojourn.cases.model import Actor
 from sojourn.cases.recompute import recompute
-from sojourn.cases.redress import decide_request, file_request
+from sojourn.cases.redress import decide_request, file_request, open_review
 from sojourn.cases.tables import tasks
 from sojourn.cases.workflow import decide
 from sojourn.cli import app
@@ -45,6 +45,7 @@ def _work(engine: Engine) -> None:
         decide(conn, second, "reject", "the overstay ended with a pending appeal", SAM)
         person = next(a.person_id for a in done.assessments if a.facts["in_us"])
         request = file_request(conn, person, "record", "the person", "wrong date", {}, OLIVIA)
+        open_review(conn, request, SAM)
         decide_request(conn, request, "denied", "the date matches the I-94", SAM)
 
 

@@ -14,9 +14,20 @@ from pydantic import BaseModel, Field
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.idempotent import Key, once
 from sojourn.api.models import ID
+from sojourn.api.projection_cases import project_redress
 from sojourn.api.security import Guard, declare, guard
+from sojourn.api.views import record_views, visible_records
+from sojourn.cases.model import NotFoundError
 from sojourn.cases.recompute import recompute
-from sojourn.cases.redress import KINDS, OUTCOMES, Correction, decide_request, file_request
+from sojourn.cases.redress import (
+    KINDS,
+    OUTCOMES,
+    Correction,
+    decide_request,
+    file_request,
+    open_review,
+)
+from sojourn.cases.remedy import FINDINGS, Finding
 from sojourn.cases.tables import redress_requests
 from sojourn.priority.policy import PolicyError, shipped
 from sojourn.priority.store import activate, active_policy
@@ -47,12 +58,26 @@ class JudgementBody(BaseModel):
     verdict: Literal["same", "different", "unsure"]
 
 
+class FindingBody(BaseModel):
+    kind: Literal[tuple(FINDINGS)]  # type: ignore[valid-type]
+    fields: dict[str, str | int | bool | None] = Field(
+        description="the event fields of the record it amounts to (form, filed_on, outcome…)"
+    )
+    evidence: Text = Field(description="the documents examined")
+
+
 class RedressDecision(BaseModel):
-    outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
+    outcome: Literal[(*OUTCOMES, "upheld")] = Field(  # type: ignore[valid-type]
+        description="the remedy (corrected, link_judged, status_found) or denied; 'upheld' "
+        "alone is refused: an uphold carries its remedy"
+    )
     finding: Text
     correction: CorrectionBody | None = None
     judgement: JudgementBody | None = Field(
         default=None, description="for a contested link: the judgement on its two records"
+    )
+    status_finding: FindingBody | None = Field(
+        default=None, description="for a contested status: the finding, stored as a record"
     )
 
 
@@ -107,6 +132,7 @@ def post_redress_decision(
     frozen tasks come back, and the person's status and assessment are recomputed."""
     fix = Correction(**body.correction.model_dump()) if body.correction else None
     pair = (body.judgement.record_a, body.judgement.record_b) if body.judgement else ()
+    found = Finding(**body.status_finding.model_dump()) if body.status_finding else None
 
     def write(conn: Any) -> dict[str, Any]:
         made = None
@@ -115,15 +141,39 @@ def post_redress_decision(
             made = judge_on(conn, j.record_a, j.record_b, j.verdict, g.principal.username,
                             body.finding)  # fmt: skip
         return decide_request(conn, redress_id, body.outcome, body.finding, g.actor(), fix,
-                              made, tuple(pair))  # fmt: skip
+                              made, tuple(pair), found)  # fmt: skip
 
     try:
         told = once(g, key, f"POST /redress/{redress_id}/decision", write)
     except JudgementError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from exc
-    persons = _persons_after(g, redress_id, list(pair))
+    moved = list(pair) or (list(told.get("records", ())) if found else [])
+    persons = _persons_after(g, redress_id, moved)
     recompute(g.engine, dt.date.today(), "redress decided", persons, g.actor())
     return dict(told)
+
+
+@router.get(
+    "/redress/{redress_id}",
+    tags=["redress"],
+    **_extra("GET", "/redress/{redress_id}", "redress.decide", "Redress", "redress.review"),
+)
+def get_redress(
+    redress_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    g: Annotated[Guard, Depends(guard("redress.decide", "Redress", "redress_id"))],
+) -> dict[str, Any]:
+    """The request's review, for the one who decides it: the request, the item it contests
+    and the person's records as the caller may see them. Deciding needs this look first."""
+    try:
+        with g.engine.begin() as conn:
+            found = open_review(conn, redress_id, g.actor())
+    except NotFoundError as exc:
+        raise ApiError(404, "not_found", str(exc)) from exc
+    g.audited = True
+    groups = g.field_groups()
+    (request,) = project_redress(g.engine, [found], groups)
+    records, _ = visible_records(g, str(found["person_id"]))
+    return {**request, "records": [v.model_dump() for v in record_views(records, groups)]}
 
 
 def _persons_after(g: Guard, redress_id: int, judged: list[str]) -> list[str]:

@@ -58,7 +58,7 @@ SUPERVISOR_ONLY = {
 DECIDED = {
     **SUPERVISOR_ONLY,
     "enforcement_action": ("executed", "not_executed"),
-    "redress_review": ("corrected", "link_judged", "upheld", "denied"),
+    "redress_review": ("corrected", "link_judged", "status_found", "denied"),
 }
 #: Outcomes that move a person toward enforcement (checked against the hard stops).
 TOWARD_ENFORCEMENT = frozenset({"approve", "executed"})

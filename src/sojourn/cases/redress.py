@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from sojourn.audit.log import AuditEvent, append
 from sojourn.cases.model import (
     ENFORCEMENT_TASKS,
     ON_HOLD,
@@ -21,6 +22,17 @@ from sojourn.cases.model import (
     Actor,
     NotFoundError,
     WorkflowError,
+)
+from sojourn.cases.remedy import (
+    REMEDIES,
+    REVIEW,
+    Finding,
+    check_changed,
+    check_correction_changes,
+    check_judgement_changes,
+    record_finding,
+    reviewed,
+    summary,
 )
 from sojourn.cases.steps import audit, insert, now, set_status
 from sojourn.cases.sync import open_case_of
@@ -31,7 +43,7 @@ from sojourn.records.corrections import correct
 from sojourn.resolve.store import person_record_ids
 
 KINDS = ("record", "link", "status")
-OUTCOMES = ("corrected", "link_judged", "upheld", "denied")
+OUTCOMES = (*REMEDIES, "denied")
 
 
 @dataclass(frozen=True)
@@ -104,39 +116,88 @@ def _check_records(
         raise WorkflowError(f"neither judged record is a record of {person_id}")
 
 
+def open_review(conn: Connection, request_id: int, actor: Actor) -> dict[str, Any]:
+    """The request, the item it contests and the person's records, for the one who decides
+    it; the look is audited (``redress.review``, naming the records shown) and lets them
+    decide."""
+    row = conn.execute(select(redress_requests).where(redress_requests.c.id == request_id)).first()
+    if row is None:
+        raise NotFoundError(f"no redress request {request_id}")
+    person = str(row.person_id)
+    shown = person_record_ids(conn, person)
+    look = AuditEvent(actor.username, actor.role, actor.purpose, REVIEW, "person",
+                      [person, f"redress:{request_id}", *shown], ["records", "redress"],
+                      detail={"redress": request_id})  # fmt: skip
+    append(conn, look)
+    out = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row._mapping.items()}
+    return {**out, "subject": json.loads(row.subject), "records": shown}
+
+
 def decide_request(
     conn: Connection, request_id: int, outcome: str, finding: str, actor: Actor,
     correction: Correction | None = None, judgement: int | None = None,
-    judged: tuple[str, ...] = (),
+    judged: tuple[str, ...] = (), status: Finding | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """Record the outcome of a redress request (a correction is written here; a link
-    judgement is made by the caller, in the same transaction, and its id and pair given);
-    returns what the requester is told."""
+    """Record the outcome of a redress request with its remedy (a correction or a status
+    finding is written here; a link judgement is made by the caller, in the same transaction,
+    and its id and pair given); returns what the requester is told. Refused when the decider
+    has not opened the request's review, or when an uphold would change nothing."""
     row = conn.execute(select(redress_requests).where(redress_requests.c.id == request_id)).first()
     if row is None or row.status != "open":
         raise NotFoundError(f"no open redress request {request_id}")
-    _check_records(conn, str(row.person_id), correction, judged)
-    if outcome not in OUTCOMES:
-        raise WorkflowError(f"a redress outcome is one of {', '.join(OUTCOMES)}")
-    if (outcome == "corrected") != (correction is not None):
-        raise WorkflowError("a correction outcome comes with its correction, and only it")
-    if outcome == "link_judged" and judgement is None:
-        raise WorkflowError("a link outcome names the judgement made")
-    detail: dict[str, Any] = {"outcome": outcome, "finding": finding}
-    if correction is not None:
-        c = correction
-        fixed = correct(conn, c.record_id, c.field, c.value, finding, actor.username, request_id)
-        detail["correction_id"] = fixed
-        detail["correction"] = correction.__dict__
-    if judgement is not None:
-        detail["judgement_id"], detail["records"] = judgement, list(judged)
+    person = str(row.person_id)
+    _check_outcome(outcome, correction, judgement, status)
+    _check_records(conn, person, correction, judged)
+    if not reviewed(conn, actor, request_id):
+        raise WorkflowError("open the request's review (the person's records and the contested "
+                            "item) before deciding it")  # fmt: skip
+    before = summary(conn, person) if row.kind == "status" and outcome != "denied" else None
+    detail = _remedy(conn, row, outcome, finding, actor, correction, judgement, judged, status)
+    if before is not None:
+        check_changed(before, summary(conn, person))
     review = _review_task(conn, request_id)
     if review is not None:
         decide(conn, review, outcome, finding, actor, detail, redress=True)
     told = {"status": "decided", "decided_at": now(), "decided_by": actor.username,
             "outcome": outcome, "outcome_detail": json.dumps(detail, default=str)}  # fmt: skip
     conn.execute(redress_requests.update().where(redress_requests.c.id == request_id), told)
-    resume_held(conn, str(row.person_id))
-    touched = [correction.record_id] if correction is not None else list(judged)
-    audit(conn, actor, "redress.decide", [str(row.person_id), str(request_id), *touched], detail)
+    resume_held(conn, person)
+    touched = detail.get("records", [])
+    audit(conn, actor, "redress.decide", [person, str(request_id), *touched], detail)
+    return detail
+
+
+def _check_outcome(
+    outcome: str, correction: Correction | None, judgement: int | None, status: Finding | None
+) -> None:
+    if outcome == "upheld":
+        raise WorkflowError("an upheld request carries its remedy: a correction (corrected), a "
+                            "link judgement (link_judged) or a status finding with its evidence "
+                            "(status_found)")  # fmt: skip
+    if outcome not in OUTCOMES:
+        raise WorkflowError(f"a redress outcome is one of {', '.join(OUTCOMES)}")
+    given = {"corrected": correction is not None, "link_judged": judgement is not None,
+             "status_found": status is not None}  # fmt: skip
+    if any(given[k] != (outcome == k) for k in given):
+        raise WorkflowError(f"a {outcome} outcome comes with its own remedy, and only it")
+
+
+def _remedy(
+    conn: Connection, row: Any, outcome: str, finding: str, actor: Actor,
+    correction: Correction | None, judgement: int | None, judged: tuple[str, ...],
+    status: Finding | None,
+) -> dict[str, Any]:  # fmt: skip
+    """Write the remedy; what the requester is told of it."""
+    detail: dict[str, Any] = {"outcome": outcome, "finding": finding}
+    if correction is not None:
+        c = correction
+        check_correction_changes(conn, c.record_id, c.field, c.value)
+        fixed = correct(conn, c.record_id, c.field, c.value, finding, actor.username, row.id)
+        detail |= {"correction_id": fixed, "correction": c.__dict__, "records": [c.record_id]}
+    if judgement is not None:
+        check_judgement_changes(conn, judgement, judged)
+        detail |= {"judgement_id": judgement, "records": list(judged)}
+    if status is not None:
+        made, anchor = record_finding(conn, row.id, str(row.person_id), status, actor, finding)
+        detail |= {"status_finding": status.__dict__, "records": [made, anchor]}
     return detail
