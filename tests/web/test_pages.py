@@ -203,10 +203,25 @@ def test_redress_is_tracked_and_decided(page: Page, site: Site) -> None:
     site.login(page, "redress_officer", "redress")
     page.goto(f"{site.base}/ui/redress")
     row = page.get_by_test_id("redress").get_by_role("row").filter(has_text="I left in 2024")
-    row.get_by_label("Finding").fill("the land exchange record confirms the departure")
-    row.get_by_role("button", name="Uphold").click()
+    row.get_by_role("link", name="Review and decide").click()
+    expect(page.get_by_test_id("request")).to_contain_text("I left in 2024 by land")
+    expect(page.get_by_test_id("records").get_by_role("row")).not_to_have_count(1)
+    site.shot(page, "redress-review")
+    page.get_by_label("Uphold: correct a field of a record").check()
+    page.get_by_label("Finding (what you found, and why)").fill("a correction with no field")
+    page.get_by_role("button", name="Decide").click()
+    expect(page.locator("main")).to_contain_text("Not decided")
+    page.go_back()
+    page.get_by_label("Uphold: record a status finding").check()
+    page.get_by_label("Finding (what you found, and why)").fill("exit stamp and Canadian entry")
+    page.get_by_label("It amounts to a record of kind").select_option("self_departure")
+    page.get_by_label('Its fields, one "name: value" per line').fill(
+        "departed_on: 2024-06-01\nverification_method: redress_documents"
+    )
+    page.get_by_label("Documents examined (the evidence)").fill("passport stamp, CBSA entry record")
+    page.get_by_role("button", name="Decide").click()
     row = page.get_by_test_id("redress").get_by_role("row").filter(has_text="I left in 2024")
-    expect(row).to_contain_text("upheld by redress_officer")
+    expect(row).to_contain_text("status_found by redress_officer")
     site.shot(page, "redress-decided")
 
 

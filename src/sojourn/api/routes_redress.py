@@ -18,7 +18,7 @@ from sojourn.api.projection_cases import project_redress
 from sojourn.api.security import Guard, declare, guard
 from sojourn.api.views import record_views, visible_records
 from sojourn.cases.model import NotFoundError
-from sojourn.cases.recompute import recompute
+from sojourn.cases.recompute import after_redress, recompute
 from sojourn.cases.redress import (
     KINDS,
     OUTCOMES,
@@ -26,14 +26,12 @@ from sojourn.cases.redress import (
     decide_request,
     file_request,
     open_review,
+    person_of_request,
 )
 from sojourn.cases.remedy import FINDINGS, Finding
-from sojourn.cases.tables import redress_requests
 from sojourn.priority.policy import PolicyError, shipped
 from sojourn.priority.store import activate, active_policy
 from sojourn.resolve.judgements import JudgementError, judge_on
-from sojourn.resolve.queries import person_of_record
-from sojourn.resolve.run import resolve_records
 
 router = APIRouter(responses=ERRORS)
 Text = Annotated[str, Field(min_length=3, max_length=4000)]
@@ -147,9 +145,9 @@ def post_redress_decision(
         told = once(g, key, f"POST /redress/{redress_id}/decision", write)
     except JudgementError as exc:
         raise ApiError(422, "invalid_request", str(exc)) from exc
-    moved = list(pair) or (list(told.get("records", ())) if found else [])
-    persons = _persons_after(g, redress_id, moved)
-    recompute(g.engine, dt.date.today(), "redress decided", persons, g.actor())
+    with g.engine.connect() as conn:
+        person = person_of_request(conn, redress_id)
+    after_redress(g.engine, person, dict(told), g.actor())
     return dict(told)
 
 
@@ -174,21 +172,6 @@ def get_redress(
     (request,) = project_redress(g.engine, [found], groups)
     records, _ = visible_records(g, str(found["person_id"]))
     return {**request, "records": [v.model_dump() for v in record_views(records, groups)]}
-
-
-def _persons_after(g: Guard, redress_id: int, judged: list[str]) -> list[str]:
-    """The person of the request, and after a link judgement (resolved again at once) the
-    persons who now hold the two records."""
-    if judged:
-        resolve_records(g.engine, judged)
-    with g.engine.connect() as conn:
-        query = redress_requests.select().where(redress_requests.c.id == redress_id)
-        persons = {str(conn.execute(query).one().person_id)}
-    for record in judged:
-        holder = person_of_record(g.engine, record)
-        if holder is not None:
-            persons.add(holder)
-    return sorted(persons)
 
 
 @router.get(

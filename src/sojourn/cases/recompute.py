@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -15,6 +16,8 @@ from sojourn.cases.sync import Known, sync_assessment
 from sojourn.priority.assess import Assessment
 from sojourn.priority.run import assess_store
 from sojourn.priority.store import latest_ids, save
+from sojourn.resolve.queries import person_of_record
+from sojourn.resolve.run import resolve_records
 
 
 @dataclass
@@ -46,3 +49,15 @@ def recompute(
             out.closed += len(result.closed)
         out.cases = {p: known.cases.get(p) for p in persons}
     return out
+
+
+def after_redress(engine: Engine, person_id: str, told: dict[str, Any], actor: Actor) -> list[str]:
+    """After a redress decision: the records a judgement or a finding touched resolved again
+    at once, then the request's person and every person now holding one of those records
+    recomputed (as of today). The persons recomputed."""
+    moved = [] if "correction" in told else list(told.get("records", ()))
+    if moved:
+        resolve_records(engine, moved)
+    persons = sorted({person_id} | {p for r in moved if (p := person_of_record(engine, r))})
+    recompute(engine, dt.date.today(), "redress decided", persons, actor)
+    return persons

@@ -116,6 +116,15 @@ def _check_records(
         raise WorkflowError(f"neither judged record is a record of {person_id}")
 
 
+def person_of_request(conn: Connection, request_id: int) -> str:
+    found = conn.execute(
+        select(redress_requests.c.person_id).where(redress_requests.c.id == request_id)
+    ).scalar()
+    if found is None:
+        raise NotFoundError(f"no redress request {request_id}")
+    return str(found)
+
+
 def open_review(conn: Connection, request_id: int, actor: Actor) -> dict[str, Any]:
     """The request, the item it contests and the person's records, for the one who decides
     it; the look is audited (``redress.review``, naming the records shown) and lets them

@@ -14,6 +14,7 @@ from sojourn.web import (
     pages_alerts,
     pages_auth,
     pages_dash,
+    pages_decide,
     pages_person,
     pages_redress,
     pages_work,
@@ -35,7 +36,8 @@ def _page_error(request: Request, status: int, message: str) -> Response:
 def install(app: FastAPI) -> None:
     """Add the pages, their assets and their error pages to ``app``."""
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (pages_auth, pages_person, pages_work, pages_redress, pages_dash, pages_alerts):
+    for module in (pages_auth, pages_person, pages_work, pages_redress, pages_decide, pages_dash,
+                   pages_alerts):  # fmt: skip
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

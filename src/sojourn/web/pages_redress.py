@@ -3,7 +3,6 @@ record's link explanation (field-by-field weights), and assigning a task to a pe
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -14,8 +13,6 @@ from sojourn.api.models import ID
 from sojourn.api.projection_cases import project_explanation, project_redress, sees_records
 from sojourn.api.security import Guard
 from sojourn.cases.model import WorkflowError
-from sojourn.cases.recompute import recompute
-from sojourn.cases.redress import decide_request
 from sojourn.cases.tables import redress_requests
 from sojourn.cases.workflow import assign
 from sojourn.resolve.queries import UnknownRecordError, explain_record
@@ -44,28 +41,6 @@ def redress_page(request: Request, g: Tracker) -> HTMLResponse:
     g.audit("redress", [r["person_id"] for r in found], ["redress"])
     can_decide = g.principal.role in ("redress_officer", "supervisor")
     return page(request, "redress.html", requests=found, can_decide=can_decide)
-
-
-@router.post("/redress/{redress_id}")
-def redress_decision(
-    request: Request, redress_id: Number, g: Decider, outcome: Form_, finding: Form_,
-    csrf: Form_,
-) -> Response:  # fmt: skip
-    """Decide a request (upheld or denied here; corrections and link judgements through the
-    API, which takes the field or the pair)."""
-    check_csrf(request, csrf)
-    if outcome not in ("upheld", "denied"):
-        raise PageError(400, "Choose upheld or denied.")
-    try:
-        with g.engine.begin() as conn:
-            decide_request(conn, redress_id, outcome, finding, g.actor())
-            query = select(redress_requests.c.person_id).where(redress_requests.c.id == redress_id)
-            person = str(conn.execute(query).scalar_one())
-    except WorkflowError as exc:
-        raise PageError(409, f"Not decided: {exc}.") from exc
-    g.audited = True
-    recompute(g.engine, dt.date.today(), "redress decided", [person], g.actor())
-    return RedirectResponse("/ui/redress", status_code=303)
 
 
 @router.post("/tasks/{task_id}/assignee")

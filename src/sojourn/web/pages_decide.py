@@ -1,0 +1,111 @@
+"""Deciding a redress request: the page shows the request, the item it contests, the person's
+records (as the decider may see them) and their current assessment before the form; opening
+it is the audited look (``redress.review``) that deciding requires. An uphold carries its
+remedy: a field correction, a link judgement or a status finding with its evidence; a remedy
+that changes nothing is refused with the reason, shown on the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sojourn.api import views
+from sojourn.api.projection_cases import project_redress
+from sojourn.api.routes_assessment import assessment_view
+from sojourn.api.security import Guard
+from sojourn.cases.model import NotFoundError, WorkflowError
+from sojourn.cases.recompute import after_redress
+from sojourn.cases.redress import Correction, decide_request, open_review, person_of_request
+from sojourn.cases.remedy import FINDINGS, Finding
+from sojourn.records.corrections import CorrectionError
+from sojourn.resolve.judgements import JudgementError, judge_on
+from sojourn.web.render import page
+from sojourn.web.security import PageError, check_csrf, page_guard
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+Decider = Annotated[Guard, Depends(page_guard("redress.decide", "Redress", "redress_id"))]
+Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Field_ = Annotated[str, Form()]
+Optional = Annotated[str, Form()]
+OUTCOMES = {"denied": "Deny", "corrected": "Uphold: correct a field of a record",
+            "status_found": "Uphold: record a status finding",
+            "link_judged": "Uphold: judge the contested link"}  # fmt: skip
+
+
+@router.get("/redress/{redress_id}")
+def decide_page(request: Request, redress_id: Number, g: Decider) -> HTMLResponse:
+    """The request's review: what is contested, the person's records and assessment, and
+    the decision form."""
+    try:
+        with g.engine.begin() as conn:
+            found = open_review(conn, redress_id, g.actor())
+    except NotFoundError as exc:
+        raise PageError(404, "There is no redress request with this id.") from exc
+    g.audited = True
+    groups, person = g.field_groups(), str(found["person_id"])
+    (shown,) = project_redress(g.engine, [found], groups)
+    records, _ = views.visible_records(g, person)
+    assessment = None
+    if "immigration_history" in groups:
+        assessment = assessment_view(g, person, dt.date.today(), records, groups)
+    contested = {str(v) for v in (shown.get("subject") or {}).values()}
+    shown_records = views.record_views(records, groups)
+    return page(request, "redress_decide.html", r=shown, records=shown_records,
+                contested=contested, assessment=assessment, outcomes=OUTCOMES,
+                findings=sorted(FINDINGS))  # fmt: skip
+
+
+def _fields(text: str) -> dict[str, str]:
+    """``name: value`` lines (a status finding's event fields)."""
+    out = {}
+    for line in text.splitlines():
+        if line.strip():
+            name, sep, value = line.partition(":")
+            if not sep or not name.strip():
+                raise PageError(400, f"Write each finding field as 'name: value' (not {line!r}).")
+            out[name.strip()] = value.strip()
+    return out
+
+
+def _remedies(form: dict[str, str]) -> tuple[Correction | None, Finding | None]:
+    outcome = form["outcome"]
+    fix = finding = None
+    if outcome == "corrected":
+        fix = Correction(form["record_id"], form["field"].strip(), form["value"].strip() or None)
+    if outcome == "status_found":
+        finding = Finding(form["finding_kind"], _fields(form["finding_fields"]), form["evidence"])
+    return fix, finding
+
+
+@router.post("/redress/{redress_id}")
+def decide_post(
+    request: Request, redress_id: Number, g: Decider, csrf: Field_, outcome: Field_,
+    finding: Field_, record_id: Optional = "", field: Optional = "", value: Optional = "",
+    finding_kind: Optional = "", finding_fields: Optional = "", evidence: Optional = "",
+    record_a: Optional = "", record_b: Optional = "", verdict: Optional = "",
+) -> Response:  # fmt: skip
+    """Decide the request; on a refusal the page says why, and nothing is written."""
+    check_csrf(request, csrf)
+    if outcome not in OUTCOMES:
+        raise PageError(400, "Choose an outcome: deny, or uphold with its remedy.")
+    form = {"outcome": outcome, "record_id": record_id, "field": field, "value": value,
+            "finding_kind": finding_kind, "finding_fields": finding_fields,
+            "evidence": evidence}  # fmt: skip
+    fix, found = _remedies(form)
+    pair = (record_a, record_b) if outcome == "link_judged" else ()
+    try:
+        with g.engine.begin() as conn:
+            made = None
+            if pair:
+                made = judge_on(conn, record_a, record_b, verdict, g.principal.username, finding)
+            told = decide_request(conn, redress_id, outcome, finding, g.actor(), fix, made, pair,
+                                  found)  # fmt: skip
+            person = person_of_request(conn, redress_id)
+    except (WorkflowError, CorrectionError, JudgementError, ValueError) as exc:
+        raise PageError(409, f"Not decided: {exc}.") from exc
+    g.audited = True
+    after_redress(g.engine, person, told, g.actor())
+    return RedirectResponse("/ui/redress", status_code=303)
