@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from sojourn.cases.recompute import recompute
+from sojourn.priority.run import assess_store
 from sojourn.records.mapping import builtin_mapping
 from sojourn.records.streamed import ingest_row
 from sojourn.resolve.realtime import Index
@@ -119,3 +120,85 @@ def ready_persons(engine: Engine, as_of: dt.date = TODAY, at_least: int = 0) -> 
 
 
 Arrive = Callable[[Engine, Planted], str | None]
+
+
+def would_be_ready(engine: Engine, as_of: dt.date = TODAY, at_least: int = 0) -> list[str]:
+    """Everyone enforcement-ready if assessed now, with nothing stored and no case opened (so
+    evidence can still arrive before the first recompute). When fewer than ``at_least``,
+    suspected overstays are given an address filing a month ago, which verifies them."""
+    found = list(assess_store(engine, as_of))
+    ready = [a.person_id for a in found if a.enforcement_ready]
+    suspected = [a.person_id for a in found
+                 if [s.id for s in a.stops] == ["presence_unverified"]
+                 and a.facts.get("status") == "overstay"]  # fmt: skip
+    wanted = suspected[: max(0, at_least - len(ready))]
+    index = load_index(engine) if wanted else None
+    for person in wanted:
+        quietly(engine, address_filing(identity(engine, person), as_of - dt.timedelta(30)), index)
+    again = assess_store(engine, as_of, person_ids=wanted) if wanted else []
+    return ready + [a.person_id for a in again if a.enforcement_ready]
+
+
+def _typo(name: str, drop: bool) -> str | None:
+    """The name with one letter of its longest word changed (or dropped); None when that
+    word is too short for one edit to leave a name (or its middle letter is not a-z)."""
+    words = name.split()
+    i = max(range(len(words)), key=lambda k: len(words[k]))
+    word, j = words[i], len(words[i]) // 2
+    if len(word) < 5 or not (word[j].isascii() and word[j].isalpha()):
+        return None
+    new = "" if drop else ("a" if word[j].lower() == "e" else "e")
+    words[i] = word[:j] + (new.upper() if word[j].isupper() else new) + word[j + 1 :]
+    return " ".join(words)
+
+
+def _shifted(who: dict[str, Any], days: int) -> dict[str, Any]:
+    born = dt.date.fromisoformat(who["birth_date"]) + dt.timedelta(days=days)
+    return {**who, "birth_date": born.isoformat()}
+
+
+def _swapped_date(who: dict[str, Any]) -> dict[str, Any] | None:
+    y, m, d = who["birth_date"].split("-")
+    return None if int(d) > 12 or d == m else {**who, "birth_date": f"{y}-{d}-{m}"}
+
+
+def _renamed(who: dict[str, Any], drop: bool) -> dict[str, Any] | None:
+    family = _typo(who["family_name"], drop)
+    return None if family is None else {**who, "family_name": family}
+
+
+def _names_swapped(who: dict[str, Any]) -> dict[str, Any] | None:
+    given = who["given_name"]
+    return {**who, "given_name": who["family_name"], "family_name": given} if given else None
+
+
+#: How citizenship evidence can differ from the person's own records (issue 15): each a
+#: function of the person's identity giving the evidence's, None when it does not apply.
+#: Every variant but the exact one carries no A-number.
+VARIANTS: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {
+    "exact": lambda who: who,
+    "family-name typo": lambda who: _renamed(who, drop=False),
+    "dropped letter": lambda who: _renamed(who, drop=True),
+    "birth date +1 day": lambda who: _shifted(who, 1),
+    "birth date -1 day": lambda who: _shifted(who, -1),
+    "day/month swapped": _swapped_date,
+    "given/family swapped": _names_swapped,
+}
+
+
+def variant(who: dict[str, Any], how: str) -> dict[str, Any] | None:
+    """The person's identity as citizenship evidence ``how`` different would give it."""
+    out = VARIANTS[how](who)
+    return out if out is None or how == "exact" else {**out, "a_number": None}
+
+
+def land_arrival(n: int) -> Planted:
+    """A new traveller (``n``: a number no other plant uses): admitted as a B-2 visitor at a
+    land port on 2021-06-25 until 2021-12-23, and no other record of them anywhere."""
+    letters = "".join("bdfgklmnprstvz"[int(c)] for c in f"{n:04d}")
+    row = {"ADMNUM": f"L{80000000000 + n}", "LAST_NAME": f"Quarendon{letters.title()}",
+           "FIRST_NAME": "Ysolde", "MIDDLE_NAME": "", "DOB": f"197{n % 10}0{n % 9 + 1}1{n % 10}",
+           "SEX": "F", "CTZ": "MEX", "PASSPORT_NO": f"G{40000000 + n}", "PASSPORT_CNTRY": "MEX",
+           "ARR_DT": "20210625", "PORT": "SYS", "MODE": "L", "COA": "B2",
+           "ADMIT_UNTIL": "20211223"}  # fmt: skip
+    return "cbp-i94", row
