@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/api.py --postgres --workers 2
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/stream.py
+	$(BIN)/python bench/safeguards.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

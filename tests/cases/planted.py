@@ -39,6 +39,13 @@ def identity(engine: Engine, person: str) -> dict[str, Any]:
     return dict(row._mapping)
 
 
+def known(engine: Engine, person: str) -> dict[str, Any] | None:
+    """The person's identity, or None when no record of theirs has a name and birth date."""
+    with engine.connect() as conn:
+        row = conn.execute(text(IDENTITY_SQL), {"p": person}).first()
+    return None if row is None else dict(row._mapping)
+
+
 def naturalization(who: dict[str, Any], on: str = "2024-05-01") -> tuple[str, dict[str, Any]]:
     n = next(NUMBERS)
     row = {"CERT_NO": f"N{90000000 + n}", "A_NUMBER": who["a_number"] or "",
@@ -130,7 +137,8 @@ def would_be_ready(engine: Engine, as_of: dt.date = TODAY, at_least: int = 0) ->
     ready = [a.person_id for a in found if a.enforcement_ready]
     suspected = [a.person_id for a in found
                  if [s.id for s in a.stops] == ["presence_unverified"]
-                 and a.facts.get("status") == "overstay"]  # fmt: skip
+                 and a.facts.get("status") == "overstay"
+                 and known(engine, a.person_id) is not None]  # fmt: skip
     wanted = suspected[: max(0, at_least - len(ready))]
     index = load_index(engine) if wanted else None
     for person in wanted:

@@ -5,6 +5,7 @@ cases' approval tasks and decisions)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from tests.cases.planted import (
     Planted,
     application,
     identity,
+    known,
     naturalization,
     variant,
 )
@@ -29,6 +31,7 @@ OFFICER, SUPERVISOR = Actor("olivia", "officer"), Actor("sam", "supervisor")
 FORMS = ("I-589", "I-485")
 REDRESS = "open redress"
 LAND = "land-only arrival"
+NATURALIZED = dt.date(2024, 5, 1)
 #: The categories planted on an enforcement-ready person, with the stop that must catch each.
 STOP = {**{f"citizenship {how}": "citizenship" for how in VARIANTS},
         **{f"pending {form}": "pending_application" for form in FORMS},
@@ -46,7 +49,10 @@ def evidence(category: str, who: dict[str, Any]) -> Planted | None:
     if category.startswith("pending "):
         return application(who, category.removeprefix("pending "))
     how = variant(who, category.removeprefix("citizenship "))
-    return None if how is None else naturalization(how)
+    if how is None:
+        return None
+    born = dt.date.fromisoformat(how["birth_date"])  # naturalized after birth (a minor too)
+    return naturalization(how, max(NATURALIZED, born + dt.timedelta(days=30)).isoformat())
 
 
 def plant(engine: Engine, category: str, person: str, arrive: Arrive) -> None:
@@ -64,7 +70,10 @@ def plant(engine: Engine, category: str, person: str, arrive: Arrive) -> None:
 
 
 def fits(engine: Engine, category: str, person: str) -> bool:
-    return category == REDRESS or evidence(category, identity(engine, person)) is not None
+    """Whether ``category`` can be planted for the person (evidence needs a name and birth
+    date of theirs to copy)."""
+    who = known(engine, person)
+    return category == REDRESS or (who is not None and evidence(category, who) is not None)
 
 
 @dataclass
