@@ -95,6 +95,7 @@ PAGES: dict[tuple[str, str], list[Sample]] = {
                                                    {"kind": "record", "requester": "walk",
                                                     "statement": "walk"})],
     ("GET", "/ui/redress"): [("/ui/redress", None)],
+    ("GET", "/ui/redress/{redress_id}"): [("/ui/redress/{redress}", None)],
     ("POST", "/ui/redress/{redress_id}"): [("/ui/redress/{redress}",
                                             {"outcome": "walk", "finding": "walk"})],
     ("GET", "/ui/records/{record_id}/explain"): [

@@ -87,6 +87,6 @@ def test_an_uphold_changes_the_outcome_or_is_refused(world: World) -> None:
         source = conn.execute(text("SELECT source FROM records WHERE id = :r"),
                               {"r": told.json()["records"][0]}).scalar_one()  # fmt: skip
         made = list(conn.execute(select(decisions).where(decisions.c.task_id == approval)))
-    assert source == "redress" and after.facts["status"] != "overstay"
+    assert source == "redress-finding-status" and after.facts["status"] != "overstay"
     assert not after.enforcement_ready and after.priority is None
     assert not any(d.outcome == "approve" for d in made)  # the approval was never given

@@ -2,7 +2,7 @@
 
 A request is upheld only with its remedy: a correction of a record's field, a judgement on a
 contested link, or a status finding with its evidence. A status finding becomes a record of
-its own (source ``redress``, one built-in mapping per kind in ``records/mappings``), linked to
+its own (source ``redress-finding-<kind>``, its built-in mapping in ``records/mappings``), linked to
 the person by the decider's judgement, so the status engine and the assessments read it like
 any other record. An uphold that would change nothing is refused with the reason: a status
 request whose remedy leaves the person's status, priority and hard stops as they were, a
