@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from sojourn.access.model import ROLES
+from sojourn.cases.recompute import recompute
+from tests.cases import planted
 from tests.web.conftest import Site
 
 LANDING = {
@@ -148,6 +150,39 @@ def test_a_task_moves_to_a_supervisor_decision(page: Page, site: Site) -> None:
         page.get_by_text(re.compile("supervisor approval: approve by supervisor"))
     ).to_be_visible()
     site.shot(page, "case-decided")
+
+
+def test_an_approval_is_carried_out_only_while_no_stop_holds(page: Page, site: Site) -> None:
+    sql = (
+        "SELECT c.id FROM cases c JOIN tasks t ON t.case_id = c.id JOIN records r ON "
+        "r.id IN (SELECT record_id FROM links WHERE person_id = c.person_id) WHERE c.status = "
+        "'open' AND t.type = 'supervisor_approval' AND t.status = 'assigned' AND r.birth_date "
+        "IS NOT NULL AND r.family_name IS NOT NULL ORDER BY c.id LIMIT 1"
+    )
+    case = _one(site, sql)
+    site.login(page, "supervisor", "civil_enforcement")
+    page.goto(f"{site.base}/ui/cases/{case}")
+    task = page.get_by_test_id("task-supervisor_approval")
+    task.get_by_label("Reason").fill("the designation is supported by the records")
+    task.get_by_label("Outcome").select_option("approve")
+    task.get_by_role("button", name="Decide").click()
+    expect(page.get_by_test_id("task-enforcement_action")).to_be_visible()
+    person = _one(site, f"SELECT person_id FROM cases WHERE id = {case}")
+    who = planted.known(site.engine, person)
+    assert who is not None
+    assert planted.quietly(site.engine, planted.naturalization(who)) == person  # unseen yet
+    site.login(page, "officer", "civil_enforcement")
+    page.goto(f"{site.base}/ui/cases/{case}")
+    action = page.get_by_test_id("task-enforcement_action")
+    action.get_by_label("Reason").fill("detainer lodged with the county jail")
+    action.get_by_label("Outcome").select_option("executed")
+    action.get_by_role("button", name="Decide").click()
+    expect(page.locator("main")).to_contain_text("hard stop citizenship")
+    site.shot(page, "execution-refused")
+    recompute(site.engine, planted.TODAY, "evidence arrived", [person])
+    page.goto(f"{site.base}/ui/cases/{case}")
+    expect(page.get_by_test_id("decisions")).to_contain_text("retraction: withdrawn")
+    site.shot(page, "approval-withdrawn")
 
 
 def test_filing_redress_freezes_the_case(page: Page, site: Site) -> None:

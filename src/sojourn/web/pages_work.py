@@ -15,7 +15,7 @@ from sojourn.api.models import ID
 from sojourn.api.projection_cases import project_case, sees_records
 from sojourn.api.security import Guard
 from sojourn.audit.log import AuditEvent, append
-from sojourn.cases.model import NotFoundError, WorkflowError
+from sojourn.cases.model import DECIDED, ENDED_BY, NotFoundError, WorkflowError
 from sojourn.cases.queries import case_detail, list_cases
 from sojourn.cases.recompute import recompute
 from sojourn.cases.redress import file_request
@@ -120,7 +120,8 @@ def case_page(
         raise PageError(404, str(exc)) from exc
     g.audit("case", [str(case_id), found["person_id"]], ["case", "tasks", "decisions"])
     found = project_case(g.engine, found, g.field_groups())
-    return page(request, "case.html", case=found, supervisor=g.principal.role == "supervisor")
+    return page(request, "case.html", case=found, supervisor=g.principal.role == "supervisor",
+                decided=DECIDED, ended_by=ENDED_BY)  # fmt: skip
 
 
 @router.post("/tasks/{task_id}")
