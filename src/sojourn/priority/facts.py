@@ -221,8 +221,9 @@ def derive(p: PersonInput) -> Facts:
         if spec.source in ("officer", "cases") and name not in f.values:
             value, ids = p.statements.get(name, (None, ()))
             f.set(name, value, ids)
+    conf = p.confidence
     f.confidence = {
-        name: min((p.confidence.get(r, 1.0) for r in ids), default=1.0)
+        name: min([conf.get(r, 1.0) for r in ids]) if ids else 1.0
         for name, ids in f.evidence.items()
     }
     return f

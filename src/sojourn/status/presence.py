@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,12 @@ class PresenceRules:
     exits: Mapping[str, ExitRecording]
     kinds: tuple[PresenceKind, ...]
 
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[PresenceKind, ...]]:
+        """The presence entries by record kind (only those can place a record's person)."""
+        return {kind: tuple(k for k in self.kinds if k.kind == kind) for kind in
+                {k.kind for k in self.kinds}}  # fmt: skip
+
     def exit_recording(self, mode: str | None) -> ExitRecording:
         return self.exits.get(mode or UNKNOWN) or self.exits[UNKNOWN]
 
@@ -91,10 +97,11 @@ class PresenceRules:
     ) -> tuple[str, ...]:
         """The records that place the person in the U.S. on a day after ``after`` (and on or
         before ``known_on``)."""
+        by_kind = self._by_kind
         found = {
             e.record_id
             for e in events
-            for k in self.kinds
+            for k in by_kind.get(e.kind, ())
             if any(after < d <= known_on for d in k.days(e, known_on))
         }
         return tuple(sorted(found))
