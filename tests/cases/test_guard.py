@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from sojourn.cases.model import Actor, StoppedError, WorkflowError
+from sojourn.cases.model import GUARDED, SYSTEM, Actor, StoppedError, WorkflowError
 from sojourn.cases.recompute import recompute
+from sojourn.cases.steps import set_status
 from sojourn.cases.sync import open_case_of
 from sojourn.cases.tables import decisions, task_events, tasks
 from sojourn.cases.workflow import add_task, decide, open_case, transition
@@ -130,7 +131,8 @@ def test_protective_tasks_end_only_by_who_decides_them(
 ) -> None:
     with engine.begin() as conn:
         plant_person(conn, "P-END")
-        task = add_task(conn, open_case(conn, "P-END", OFFICER, "t"), kind, OFFICER, "opened")
+        by = SYSTEM if kind in GUARDED else OFFICER
+        task = add_task(conn, open_case(conn, "P-END", OFFICER, "t"), kind, by, "opened")
     with engine.begin() as conn:
         if allowed:
             transition(conn, task, "cancelled", Actor("x", role), "no longer needed here")
@@ -140,3 +142,29 @@ def test_protective_tasks_end_only_by_who_decides_them(
     if kind == "redress_review":
         with pytest.raises(WorkflowError, match="with its request"), engine.begin() as conn:
             decide(conn, task, "upheld", "decided outside the redress route", SUPERVISOR)
+
+
+def test_no_one_opens_or_carries_out_enforcement_by_hand(engine: Engine) -> None:
+    with engine.begin() as conn:
+        plant_person(conn, "P-HAND")
+        case = open_case(conn, "P-HAND", OFFICER, "t")
+    for kind in ("supervisor_approval", "enforcement_action"):
+        with pytest.raises(WorkflowError, match="opened by an assessment"), engine.begin() as c:
+            add_task(c, case, kind, SUPERVISOR, "by hand")
+    with engine.begin() as conn:  # an action that carries out no approval
+        action = add_task(conn, case, "enforcement_action", SYSTEM, "no approval behind it")
+    with pytest.raises(WorkflowError, match="no approval"), engine.begin() as conn:
+        decide(conn, action, "executed", "detainer lodged with the county", OFFICER)
+
+
+def test_a_task_moved_meanwhile_is_never_overwritten(engine: Engine) -> None:
+    with engine.begin() as conn:
+        plant_person(conn, "P-RACE")
+        task = add_task(conn, open_case(conn, "P-RACE", OFFICER, "t"), "legal_review",
+                        OFFICER, "opened")  # fmt: skip
+    with engine.connect() as stale:
+        row = stale.execute(select(tasks).where(tasks.c.id == task)).one()
+    with engine.begin() as conn:
+        transition(conn, task, "cancelled", SUPERVISOR, "withdrawn by the other writer")
+    with pytest.raises(WorkflowError, match="changed meanwhile"), engine.begin() as conn:
+        set_status(conn, task, row.status, "completed", OFFICER, "the stale writer's move")

@@ -19,9 +19,11 @@ from sqlalchemy import Engine, select
 from sojourn.audit.log import size
 from sojourn.cases.model import (
     ENFORCEMENT_TASKS,
+    GUARDED,
     OPEN,
     STATUSES,
     SUPERVISOR_ONLY,
+    SYSTEM,
     TASK_TYPES,
     TRANSITIONS,
     Actor,
@@ -95,7 +97,8 @@ class Workflow(RuleBasedStateMachine):
     def add(self, kind: str, who: Actor, pick: int) -> None:
         open_ = [t for t in self._tasks() if t.status in OPEN]
         parent = open_[pick % len(open_)].id if open_ else None
-        self._attempt(lambda c: add_task(c, self.case, kind, who, "work", parent))
+        by = SYSTEM if kind in GUARDED else who  # approvals are asked by the system only
+        self._attempt(lambda c: add_task(c, self.case, kind, by, "work", parent))
 
     @rule(to=st.sampled_from(STATUSES), who=ACTORS, pick=st.integers(0, 50))
     def move(self, to: str, who: Actor, pick: int) -> None:

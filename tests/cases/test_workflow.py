@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from sojourn.audit.tables import audit_events
-from sojourn.cases.model import Actor, WorkflowError
+from sojourn.cases.model import SYSTEM, Actor, WorkflowError
 from sojourn.cases.tables import decisions, task_events
 from sojourn.cases.workflow import add_task, assign, decide, open_case, task_row, transition
 
@@ -44,7 +44,7 @@ def test_parents_wait_on_children(engine: Engine) -> None:
 def test_illegal_moves_are_refused_and_leave_nothing(engine: Engine) -> None:
     with engine.begin() as conn:
         case = open_case(conn, "P2", OFFICER, "priority proposed")
-        task = add_task(conn, case, "supervisor_approval", OFFICER, "priority_1 proposed")
+        task = add_task(conn, case, "supervisor_approval", SYSTEM, "priority_1 proposed")
         transition(conn, task, "cancelled", SUPERVISOR, "not warranted")
     before = (_count(engine, task_events), _count(engine, audit_events))
     for target in ("assigned", "completed", "in_progress"):

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sojourn.api.errors import ERRORS, ApiError
 from sojourn.api.idempotent import Key, once
 from sojourn.api.models import ID
-from sojourn.api.projection_cases import project_redress
+from sojourn.api.projection_cases import project_redress, sees_records
 from sojourn.api.security import Guard, declare, guard
 from sojourn.api.views import record_views, visible_records
 from sojourn.cases.model import NotFoundError
@@ -131,6 +131,8 @@ def post_redress_decision(
     fix = Correction(**body.correction.model_dump()) if body.correction else None
     pair = (body.judgement.record_a, body.judgement.record_b) if body.judgement else ()
     found = Finding(**body.status_finding.model_dump()) if body.status_finding else None
+    if pair and not sees_records(g.engine, g.field_groups(), list(pair)):
+        raise ApiError(404, "not_found", "no such record")  # one the caller may not see alike
 
     def write(conn: Any) -> dict[str, Any]:
         made = None

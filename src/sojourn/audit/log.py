@@ -67,6 +67,13 @@ def row_leaf(row: Mapping[str, Any]) -> str:
     return leaf_hash(entry_bytes(row)).hex()
 
 
+def hold_writes(conn: Connection) -> None:
+    """Take the log's write lock now, held to the end of the caller's transaction: every
+    audited write of another transaction waits for it, and the caller's later reads see
+    everything committed before it (a decision re-reads the hard stops under it)."""
+    _lock(conn)
+
+
 def _lock(conn: Connection) -> None:
     """Take the log's write lock before reading its head, so that two appends cannot read the
     same head. PostgreSQL: an advisory lock held to the end of the transaction. SQLite: a write

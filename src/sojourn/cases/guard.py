@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from sojourn.audit.log import hold_writes
 from sojourn.cases.model import (
     ASSIGNED,
     COMPLETED,
@@ -61,8 +62,11 @@ def stops_now(conn: Connection, person_id: str, as_of: dt.date | None = None) ->
     said = case_statements(conn, [person_id])
     if person_id in said:
         out.append(f"redress request open ({', '.join(said[person_id]['open_redress'][1])})")
-    day = as_of or dt.date.today()
-    for a in assess_in(conn, [person_id], day, said):
+    found = assess_in(conn, [person_id], as_of or dt.date.today(), said)
+    if not found:
+        out.append(f"person {person_id} has no current records (merged, split or retracted): "
+                   "review the identity first")  # fmt: skip
+    for a in found:
         out += [f"hard stop {s.id} (records {', '.join(s.records) or 'none'})" for s in a.stops]
     return out
 
@@ -74,6 +78,8 @@ def guarded_move(task: Any, target: str, outcome: str | None) -> bool:
         return False
     if target == COMPLETED:
         return outcome in TOWARD_ENFORCEMENT
+    if task.type == "enforcement_action" and target == IN_PROGRESS:
+        return True  # starting the operation
     return task.status not in (ASSIGNED, IN_PROGRESS) and target in (ASSIGNED, IN_PROGRESS)
 
 
@@ -83,6 +89,7 @@ def check_stops(
     """Refuse the move (StoppedError naming every stop) while any hard stop holds."""
     if not guarded_move(task, target, outcome):
         return
+    hold_writes(conn)  # withdrawals in flight finish first; what they wrote is read below
     found = stops_now(conn, person_id)
     if found:
         what = f"{outcome or target} of {task.type} task {task.id}"

@@ -29,6 +29,7 @@ from sojourn.cases.remedy import (
     Finding,
     check_changed,
     check_correction_changes,
+    check_favourable,
     check_judgement_changes,
     record_finding,
     reviewed,
@@ -160,10 +161,13 @@ def decide_request(
     if not reviewed(conn, actor, request_id):
         raise WorkflowError("open the request's review (the person's records and the contested "
                             "item) before deciding it")  # fmt: skip
-    before = summary(conn, person) if row.kind == "status" and outcome != "denied" else None
+    before = summary(conn, person) if outcome != "denied" else None
     detail = _remedy(conn, row, outcome, finding, actor, correction, judgement, judged, status)
     if before is not None:
-        check_changed(before, summary(conn, person))
+        after = summary(conn, person)
+        check_favourable(before, after)
+        if row.kind == "status":
+            check_changed(before, after)
     review = _review_task(conn, request_id)
     if review is not None:
         decide(conn, review, outcome, finding, actor, detail, redress=True)

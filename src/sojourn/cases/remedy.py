@@ -38,6 +38,14 @@ FINDINGS = {
     "naturalization": "redress-finding-naturalization",
     "court": "redress-finding-court",
 }
+#: The fields a finding may give (its event; the identity comes from the person's record).
+FINDING_FIELDS = {
+    "status": ("receipt_number", "form", "filed_on", "decided_on", "outcome", "new_class",
+               "valid_until"),
+    "self_departure": ("departed_on", "verification_method", "destination_country"),
+    "naturalization": ("naturalized_on", "certificate_number", "office"),
+    "court": ("nta_served_on", "order", "order_date", "finality", "appeal_filed_on"),
+}  # fmt: skip
 #: What a status remedy must change (besides the priority and the hard stops).
 DECIDING_FACTS = ("status", "in_us", "overstay_days", "unlawful_presence_days",
                   "departure_confirmed", "removal_order", "removal_order_final",
@@ -81,7 +89,25 @@ def summary(conn: Connection, person_id: str) -> dict[str, Any]:
         return {}
     a = found[0]
     out = {name: a.facts.get(name) for name in DECIDING_FACTS}
-    return {**out, "priority": a.priority, "stops": sorted(s.id for s in a.stops)}
+    stops = sorted(s.id for s in a.stops)
+    return {**out, "priority": a.priority, "stops": stops, "ready": a.enforcement_ready}
+
+
+def check_favourable(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Refuse an uphold that works against the requester: one that would make them
+    enforcement-ready, give them a priority, or take away citizenship evidence."""
+    harms = []
+    if after.get("ready") and not before.get("ready"):
+        harms.append("make the person enforcement-ready")
+    if after.get("priority") and not before.get("priority"):
+        harms.append(f"give the person the priority {after['priority']}")
+    if "citizenship" in before.get("stops", ()) and "citizenship" not in after.get("stops", ()):
+        harms.append("take away the person's citizenship evidence")
+    if harms:
+        raise WorkflowError(
+            f"an upheld request works for the requester; this remedy would {' and '.join(harms)}: "
+            "deny the request, and correct the record outside redress if it must be"
+        )
 
 
 def check_changed(before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -109,6 +135,9 @@ def check_judgement_changes(conn: Connection, judgement_id: int, pair: tuple[str
         select(judgements.c.verdict).where(judgements.c.id == judgement_id)
     ).scalar()
     holders = {_holder(conn, r) for r in pair}
+    if verdict == "different" and any(_citizenship(conn, r) for r in pair):
+        raise WorkflowError("a redress uphold does not separate a person from citizenship "
+                            "evidence: a citizenship investigation decides that")  # fmt: skip
     if verdict == "same" and len(holders) == 1:
         raise WorkflowError(
             "the two records are already one person's: the judgement changes nothing"
@@ -117,6 +146,12 @@ def check_judgement_changes(conn: Connection, judgement_id: int, pair: tuple[str
         raise WorkflowError(
             "the two records are already two persons': the judgement changes nothing"
         )
+
+
+def _citizenship(conn: Connection, record_id: str) -> bool:
+    sql = "SELECT kind, nationality, passport_country FROM records WHERE id = :r"
+    row = conn.execute(text(sql), {"r": record_id}).first()
+    return row is not None and (row.kind == "naturalization" or "USA" in row[1:])
 
 
 def _holder(conn: Connection, record_id: str) -> str | None:
@@ -134,6 +169,12 @@ def record_finding(
         raise WorkflowError(f"a status finding is one of: {', '.join(FINDINGS)}")
     if len(finding.evidence.strip()) < 10:
         raise WorkflowError("a status finding names the documents examined (its evidence)")
+    stray = sorted(set(finding.fields) - set(FINDING_FIELDS[finding.kind]))
+    if stray:
+        allowed = ", ".join(FINDING_FIELDS[finding.kind])
+        raise WorkflowError(
+            f"a {finding.kind} finding gives only {allowed} (not {', '.join(stray)})"
+        )
     anchor = conn.execute(text(IDENTITY_SQL), {"p": person_id}).first()
     if anchor is None:
         raise WorkflowError(f"person {person_id} has no record with a name to attach it to")

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Table, func, select
 
 from sojourn.audit.log import AuditEvent, append
 from sojourn.cases.events import announce
-from sojourn.cases.model import OPEN, Actor, NotFoundError
+from sojourn.cases.model import OPEN, Actor, NotFoundError, WorkflowError
 from sojourn.cases.queries import person_of
 from sojourn.cases.tables import redress_requests, task_events, tasks
 
@@ -71,6 +71,10 @@ def frozen(conn: Connection, person_id: str) -> bool:
 
 
 def set_status(conn: Connection, task_id: int, old: str, new: str, actor: Actor, why: str) -> None:
-    conn.execute(tasks.update().where(tasks.c.id == task_id),
-                 {"status": new, f"{new}_at": now()})  # fmt: skip
+    """Move the task from ``old`` to ``new``; refused if it is no longer ``old`` (another
+    transaction moved it meanwhile: its change is never overwritten)."""
+    done = conn.execute(tasks.update().where(tasks.c.id == task_id, tasks.c.status == old),
+                        {"status": new, f"{new}_at": now()})  # fmt: skip
+    if done.rowcount != 1:
+        raise WorkflowError(f"task {task_id} changed meanwhile: it is no longer {old}")
     event(conn, task_id, actor, why, action="status", from_status=old, to_status=new)

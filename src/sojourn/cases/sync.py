@@ -77,17 +77,31 @@ def standing_approvals(conn: Connection, case_ids: list[int]) -> set[int]:
     return {int(c) for c in conn.execute(query).scalars()}
 
 
+def guarded_cases(conn: Connection, person_id: str) -> list[int]:
+    """The person's open cases (any of them) with an open approval or enforcement action."""
+    query = (
+        select(tasks.c.case_id)
+        .join(cases, cases.c.id == tasks.c.case_id)
+        .where(cases.c.person_id == person_id, cases.c.status == "open")
+        .where(tasks.c.type.in_(GUARDED), tasks.c.status.in_(OPEN))
+        .distinct()
+    )
+    return [int(c) for c in conn.execute(query).scalars()]
+
+
 def _stopped(conn: Connection, a: Assessment, case_id: int, known: Known) -> None:
-    """Hard stops arose or hold: the case's approvals are held and its unexecuted ones
-    withdrawn; once none holds (and no review is open), held approvals come back."""
+    """Hard stops arose or hold: approvals in every open case of the person are held and
+    unexecuted ones withdrawn; once none holds (and no review is open), held approvals come
+    back."""
     have = known.open_types(case_id)
-    if not have & GUARDED:
-        return
     if a.stops:
         why = "; ".join(f"{s.id} (records {', '.join(s.records) or 'none'})" for s in a.stops)
-        if withdraw(conn, case_id, why)["withdrawn"]:
-            have.discard("enforcement_action")
-            known.approved.discard(case_id)
+        for held in guarded_cases(conn, a.person_id):
+            if withdraw(conn, held, why)["withdrawn"] and held == case_id:
+                have.discard("enforcement_action")
+                known.approved.discard(case_id)
+        return
+    if not have & GUARDED:
         return
     reviews = [f"{kind} open" for _, kind in open_reviews(conn, a.person_id)]
     resume_held(conn, a.person_id, reviews)
@@ -131,6 +145,8 @@ def sync_assessment(
     task types of many persons, read beforehand; kept up to date)."""
     known = known or Known.load(conn, [a.person_id])
     result, case_id = SyncResult(), known.cases.get(a.person_id)
+    if case_id is not None:
+        _stopped(conn, a, case_id, known)
     if case_id is not None and a.facts.get("departure_confirmed"):
         evidence = {"records": list(a.evidence.get("departure_confirmed", ())),
                     "status": a.facts.get("status"), "assessment": assessment_id}  # fmt: skip
@@ -141,8 +157,6 @@ def sync_assessment(
     if case_id is not None and a.facts.get("status") in GONE:
         _verify_departure(conn, case_id, a, actor, result, known.open_types(case_id))
         return result
-    if case_id is not None:
-        _stopped(conn, a, case_id, known)
     wanted = [
         w for w in _wanted(a) if w[0] != "supervisor_approval" or case_id not in known.approved
     ]
@@ -155,6 +169,7 @@ def sync_assessment(
     have = known.open_types(case_id)
     for task_type, reason, detail in wanted:
         if task_type not in have:
-            result.tasks.append(add_task(conn, case_id, task_type, actor, reason, detail=detail))
+            by = SYSTEM if task_type in GUARDED else actor  # an approval is asked by the system
+            result.tasks.append(add_task(conn, case_id, task_type, by, reason, detail=detail))
             have.add(task_type)
     return result

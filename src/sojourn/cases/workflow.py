@@ -77,6 +77,8 @@ def add_task(
     the parent goes on hold while it is open."""
     if task_type not in TASK_TYPES:
         raise WorkflowError(f"unknown task type {task_type!r}")
+    if task_type in GUARDED and actor is not SYSTEM:
+        raise WorkflowError(f"a {task_type} task is opened by an assessment or an approval only")
     if task_type != ROOT and parent_id is None:
         parent_id = root_of(conn, case_id)
     parent = task_row(conn, parent_id) if parent_id is not None else None
@@ -124,7 +126,8 @@ def transition(
         raise WorkflowError("every change needs a reason")
     row = task_row(conn, task_id)
     person = person_of_case(conn, row.case_id)
-    check_stops(conn, row, person, target, deciding)
+    if row.status in OPEN:  # a closed task moves nowhere: the workflow says so below
+        check_stops(conn, row, person, target, deciding)
     check_transition(row.type, row.status, target, actor, open_children(conn, task_id),
                      frozen(conn, person), deciding is not None)  # fmt: skip
     set_status(conn, task_id, row.status, target, actor, reason)
@@ -172,7 +175,8 @@ def decide(
     check_decision(row.type, outcome, finding)
     transition(conn, task_id, COMPLETED, actor, f"{outcome}: {finding}", deciding=outcome)
     detail = json.loads(row.detail or "{}")
-    if row.type == "enforcement_action":
+    if row.type == "enforcement_action":  # after the stops: a refusal names them first
+        _approval_in_force(conn, detail.get("approval"))
         evidence = {**(evidence or {}), "approval": detail.get("approval")}
     made = insert(
         conn, decisions, case_id=row.case_id, task_id=task_id, kind=row.type, outcome=outcome,
@@ -181,9 +185,22 @@ def decide(
     )  # fmt: skip
     if row.type == "supervisor_approval" and outcome == "approve":
         carry = {**detail, "approval": made, "approved_by": actor.username}
-        add_task(conn, row.case_id, "enforcement_action", actor,
-                 f"priority designation approved (decision {made})", detail=carry)  # fmt: skip
+        add_task(conn, row.case_id, "enforcement_action", SYSTEM,
+                 f"priority designation approved by {actor.username} (decision {made})",
+                 detail=carry)  # fmt: skip
     return made
+
+
+def _approval_in_force(conn: Connection, approval: Any) -> None:
+    """An enforcement action carries out an approval that stands (given, not withdrawn)."""
+    query = select(decisions.c.id).where(
+        decisions.c.id == approval, decisions.c.outcome == "approve"
+    )
+    withdrawn = select(decisions.c.id).where(decisions.c.retracts == approval)
+    if approval is None or conn.execute(query).first() is None:
+        raise WorkflowError("this enforcement action carries out no approval")
+    if conn.execute(withdrawn).first() is not None:
+        raise WorkflowError(f"approval {approval} was withdrawn")
 
 
 def close_case(conn: Connection, case_id: int, actor: Actor, reason: str, evidence: Any) -> None:

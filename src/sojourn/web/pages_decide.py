@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sojourn.api import views
-from sojourn.api.projection_cases import project_redress
+from sojourn.api.projection_cases import project_redress, sees_records
 from sojourn.api.routes_assessment import assessment_view
 from sojourn.api.security import Guard
 from sojourn.cases.model import NotFoundError, WorkflowError
@@ -96,6 +96,8 @@ def decide_post(
             "evidence": evidence}  # fmt: skip
     fix, found = _remedies(form)
     pair = (record_a, record_b) if outcome == "link_judged" else ()
+    if pair and not sees_records(g.engine, g.field_groups(), list(pair)):
+        raise PageError(404, "There is no record with this id.")
     try:
         with g.engine.begin() as conn:
             made = None
