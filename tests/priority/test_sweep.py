@@ -28,6 +28,9 @@ PLANTED: dict[str, dict[str, Any]] = {
                                  "a_number": None},
     "A-number alone": {"given_name": "M.", "family_name": "Rodrigues", "birth_date": "1948-01-01",
                        "a_number": PERSON["a_number"]},
+    "no birth date, no A-number": {**PERSON, "birth_date": None, "a_number": None},
+    "birth year only, typo": {**PERSON, "birth_date": "1984", "family_name": "Rodriguez Garsia",
+                              "a_number": None},
 }  # fmt: skip
 NOT_HERS: dict[str, dict[str, Any]] = {
     "other name, other birth date": {"given_name": "Olena", "family_name": "Kovalenko",

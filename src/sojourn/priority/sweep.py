@@ -27,6 +27,7 @@ from sqlalchemy import Connection, String, bindparam, text
 from sojourn.records.tables import CITIZENSHIP
 from sojourn.resolve.judgements import Verdict, effective, open_review_rows
 from sojourn.resolve.loose import loose_name, names_agree, near_dates
+from sojourn.resolve.names import skeleton
 
 IDENTITY = (
     "id, kind, event_date, given_name, middle_name, family_name, full_name, birth_date, a_number"
@@ -55,6 +56,12 @@ class CitizenIndex:
     by_date: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     by_number: dict[str, list[str]] = field(default_factory=dict)
     different: dict[str, set[str]] = field(default_factory=dict)
+    #: Records whose birth date is partial or missing, by what they give ("", "1980", …);
+    #: and every record by birth year and by the skeleton of each family-name token, for
+    #: persons whose own birth date is partial or missing.
+    undated: dict[str, list[str]] = field(default_factory=dict)
+    by_year: dict[str, list[str]] = field(default_factory=dict)
+    by_family: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: Connection) -> CitizenIndex:
@@ -75,6 +82,28 @@ class CitizenIndex:
             self.by_date.setdefault(day, []).append((row["id"], how))
         if row["a_number"]:
             self.by_number.setdefault(row["a_number"], []).append(row["id"])
+        born = row["birth_date"] or ""
+        if len(born) != 10:
+            self.undated.setdefault(born, []).append(row["id"])
+        self.by_year.setdefault(born[:4], []).append(row["id"])
+        for key in _family_keys(row):
+            self.by_family.setdefault(key, []).append(row["id"])
+
+    def _dated_hits(self, row: Row) -> list[tuple[str, str]]:
+        """The records whose birth date loosely equals the row's, or that could (theirs or
+        the row's is partial or missing), each with how the dates agree."""
+        born = row.get("birth_date") or ""
+        if len(born) == 10:
+            loose = [(born[:n], "birth date partial or missing") for n in (0, 4, 7)]
+            return self.by_date.get(born, []) + [
+                (rid, how) for key, how in loose for rid in self.undated.get(key, ())
+            ]
+        if born:
+            year = [rid for rid in self.by_year.get(born[:4], ())
+                    if (self.rows[rid]["birth_date"] or "").startswith(born)]  # fmt: skip
+            return [(rid, "birth date partial") for rid in year + self.undated.get("", [])]
+        found = {rid for key in _family_keys(row) for rid in self.by_family.get(key, ())}
+        return [(rid, "no birth date") for rid in sorted(found)]
 
     def _counts(self, record_id: str, own: set[str], as_of: dt.date) -> bool:
         row = self.rows[record_id]
@@ -91,7 +120,7 @@ class CitizenIndex:
         for row in mine:
             for rid in self.by_number.get(row.get("a_number") or "", ()):
                 found.setdefault(rid, "A-number")
-            hits = self.by_date.get(row.get("birth_date") or "")
+            hits = self._dated_hits(row)
             if not hits:
                 continue
             name = loose_name(row)
@@ -103,6 +132,13 @@ class CitizenIndex:
             for rid, why in sorted(found.items())
             if self._counts(rid, own, as_of)
         ]
+
+
+def _family_keys(row: Row) -> set[str]:
+    """The consonant skeletons of the family-name tokens (of the whole name if no family
+    name is given): where a person with no birth date is looked for."""
+    name = loose_name(row)
+    return {skeleton(t) for i, t in enumerate(name.tokens) if name.roles[i] != "g"} - {""}
 
 
 @dataclass
@@ -175,7 +211,32 @@ def load_sweep(conn: Connection, record_ids: list[str] | None = None) -> Sweep:
         found = _identities(conn, "id", record_ids) if index.rows else {}
     else:
         found = _near(conn, sorted(index.by_date), sorted(index.by_number))
+        found.update(_loosely_dated(conn, index))
     return Sweep(index, found, _reviews(conn))
+
+
+UNDATED_SQL = f"SELECT {IDENTITY} FROM records WHERE birth_date IS NULL OR length(birth_date) < 10"
+FAMILY_SQL = f"SELECT {IDENTITY} FROM records WHERE lower(family_name) IN :f"
+YEAR_SQL = f"SELECT {IDENTITY} FROM records WHERE substr(birth_date, 1, 4) IN :y"
+
+
+def _loosely_dated(conn: Connection, index: CitizenIndex) -> dict[str, Row]:
+    """For the batch path, the records a date-keyed look-up misses: those whose own birth
+    date is partial or missing; the records born in the years of citizenship records with a
+    partial birth date; and, for citizenship records with none, the records with their family
+    names."""
+    if not index.rows:
+        return {}
+    out = {r.id: dict(r._mapping) for r in conn.execute(text(UNDATED_SQL))}
+    undated = [index.rows[i] for ids in index.undated.values() for i in ids]
+    years = sorted({str(r["birth_date"])[:4] for r in undated if r["birth_date"]})
+    families = sorted({str(r["family_name"]).lower() for r in undated
+                       if not r["birth_date"] and r["family_name"]})  # fmt: skip
+    for sql, key, values in ((YEAR_SQL, "y", years), (FAMILY_SQL, "f", families)):
+        query = text(sql).bindparams(bindparam(key, expanding=True, type_=String()))
+        for chunk in _chunks(values):
+            out.update((r.id, dict(r._mapping)) for r in conn.execute(query, {key: chunk}))
+    return out
 
 
 CURRENT_SQL = (
@@ -201,5 +262,6 @@ def persons_concerned(conn: Connection, record_ids: list[str]) -> list[str]:
     if not index.rows:
         return []
     near = _near(conn, sorted(index.by_date), sorted(index.by_number))
+    near.update(_loosely_dated(conn, index))
     hits = [i for i, r in near.items() if index.candidates([r], set(), dt.date.max)]
     return sorted(_persons_of(conn, hits) - _persons_of(conn, record_ids))
