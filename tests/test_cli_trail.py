@@ -72,10 +72,13 @@ def test_a_read_needs_a_known_purpose(args: list[str]) -> None:
 def test_each_command_is_audited_as_the_operator_with_its_purpose(tmp_path: Path) -> None:
     resolved_population(tmp_path, 300)
     with connect().connect() as conn:
-        sql = ("SELECT action, purpose, actor, resource_ids FROM audit_events "
-               "WHERE action IN ('records.ingest', 'records.resolve')")  # fmt: skip
-        found = conn.execute(text(sql))
+        sql = ("SELECT action, purpose, actor, resource_ids, detail FROM audit_events "
+               "WHERE action IN ('records.ingest', 'records.resolve') ORDER BY seq")  # fmt: skip
+        found = list(conn.execute(text(sql)))
         made = {r.action: r for r in found}
+    phases = [(r.action, json.loads(r.detail).get("phase")) for r in found]
+    assert phases[0] == ("records.ingest", "started")  # a write leaves a trace before it works
+    assert ("records.resolve", "started") in phases and phases[-1][1] == "ended"
     assert made["records.ingest"].purpose == CE and made["records.ingest"].actor == ME
     assert json.loads(made["records.resolve"].resource_ids) == ["run-1"]
     _signed_to_the_end()

@@ -3,9 +3,9 @@
 audit event as ``cli:<OS user>`` (role ``administrator``) with a purpose of use from the
 access vocabulary: ``--purpose`` is required for a read, and a write defaults to
 ``civil_enforcement`` (the purpose the pipeline serves). A read is recorded before its data
-is shown; a write when it ends, failed or not. Bulk commands name their batch or run and
-counts, not every id. When a command that appended events ends, a checkpoint is signed
-(``checkpoint_on_close``)."""
+is shown; a write when it starts and when it ends, failed or not. Bulk commands name their
+batch or run and counts, not every id. When a command that appended events ends, a
+checkpoint is signed (``checkpoint_on_close``)."""
 
 from __future__ import annotations
 
@@ -92,15 +92,17 @@ class Trail:
 
 @contextmanager
 def audited(engine: Engine, purpose: str, action: str, kind: str) -> Iterator[Trail]:
-    """Record a write when it ends; one that failed is recorded with its error."""
+    """Record a write before it starts (so a process killed mid-way still left a trace)
+    and when it ends, with what it did; one that failed is recorded with its error."""
     trail = Trail()
+    record(engine, purpose, action, kind, [], {"phase": "started"})
     try:
         yield trail
     except BaseException as exc:
         trail.detail["failed"] = type(exc).__name__
-        record(engine, purpose, action, kind, trail.ids, trail.detail)
+        record(engine, purpose, action, kind, trail.ids, {**trail.detail, "phase": "ended"})
         raise
-    record(engine, purpose, action, kind, trail.ids, trail.detail)
+    record(engine, purpose, action, kind, trail.ids, {**trail.detail, "phase": "ended"})
 
 
 def checkpoint_on_close(ctx: typer.Context) -> None:
