@@ -5,6 +5,7 @@ Python)."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from concurrent.futures import ProcessPoolExecutor
 
 from sqlalchemy import Engine, select, text
@@ -25,7 +26,14 @@ def _where(engine: Engine) -> tuple[str, str | None]:
         return url, str(conn.execute(text("SELECT current_schema()")).scalar_one())
 
 
+#: A worker's young-generation collection threshold (Python's default: 700). A worker holds
+#: its whole snapshot and builds millions of short-lived objects with no cycles among them;
+#: the default's collections over that heap cost about 4% of the CPU (200,000 persons).
+GC_THRESHOLD = 50_000
+
+
 def _work(url: str, schema: str | None, day: dt.date, key: str, ids: list[str]) -> list[Assessment]:
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])  # this process only
     engine = make_engine(url, schema)
     try:
         return list(assess_store(engine, day, shipped()[key], ids))
