@@ -91,7 +91,8 @@ def _person(
     }
     citizen = tuple(r["id"] for r in rows if US in (r["nationality"], r["passport_country"]))
     ids = [r["id"] for r in rows]
-    candidates = tuple(c.record_id for c in sweep.citizenship(ids, as_of))
+    dates = {str(r["birth_date"]) for r in rows if r["birth_date"]}
+    candidates = tuple(c.record_id for c in sweep.citizenship(ids, as_of, dates))
     return PersonInput(pid, events, birth, timeline(events, as_of, birth, rules), confidence,
                        citizen, said.get(pid, {}), candidates, sweep.open_reviews(ids))  # fmt: skip
 

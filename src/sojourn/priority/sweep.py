@@ -89,17 +89,19 @@ class CitizenIndex:
         for key in _family_keys(row):
             self.by_family.setdefault(key, []).append(row["id"])
 
-    def _dated_hits(self, row: Row) -> list[tuple[str, str]]:
-        """The records whose birth date loosely equals the row's, or that could (theirs or
-        the row's is partial or missing), each with how the dates agree."""
-        born = row.get("birth_date") or ""
-        if len(born) == 10:
-            loose = [(born[:n], "birth date partial or missing") for n in (0, 4, 7)]
-            return self.by_date.get(born, []) + [
-                (rid, how) for key, how in loose for rid in self.undated.get(key, ())
-            ]
-        if born:
-            year = [rid for rid in self.by_year.get(born[:4], ())
+    def _dated_hits(self, row: Row, births: list[str]) -> list[tuple[str, str]]:
+        """The records whose birth date loosely equals one of the person's (``births``: the
+        person's birth dates, full ones if any record gives one, else partial ones), or that
+        could (a partial or missing date on either side), each with how the dates agree."""
+        full = [b for b in births if len(b) == 10]
+        if full:
+            loose = [(n, "birth date partial or missing") for n in (0, 4, 7)]
+            return [hit for born in full for hit in self.by_date.get(born, [])] + [
+                (rid, how) for born in full for n, how in loose
+                for rid in self.undated.get(born[:n], ())
+            ]  # fmt: skip
+        if births:
+            year = [rid for born in births for rid in self.by_year.get(born[:4], ())
                     if (self.rows[rid]["birth_date"] or "").startswith(born)]  # fmt: skip
             return [(rid, "birth date partial") for rid in year + self.undated.get("", [])]
         found = {rid for key in _family_keys(row) for rid in self.by_family.get(key, ())}
@@ -113,14 +115,21 @@ class CitizenIndex:
         day = when if isinstance(when, dt.date) else dt.date.fromisoformat(str(when)[:10])
         return row["kind"] != "naturalization" or day <= as_of
 
-    def candidates(self, mine: Iterable[Row], own: set[str], as_of: dt.date) -> list[Candidate]:
+    def candidates(
+        self, mine: Iterable[Row], own: set[str], as_of: dt.date,
+        births: Iterable[str] | None = None,
+    ) -> list[Candidate]:  # fmt: skip
         """The citizenship records that could belong to a person whose records' identities
         are ``mine`` (``own``: the ids of all their records)."""
         found: dict[str, str] = {}
+        mine = list(mine)
+        given = set(births) if births is not None else set()
+        given |= {str(r["birth_date"]) for r in mine if r.get("birth_date")}
+        dates = sorted(b for b in given if len(b) == 10) or sorted(given)
         for row in mine:
             for rid in self.by_number.get(row.get("a_number") or "", ()):
                 found.setdefault(rid, "A-number")
-            hits = self._dated_hits(row)
+            hits = self._dated_hits(row, dates)
             if not hits:
                 continue
             name = loose_name(row)
@@ -150,10 +159,14 @@ class Sweep:
     identities: dict[str, Row]
     reviews: dict[str, set[str]]  # record id → the records of the open reviews touching it
 
-    def citizenship(self, record_ids: Iterable[str], as_of: dt.date) -> list[Candidate]:
+    def citizenship(
+        self, record_ids: Iterable[str], as_of: dt.date, births: Iterable[str] | None = None
+    ) -> list[Candidate]:
+        """The candidates for a person with these records (``births``: the birth dates all
+        their records give; by default those of the records the sweep loaded)."""
         ids = set(record_ids)
         mine = [self.identities[i] for i in ids if i in self.identities]
-        return self.index.candidates(mine, ids, as_of) if mine else []
+        return self.index.candidates(mine, ids, as_of, births) if mine else []
 
     def open_reviews(self, record_ids: Iterable[str]) -> tuple[str, ...]:
         """The records of the open identity reviews touching any of these records."""
