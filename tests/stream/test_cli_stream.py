@@ -35,8 +35,10 @@ def test_replay_in_process(world: tuple[Engine, Path]) -> None:
     said = " ".join(out.output.split())
     assert "40 events through the pipeline" in said and "40 person events" in said
     with engine.connect() as conn:  # the operator's write is on the record, with its purpose
-        sql = "SELECT actor, purpose, detail FROM audit_events WHERE action = 'stream.replay'"
-        (event,) = conn.execute(text(sql)).all()
+        sql = ("SELECT actor, purpose, detail FROM audit_events WHERE action = 'stream.replay' "
+               "ORDER BY seq")  # fmt: skip
+        started, event = conn.execute(text(sql)).all()  # when it started, and when it ended
+    assert '"phase": "started"' in started.detail and '"phase": "ended"' in event.detail
     assert event.actor.startswith("cli:") and event.purpose == "civil_enforcement"
     assert '"events": 40' in event.detail
 
