@@ -95,6 +95,7 @@ def _row(engine: Engine, group: list[Plant]) -> str:
     linked = sum(bool(o.facts.get("citizenship_evidence")) for o in outs)
     refused = [p.refused for p in group if p.refused is not None]
     stopped = sum(r.startswith("executed of") for r in refused)
+    withdrawn = sum("cannot go from cancelled" in r for r in refused)
     cells = [
         str(len(group)),
         ", ".join(f"{s} {n}" for s, n in stops.most_common()) or "none",
@@ -102,7 +103,7 @@ def _row(engine: Engine, group: list[Plant]) -> str:
         str(sum(o.ready for o in outs)),
         str(sum(bool(o.standing) for o in outs)),
         str(sum(bool(o.executed) for o in outs)),
-        f"{stopped}/{len(refused)}" if refused else "-",
+        f"{stopped} + {withdrawn} of {len(refused)}" if refused else "-",
     ]
     return " | ".join(cells)
 
@@ -112,7 +113,8 @@ def _print(engine: Engine, plants: list[Plant]) -> None:
     for p in plants:
         groups.setdefault((p.timing, p.route, p.category), []).append(p)
     print("timing | route | category | planted | caught by (stop: persons) | linked | "
-          "enforcement-ready | approved | executed | execution refused by a stop")  # fmt: skip
+          "enforcement-ready | approved | executed | execution refused: by a stop named at "
+          "once + already withdrawn, of tried")  # fmt: skip
     for (timing, route, category), group in groups.items():
         print(f"{timing} | {route} | {category} | {_row(engine, group)}")
     outs = [outcome(engine, str(p.person)) for p in plants]
