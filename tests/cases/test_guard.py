@@ -22,6 +22,7 @@ from sojourn.cases.tables import decisions, task_events, tasks
 from sojourn.cases.workflow import add_task, decide, open_case, transition
 from sojourn.records import ingest_file, plan
 from sojourn.resolve.run import resolve_all
+from sojourn.resolve.tables import links
 from sojourn.synth import generate
 from tests.cases.conftest import plant_person
 from tests.cases.planted import (
@@ -168,3 +169,24 @@ def test_a_task_moved_meanwhile_is_never_overwritten(engine: Engine) -> None:
         transition(conn, task, "cancelled", SUPERVISOR, "withdrawn by the other writer")
     with pytest.raises(WorkflowError, match="changed meanwhile"), engine.begin() as conn:
         set_status(conn, task, row.status, "completed", OFFICER, "the stale writer's move")
+
+
+def test_a_merged_person_s_approval_is_withdrawn(world: Engine) -> None:
+    person = ready_persons(world)[3]
+    approval = _task(world, person, "supervisor_approval")
+    with world.begin() as conn:
+        approved = decide(conn, approval.id, "approve", FINDING, SUPERVISOR)
+        mine = conn.execute(select(links.c.record_id).where(links.c.person_id == person))
+        for record in sorted(set(mine.scalars())):  # resolution moves them to another person
+            conn.execute(links.insert().values(
+                record_id=record, person_id="P-survivor", run_id=99, method="judgement",
+                linked_at=dt.datetime.now(dt.UTC), model_version="test",
+            ))  # fmt: skip
+    action = _task(world, person, "enforcement_action")
+    with pytest.raises(StoppedError, match="no current records"), world.begin() as conn:
+        decide(conn, action.id, "executed", "detainer lodged with the county", OFFICER)
+    recompute(world, TODAY, "resolution merged them")
+    assert _task(world, person, "enforcement_action").status == "cancelled"
+    with world.connect() as conn:
+        withdrawn = conn.execute(select(decisions).where(decisions.c.retracts == approved)).one()
+    assert "no current records" in withdrawn.finding

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sojourn.cases.guard import case_statements
 from sojourn.cases.model import SYSTEM, Actor
 from sojourn.cases.sync import Known, sync_assessment
+from sojourn.cases.withdraw import withdraw_orphans
 from sojourn.priority.assess import Assessment
 from sojourn.priority.run import assess_store
 from sojourn.priority.store import latest_ids, save
@@ -48,6 +49,7 @@ def recompute(
             out.tasks += len(result.tasks)
             out.closed += len(result.closed)
         out.cases = {p: known.cases.get(p) for p in persons}
+        withdraw_orphans(conn, set(persons), person_ids)
     return out
 
 

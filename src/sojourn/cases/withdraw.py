@@ -90,3 +90,22 @@ def resume_held(conn: Connection, person_id: str, stops: list[str] | None = None
         set_status(conn, task.id, ON_HOLD, ASSIGNED, SYSTEM, "nothing holds it any more")
         out.append(int(task.id))
     return out
+
+
+def withdraw_orphans(conn: Connection, assessed: set[str], wanted: list[str] | None) -> int:
+    """Withdraw the approvals of persons who were to be assessed (``wanted``; everyone when
+    None) but have no current records any more (merged into another person, split): the
+    cases of a retired person id. How many cases it touched."""
+    guarded = select(tasks.c.case_id).where(tasks.c.type.in_(GUARDED), tasks.c.status.in_(OPEN))
+    query = select(cases.c.id, cases.c.person_id).where(
+        cases.c.status == "open", cases.c.id.in_(guarded)
+    )
+    if wanted is not None:
+        query = query.where(cases.c.person_id.in_(wanted))
+    touched = 0
+    for case_id, person in list(conn.execute(query)):
+        if person not in assessed:
+            why = f"person {person} has no current records (merged, split or retracted)"
+            withdraw(conn, int(case_id), why)
+            touched += 1
+    return touched
