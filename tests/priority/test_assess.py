@@ -109,3 +109,10 @@ def test_pending_relief_and_protection_stop_enforcement() -> None:
     assert any(s.id == "pending_application" for s in a.stops)
     assert run(POLICY_2025, OVERSTAYER, open_redress=True).stops[0].id == "open_redress"
     assert run(POLICY_2025, OVERSTAYER, stay_of_removal=True).stops[0].id == "protected_status"
+
+
+def test_a_final_order_then_naturalization_is_a_citizenship_stop_alone() -> None:
+    naturalized = make_event("naturalization", "nat", naturalized_on="2024-05-10")
+    a = run(POLICY_2025, [arrival(), order("2021-03-01", in_absentia=False), naturalized])
+    assert [s.id for s in a.stops] == ["citizenship"]  # not also a "non-final" order
+    assert a.facts["removal_order_final"] and not a.enforcement_ready

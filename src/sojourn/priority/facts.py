@@ -137,7 +137,11 @@ def _court(f: Facts, known: list[Event], t: Timeline) -> None:
     current = t.current
     status = current.status if current else "unknown"
     records = current.records if current else ()
-    f.set("removal_order_final", status == "removal_order_final", records)
+    final = [i for i in t.intervals if i.status == "removal_order_final"]
+    if status == "us_citizen" and final:  # naturalized after a final order: the order's own
+        f.set("removal_order_final", True, final[-1].records)  # finality, not "not final"
+    else:
+        f.set("removal_order_final", status == "removal_order_final", records)
     f.set("in_proceedings", status == "in_proceedings", records)
     f.set("tps", bool(current and current.rule_id.startswith("tps")), records)
 
