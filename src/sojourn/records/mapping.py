@@ -20,6 +20,9 @@ BUILTIN_DIR = Path(__file__).with_name("mappings")
 FORMATS = ("csv", "jsonl", "parquet")
 SPLITS = ("family_comma_given", "given_family")
 DEFAULT_NULLS = ("", "NULL", "N/A", "NA", "NONE")
+#: The default empty values of name fields: only markers that cannot be a name, since
+#: ``Na`` (a common Korean family name), ``None`` and ``Null`` are real surnames.
+NAME_NULLS = ("", "N/A", "-", "?")
 _FIELD_KEYS = {
     "column",
     "join",
@@ -120,7 +123,8 @@ def _parse(path: Path, data: dict[str, Any], sha256: str) -> Mapping:
     if not isinstance(fields_data, dict) or not fields_data:
         raise MappingError(f"{path}: 'fields' must map Record fields to source columns")
     default_fmt = data.get("date_format", "%Y-%m-%d")
-    nulls = tuple(str(v) for v in data.get("null_values", DEFAULT_NULLS))
+    given = data.get("null_values")
+    nulls = None if given is None else tuple(str(v) for v in given)
     targets = target_fields(kind)
     fields = tuple(
         _field(path, name, raw, targets, default_fmt, nulls) for name, raw in fields_data.items()
@@ -147,7 +151,7 @@ def _field(
     raw: Any,
     targets: dict[str, FieldSpec],
     default_fmt: Any,
-    nulls: tuple[str, ...],
+    nulls: tuple[str, ...] | None,
 ) -> FieldMap:
     where = f"{path}: fields.{name}"
     if name not in targets:
@@ -181,13 +185,20 @@ def _field(
         codes=_codes(where, opts.get("codes", {})),
         true_values=tuple(str(v) for v in opts.get("true", ())),
         false_values=tuple(str(v) for v in opts.get("false", ())),
-        null_values=nulls + tuple(str(v) for v in opts.get("null_values", ())),
+        null_values=_nulls(spec, nulls) + tuple(str(v) for v in opts.get("null_values", ())),
         required=spec.required or bool(opts.get("required", False)),
         split=split,
         value=None if value is None else str(value),
     )
     check_field(where, field_map)
     return field_map
+
+
+def _nulls(spec: FieldSpec, given: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The mapping's own empty values as written, else the defaults of the field's type."""
+    if given is not None:
+        return given
+    return NAME_NULLS if spec.type is FieldType.NAME else DEFAULT_NULLS
 
 
 def _keys(raw: Any) -> Any:
