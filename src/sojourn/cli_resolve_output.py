@@ -11,16 +11,32 @@ from rich.table import Table
 from sojourn.resolve.queries import LinkExplanation
 from sojourn.resolve.run import RunSummary
 
+#: The run's figures in plain words, in the order shown (``merges`` is stored under that name
+#: but counts only existing persons merged into another, not records linked together).
+RUN_LABELS = {
+    "links_written": "links written (new or changed)",
+    "persons_created": "persons created",
+    "new_persons_of_several_records": "  of which with more than one record",
+    "records_in_new_persons_of_several_records": "  records in those persons",
+    "links_written_to_existing_persons": "links written to persons that existed before",
+    "records_moved_between_existing_persons": "records moved between existing persons",
+    "merges": "merges of existing persons (ids retired)",
+    "splits": "splits of existing persons",
+    "reviews_opened": "identity reviews opened",
+}
+
 
 def run_table(summary: RunSummary) -> Table:
     """What a resolve run did, and how long each stage took."""
     table = Table(title=f"resolve run {summary.run_id} (model {summary.model_version})")
     table.add_column("figure")
     table.add_column("value", justify="right")
+    ordered = [k for k in RUN_LABELS if k in summary.counts]
+    ordered += [k for k in summary.counts if k not in RUN_LABELS]
     rows = [
         ("records", summary.records),
         ("persons", summary.persons),
-        *summary.counts.items(),
+        *((RUN_LABELS.get(k, k), summary.counts[k]) for k in ordered),
         ("model trained in this run", "yes" if summary.trained else "no"),
         ("resumed an interrupted run", "yes" if summary.resumed else "no"),
     ]

@@ -57,6 +57,10 @@ def test_every_record_is_linked_and_a_rerun_changes_nothing(
     assert first.trained and links.height == stored == first.records
     assert first.counts["persons_created"] == links["person_id"].n_unique() == first.persons
     assert 700 <= first.persons <= 900  # 800 true persons
+    several = links.group_by("person_id").len().filter(pl.col("len") > 1)
+    assert first.counts["new_persons_of_several_records"] == several.height > 0
+    assert first.counts["records_in_new_persons_of_several_records"] == several["len"].sum()
+    assert first.counts["links_written_to_existing_persons"] == first.counts["merges"] == 0
     again = resolve_all(engine)
     assert again.counts == dict.fromkeys(again.counts, 0)
     assert _links(engine).equals(links)
@@ -80,6 +84,9 @@ def test_person_ids_survive_new_records_and_retraining(engine: Engine, populatio
     assert set(moved["person_id"]) <= logged
     assert moved.height <= before.height * 0.01
     assert after["record_id"].n_unique() > before.height
+    # A new model rewrites every link: those to persons that existed before are counted.
+    existing = after.filter(pl.col("person_id").is_in(before["person_id"].unique().implode()))
+    assert run.counts["links_written_to_existing_persons"] == existing.height > before.height
 
 
 def test_judgements_override_the_model_and_survive_reruns(engine: Engine, population: Path) -> None:

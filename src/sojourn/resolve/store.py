@@ -144,7 +144,24 @@ def write_results(
             **counts,
         )
     )
-    return counts
+    return counts | linking_figures(identities, new_links)
+
+
+def linking_figures(identities: Identities, new_links: pl.DataFrame) -> dict[str, int]:
+    """What the run's links did, in plain words (shown, not stored): new persons of more than
+    one record and their records, links written to persons that existed before the run, and
+    records moved from one existing person to another (``merges`` counts only whole existing
+    persons merged into another)."""
+    several = [e.records for e in identities.events if e.action == "created" and e.records > 1]
+    moved = sum(e.records for e in identities.events if e.action in ("merged", "moved"))
+    created = pl.Series(list(identities.created), dtype=pl.Utf8)
+    existing = ~pl.col("person_id").is_in(created.implode())
+    return {
+        "new_persons_of_several_records": len(several),
+        "records_in_new_persons_of_several_records": sum(several),
+        "links_written_to_existing_persons": new_links.filter(existing).height,
+        "records_moved_between_existing_persons": moved,
+    }
 
 
 def _stamp(frame: pl.DataFrame, run_id: int, now: dt.datetime, column: str) -> pl.DataFrame:

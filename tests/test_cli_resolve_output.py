@@ -1,0 +1,40 @@
+"""The resolve run summary says in plain words what the run's links did."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from sojourn.cli_resolve_output import run_table
+from sojourn.resolve.run import RunSummary
+
+
+def _shown(counts: dict[str, int]) -> str:
+    console = Console(width=120, record=True)
+    console.print(run_table(RunSummary(1, "m1", True, 5000, 1200, counts)))
+    return console.export_text()
+
+
+def test_records_linked_into_new_persons_are_not_hidden_behind_merges_0() -> None:
+    counts = {
+        "links_written": 5000,
+        "persons_created": 1200,
+        "merges": 0,
+        "splits": 0,
+        "reviews_opened": 3,
+        "new_persons_of_several_records": 900,
+        "records_in_new_persons_of_several_records": 4700,
+        "links_written_to_existing_persons": 0,
+        "records_moved_between_existing_persons": 0,
+    }
+    lines = [" ".join(line.replace("│", " ").split()) for line in _shown(counts).splitlines()]
+    assert "of which with more than one record 900" in lines
+    assert "records in those persons 4,700" in lines
+    assert "merges of existing persons (ids retired) 0" in lines
+    assert not any(line.startswith("merges 0") for line in lines)
+    order = [next(i for i, line in enumerate(lines) if line.startswith(p)) for p in
+             ("persons created", "of which", "records in those", "merges of existing")]  # fmt: skip
+    assert order == sorted(order)
+
+
+def test_a_figure_without_a_label_is_still_shown() -> None:
+    assert "something new 7" in " ".join(_shown({"something_new": 7}).replace("│", " ").split())
