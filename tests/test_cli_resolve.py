@@ -10,6 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sojourn.cli import app
+from sojourn.resolve import run
+from tests.resolve.test_health import flat, write_names_only
 
 runner = CliRunner()
 CE, RD = "civil_enforcement", "redress"
@@ -96,3 +98,28 @@ def test_resolve_with_nothing_ingested_says_so() -> None:
     result = runner.invoke(app, ["resolve"])
     assert result.exit_code != 0
     assert "ingest" in str(result.exception)
+
+
+def test_a_model_that_learned_nothing_exits_1_unless_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, mapping = write_names_only(tmp_path)
+    ingested = runner.invoke(app, ["ingest", str(data), "--mapping", str(mapping)])
+    assert ingested.exit_code == 0, ingested.output
+    trained = run.train_on
+    monkeypatch.setattr(run, "train_on", lambda *args: flat(trained(*args)))
+    out = tmp_path / "links.csv"
+    export = ["export", "links", "--out", str(out), "--purpose", CE]
+
+    refused = runner.invoke(app, ["resolve"], terminal_width=400)
+    assert refused.exit_code == 1, refused.output
+    assert "degenerate" in refused.output and "name, birth_date" in refused.output
+    assert "--allow-degenerate-model" in refused.output
+    assert runner.invoke(app, export).exit_code == 0
+    assert len(_links(out)) == 340 and not any(r["person_id"] for r in _links(out))
+
+    allowed = runner.invoke(app, ["resolve", "--allow-degenerate-model"], terminal_width=400)
+    assert allowed.exit_code == 0, allowed.output
+    assert "warning" in allowed.output and "nothing linked" in allowed.output
+    assert runner.invoke(app, export).exit_code == 0
+    assert all(r["person_id"] for r in _links(out))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 
 from sojourn.cases.recompute import recompute
@@ -23,6 +26,7 @@ from sojourn.cli_resolve_output import (
 from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, WritePurpose, audited, record
 from sojourn.resolve import judgements, queries
 from sojourn.resolve.evaluation import evaluate_links
+from sojourn.resolve.health import DegenerateModelError
 from sojourn.resolve.run import resolve_all, resolve_records, train_model
 from sojourn.resolve.store import NoModelError
 from sojourn.settings import get_settings
@@ -44,6 +48,13 @@ Review = Annotated[
     float | None,
     typer.Option(help="Pairs from here up to --accept open a review [SOJOURN_RESOLVE_REVIEW]."),
 ]
+AllowDegenerate = Annotated[
+    bool,
+    typer.Option(
+        "--allow-degenerate-model",
+        help="Link even with a newly trained model that learned nothing (with a warning).",
+    ),
+]
 
 
 def _engine() -> Engine:
@@ -58,20 +69,38 @@ def resolve(
     accept: Accept = None,
     review: Review = None,
     purpose: WritePurpose = WRITE_PURPOSE,
+    allow_degenerate: AllowDegenerate = False,
 ) -> None:
     """Link every ingested record (train a model first if there is none). Person ids
-    survive re-runs; human judgements override the model."""
+    survive re-runs; human judgements override the model. Exits 1, linking nothing, when a
+    newly trained model learned nothing (see --allow-degenerate-model)."""
     ctx.obj = purpose  # for `resolve train`
     if ctx.invoked_subcommand is not None:
         return
     engine = _engine()
-    with audited(engine, purpose, "records.resolve", "resolution_run") as trail:
+    with _refusal(), audited(engine, purpose, "records.resolve", "resolution_run") as trail:
         with stage_progress(console) as progress:
-            summary = resolve_all(engine, accept, review, progress)
+            summary = resolve_all(engine, accept, review, progress, allow_degenerate)
         trail.ids = [f"run-{summary.run_id}"]
         trail.detail = {"records": summary.records, "persons": summary.persons}
     console.print(run_table(summary))
+    _warn(summary.warnings)
     _reassess(engine, None, f"resolution run {summary.run_id}")
+
+
+@contextmanager
+def _refusal() -> Iterator[None]:
+    """A degenerate model: its message on stderr and exit code 1."""
+    try:
+        yield
+    except DegenerateModelError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(1) from exc
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        Console(stderr=True).print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
 
 
 def _reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
@@ -90,12 +119,14 @@ def _reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
 
 
 @resolve_app.command("train")
-def resolve_train(ctx: typer.Context) -> None:
-    """Train the model on every stored record and save it (database and a JSON file)."""
+def resolve_train(ctx: typer.Context, allow_degenerate: AllowDegenerate = False) -> None:
+    """Train the model on every stored record and save it (database and a JSON file);
+    exits 1 when it learned nothing (see --allow-degenerate-model)."""
     engine = _engine()
-    with audited(engine, str(ctx.obj or WRITE_PURPOSE), "model.train", "model") as trail:
+    purpose = str(ctx.obj or WRITE_PURPOSE)
+    with _refusal(), audited(engine, purpose, "model.train", "model") as trail:
         with stage_progress(console) as progress:
-            model = train_model(engine, progress)
+            model = train_model(engine, progress, allow_degenerate)
         trail.ids = [f"model-{model.version}"]
     models = get_settings().data_dir / "models"
     models.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from sojourn.resolve.checkpoint import Checkpoint, fingerprint
 from sojourn.resolve.cluster import Clusters, Constraints, cluster
 from sojourn.resolve.compare import compare_pairs
 from sojourn.resolve.features import features, load_records
+from sojourn.resolve.health import DegenerateModelError, check
 from sojourn.resolve.identity import Identities, assign_ids
 from sojourn.resolve.judgements import Verdict, effective
 from sojourn.resolve.links import link_rows
@@ -62,6 +63,8 @@ class RunSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     #: Whether the run resumed from the features and vectors of an interrupted one.
     resumed: bool = False
+    #: What the user must hear: a degenerate model let through, nothing linked, …
+    warnings: tuple[str, ...] = ()
 
 
 class _Clock:
@@ -81,12 +84,16 @@ class _Clock:
             self.progress(name, done, len(STAGES))
 
 
-def train_model(engine: Engine, progress: Progress | None = None) -> Model:
-    """Train a model on every stored record and save it (``sojourn resolve train``)."""
+def train_model(
+    engine: Engine, progress: Progress | None = None, allow_degenerate: bool = False
+) -> Model:
+    """Train a model on every stored record and save it (``sojourn resolve train``); a
+    degenerate model raises ``DegenerateModelError`` unless ``allow_degenerate``."""
     clock = _Clock(progress)
     feats, vectors = _vectors(engine, clock)
     clock.stage("train")
     model = train_on(vectors, feats)
+    _checked(model, feats, vectors, allow_degenerate)
     with engine.begin() as conn:
         save_model(conn, model, feats.height)
     clock.stage("done")
@@ -128,9 +135,12 @@ def resolve_all(
     accept: float | None = None,
     review: float | None = None,
     progress: Progress | None = None,
+    allow_degenerate: bool = False,
 ) -> RunSummary:
     """Link every stored record (``sojourn resolve``); train a model first if none exists.
-    The thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``)."""
+    The thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``). A
+    model that learned nothing raises ``DegenerateModelError`` before anything is written,
+    unless ``allow_degenerate`` (then the run goes on with a warning)."""
     settings = get_settings()
     accept = settings.resolve_accept if accept is None else accept
     review = settings.resolve_review if review is None else review
@@ -145,12 +155,34 @@ def resolve_all(
     feats, vectors = saved or _compute(records, clock)
     if saved is None:
         checkpoint.save(feats, vectors)
-    model, trained = _model(engine, vectors, feats, clock)
+    model, trained, warnings = _model(engine, vectors, feats, clock, allow_degenerate)
     clock.stage("score")
     job = _Job("batch", feats, score(vectors, model), model, trained, accept, review)
     summary = _link(engine, clock, job, started)
     checkpoint.clear()
-    return replace(summary, resumed=saved is not None)
+    warnings += _nothing_linked(job)
+    return replace(summary, resumed=saved is not None, warnings=tuple(warnings))
+
+
+def _checked(
+    model: Model, feats: pl.DataFrame, vectors: pl.DataFrame, allow: bool, new: bool = True
+) -> list[str]:
+    """The warnings about a model (its notes when ``new``); raises if it is degenerate and
+    not ``allow``ed."""
+    health = check(model, feats, vectors)
+    if health.degenerate and not allow:
+        raise DegenerateModelError(health)
+    return ([health.message()] if health.degenerate else []) + (health.notes() if new else [])
+
+
+def _nothing_linked(job: _Job) -> list[str]:
+    """A warning when there were candidate pairs but not one reached the accept threshold."""
+    if job.scored.is_empty() or (job.scored["match_probability"] >= job.accept).any():
+        return []
+    return [
+        f"nothing linked: none of {job.scored.height:,} candidate pairs reached the accept "
+        f"threshold {job.accept}; check the model (`sojourn explain`) and the mapping"
+    ]
 
 
 def resolve_records(engine: Engine, record_ids: list[str], kind: str = "judgement") -> RunSummary:
@@ -209,18 +241,27 @@ def _link(engine: Engine, clock: _Clock, job: _Job, started: dt.datetime) -> Run
 
 
 def _model(
-    engine: Engine, vectors: pl.DataFrame, feats: pl.DataFrame, clock: _Clock
-) -> tuple[Model, bool]:
+    engine: Engine,
+    vectors: pl.DataFrame,
+    feats: pl.DataFrame,
+    clock: _Clock,
+    allow_degenerate: bool,
+) -> tuple[Model, bool, list[str]]:
+    """The saved model or a new one trained, checked on these records before any link (a
+    refused new model is not saved)."""
     with engine.connect() as conn:
         try:
-            return load_model(conn), False
+            model = load_model(conn)
         except NoModelError:
             pass
+        else:
+            return model, False, _checked(model, feats, vectors, allow_degenerate, new=False)
     clock.stage("train")
     model = train_on(vectors, feats)
+    warnings = _checked(model, feats, vectors, allow_degenerate)
     with engine.begin() as conn:
         save_model(conn, model, feats.height)
-    return model, True
+    return model, True, warnings
 
 
 def _constraints(conn: Connection, old: pl.DataFrame, ids: set[str]) -> Constraints:
