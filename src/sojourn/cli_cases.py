@@ -16,7 +16,6 @@ from rich.tree import Tree
 
 from sojourn.cases.model import NotFoundError
 from sojourn.cases.queries import case_detail, list_cases
-from sojourn.cases.recompute import recompute
 from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, WritePurpose, audited, record
 from sojourn.store import connect, upgrade
 
@@ -33,6 +32,8 @@ def sync(
     """Assess everyone under the active policy (keeping what changed) and bring their
     cases in line: hard stops open reviews, priorities go to a supervisor, confirmed
     departures close cases."""
+    from sojourn.cases.recompute import recompute  # DuckDB, Arrow, polars: only here
+
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     engine = connect()
     upgrade(engine)

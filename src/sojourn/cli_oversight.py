@@ -12,8 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sojourn.reports.oversight import oversight, person_groups
-from sojourn.reports.oversight_html import render_oversight
 from sojourn.store import connect, upgrade
 
 console = Console()
@@ -30,6 +28,9 @@ def oversight_command(
 ) -> None:
     """Assessments by rule and policy version, hard stops, supervisor overrides, redress,
     time to decision, and selection rates per group with 95% intervals."""
+    from sojourn.reports.oversight import oversight, person_groups  # Fairlearn: seconds
+    from sojourn.reports.oversight_html import render_oversight
+
     engine = connect()
     upgrade(engine)
     labels = person_groups(engine, groups, group_column) if groups else None
