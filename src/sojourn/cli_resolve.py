@@ -27,6 +27,7 @@ from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, WritePurpose, audited,
 from sojourn.resolve import judgements, queries
 from sojourn.resolve.evaluation import evaluate_links
 from sojourn.resolve.health import DegenerateModelError
+from sojourn.resolve.linkonly import WHOLE_STORE, LinkOnly, UnknownSourceError
 from sojourn.resolve.run import resolve_all, resolve_records, train_model
 from sojourn.resolve.store import NoModelError
 from sojourn.settings import get_settings
@@ -56,6 +57,16 @@ AllowDegenerate = Annotated[
     ),
 ]
 
+LinkOnlySources = Annotated[
+    tuple[str, str] | None,
+    typer.Option(
+        "--link-only",
+        metavar="SOURCE_A SOURCE_B",
+        help="Link the records of two sources (their mappings' source names) to each other, "
+        "one-to-one, without deduplicating within either; other sources are untouched.",
+    ),
+]
+
 
 def _engine() -> Engine:
     engine = connect()
@@ -70,19 +81,24 @@ def resolve(
     review: Review = None,
     purpose: WritePurpose = WRITE_PURPOSE,
     allow_degenerate: AllowDegenerate = False,
+    link_only: LinkOnlySources = None,
 ) -> None:
     """Link every ingested record (train a model first if there is none). Person ids
     survive re-runs; human judgements override the model. Exits 1, linking nothing, when a
-    newly trained model learned nothing (see --allow-degenerate-model)."""
+    newly trained model learned nothing (see --allow-degenerate-model), or when a source of
+    --link-only has no records."""
     ctx.obj = purpose  # for `resolve train`
     if ctx.invoked_subcommand is not None:
         return
     engine = _engine()
+    scope = WHOLE_STORE if link_only is None else LinkOnly(*link_only)
     with _refusal(), audited(engine, purpose, "records.resolve", "resolution_run") as trail:
         with stage_progress(console) as progress:
-            summary = resolve_all(engine, accept, review, progress, allow_degenerate)
+            summary = resolve_all(engine, accept, review, progress, allow_degenerate, scope)
         trail.ids = [f"run-{summary.run_id}"]
         trail.detail = {"records": summary.records, "persons": summary.persons}
+        if link_only is not None:
+            trail.detail["link_only"] = list(link_only)
     console.print(run_table(summary))
     _warn(summary.warnings)
     _reassess(engine, None, f"resolution run {summary.run_id}")
@@ -90,10 +106,11 @@ def resolve(
 
 @contextmanager
 def _refusal() -> Iterator[None]:
-    """A degenerate model: its message on stderr and exit code 1."""
+    """A degenerate model, or a link-only source with no records: the message on stderr
+    and exit code 1."""
     try:
         yield
-    except DegenerateModelError as exc:
+    except (DegenerateModelError, UnknownSourceError) as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from exc
 

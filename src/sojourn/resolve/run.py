@@ -26,6 +26,7 @@ from sojourn.resolve.features import features, load_records
 from sojourn.resolve.health import DegenerateModelError, check
 from sojourn.resolve.identity import Identities, assign_ids
 from sojourn.resolve.judgements import Verdict, effective
+from sojourn.resolve.linkonly import WHOLE_STORE, Scope
 from sojourn.resolve.links import link_rows
 from sojourn.resolve.model import Model, score
 from sojourn.resolve.store import (
@@ -110,11 +111,13 @@ def _vectors(
     return _compute(records, clock)
 
 
-def _compute(records: pl.DataFrame, clock: _Clock) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _compute(
+    records: pl.DataFrame, clock: _Clock, scope: Scope = WHOLE_STORE
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     clock.stage("features")
     feats = features(records)
     clock.stage("blocking")
-    pairs = candidate_pairs(feats).pairs
+    pairs = scope.candidates(candidate_pairs(feats).pairs, feats)
     clock.stage("compare")
     return feats, compare_pairs(pairs, feats)
 
@@ -128,6 +131,7 @@ class _Job:
     trained: bool
     accept: float
     review: float
+    scope: Scope = WHOLE_STORE
 
 
 def resolve_all(
@@ -136,11 +140,13 @@ def resolve_all(
     review: float | None = None,
     progress: Progress | None = None,
     allow_degenerate: bool = False,
+    scope: Scope = WHOLE_STORE,
 ) -> RunSummary:
     """Link every stored record (``sojourn resolve``); train a model first if none exists.
     The thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``). A
     model that learned nothing raises ``DegenerateModelError`` before anything is written,
-    unless ``allow_degenerate`` (then the run goes on with a warning)."""
+    unless ``allow_degenerate`` (then the run goes on with a warning). ``scope``: which
+    records and pairs take part (``linkonly.LinkOnly``: two sources linked one-to-one)."""
     settings = get_settings()
     accept = settings.resolve_accept if accept is None else accept
     review = settings.resolve_review if review is None else review
@@ -150,14 +156,15 @@ def resolve_all(
     records = load_records(engine)
     if records.is_empty():
         raise NothingToResolveError("no records to resolve: run `sojourn ingest` first")
-    checkpoint = Checkpoint(settings.data_dir / "resolve-checkpoint", fingerprint(records["id"]))
+    records = scope.records(records)
+    checkpoint = Checkpoint(settings.data_dir / scope.checkpoint, fingerprint(records["id"]))
     saved = checkpoint.load()
-    feats, vectors = saved or _compute(records, clock)
+    feats, vectors = saved or _compute(records, clock, scope)
     if saved is None:
         checkpoint.save(feats, vectors)
     model, trained, warnings = _model(engine, vectors, feats, clock, allow_degenerate)
     clock.stage("score")
-    job = _Job("batch", feats, score(vectors, model), model, trained, accept, review)
+    job = _Job(scope.kind, feats, score(vectors, model), model, trained, accept, review, scope)
     summary = _link(engine, clock, job, started)
     checkpoint.clear()
     warnings += _nothing_linked(job)
@@ -221,18 +228,19 @@ def _link(engine: Engine, clock: _Clock, job: _Job, started: dt.datetime) -> Run
         clock.stage("cluster")
         old = current_links(conn)
         constraints = _constraints(conn, old, set(ids.to_list()))
-        clusters = cluster(job.scored, ids, job.accept, job.review, constraints)
+        scored = job.scope.pairs(job.scored, job.feats, constraints, job.accept)
+        clusters = cluster(scored, ids, job.accept, job.review, constraints)
         run_id = next_run_id(conn)
         identities = assign_ids(clusters.assignments, constraints.owners, run_id)
+        identities = job.scope.identities(identities, old, ids)
         clock.stage("write")
         header = RunHeader(
             job.kind, job.model.version, job.accept, job.review, started, job.feats.height
         )
-        new_links = link_rows(
-            job.scored, clusters, identities, constraints, old, job.model, job.accept
-        )
+        new_links = link_rows(scored, clusters, identities, constraints, old, job.model, job.accept)
         new_reviews = _new_reviews(conn, clusters, identities, job.model)
         counts = write_results(conn, run_id, header, new_links, identities, new_reviews)
+        counts |= job.scope.figures(job.scored, clusters, job.feats, job.accept)
     clock.stage("done")
     persons = len(set(identities.persons.values()))
     return RunSummary(
