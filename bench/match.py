@@ -34,10 +34,11 @@ from sojourn.resolve.blocking import candidate_pairs
 from sojourn.resolve.cluster import cluster
 from sojourn.resolve.compare import compare_pairs
 from sojourn.resolve.features import features, load_records
-from sojourn.resolve.model import Model, score, train
+from sojourn.resolve.model import Model, score
 from sojourn.resolve.names import name_keys
 from sojourn.resolve.realtime import Index, Match
 from sojourn.resolve.rowfeatures import feature_row
+from sojourn.resolve.training import train
 
 HELD_OUT = 10_000
 

@@ -20,6 +20,7 @@ from sojourn.cli_output import stage_progress
 from sojourn.cli_resolve_output import (
     evaluation_tables,
     explanation_view,
+    model_tables,
     reviews_table,
     run_table,
 )
@@ -29,7 +30,7 @@ from sojourn.resolve.evaluation import evaluate_links
 from sojourn.resolve.health import DegenerateModelError
 from sojourn.resolve.linkonly import WHOLE_STORE, LinkOnly, UnknownSourceError
 from sojourn.resolve.run import resolve_all, resolve_records, train_model
-from sojourn.resolve.store import NoModelError
+from sojourn.resolve.store import NoModelError, load_model
 from sojourn.settings import get_settings
 from sojourn.store import connect, upgrade
 
@@ -100,8 +101,17 @@ def resolve(
         if link_only is not None:
             trail.detail["link_only"] = list(link_only)
     console.print(run_table(summary))
+    if summary.trained:
+        _show_model(engine, summary.model_version)
     _warn(summary.warnings)
     _reassess(engine, None, f"resolution run {summary.run_id}")
+
+
+def _show_model(engine: Engine, version: str | None = None) -> None:
+    with engine.connect() as conn:
+        model = load_model(conn, version)
+    for table in model_tables(model):
+        console.print(table)
 
 
 @contextmanager
@@ -150,6 +160,23 @@ def resolve_train(ctx: typer.Context, allow_degenerate: AllowDegenerate = False)
     path = models / f"model-{model.version}.json"
     model.save(path)
     console.print(f"model {model.version} trained; saved to the database and {path}")
+    _show_model(engine, model.version)
+
+
+@resolve_app.command("model")
+def resolve_model(
+    version: Annotated[
+        str | None, typer.Argument(help="A model version (default: latest).")
+    ] = None,
+) -> None:
+    """The model's diagnostics: m, u and weight of every comparison level, the prior and how
+    it was estimated, the values read as missing, and each EM session's convergence."""
+    engine = _engine()
+    try:
+        _show_model(engine, version)
+    except NoModelError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(1) from exc
 
 
 def explain(

@@ -8,6 +8,8 @@ from rich.console import RenderableType
 from rich.markup import escape
 from rich.table import Table
 
+from sojourn.resolve.compare import COMPARISONS
+from sojourn.resolve.model import Model
 from sojourn.resolve.queries import LinkExplanation
 from sojourn.resolve.run import RunSummary
 
@@ -51,6 +53,10 @@ def run_table(summary: RunSummary) -> Table:
 
 def _number(value: float | None, digits: int = 3) -> str:
     return "" if value is None else f"{value:.{digits}f}"
+
+
+def _small(value: float | None) -> str:
+    return "" if value is None else f"{value:.3g}"
 
 
 def explanation_view(result: LinkExplanation) -> list[RenderableType]:
@@ -113,7 +119,7 @@ def _records_table(rows: list[dict[str, Any]], current: str) -> Table:
             r["source"],
             escape(r["source_record_id"]),
             r["kind"],
-            str(r["event_date"]),
+            "-" if r["event_date"] is None else str(r["event_date"]),
         )
     return table
 
@@ -186,3 +192,39 @@ def _groups_table(report: dict[str, Any]) -> Table:
             f"{report['blocking_recall'].get(key, 0.0):.4f}",
         )
     return table
+
+
+def model_tables(model: Model) -> list[RenderableType]:
+    """The model's diagnostics: per comparison and level m, u and weight; the prior and how
+    it was estimated; each EM session and whether it converged."""
+    levels = Table(title=f"model {model.version}: what each agreement level weighs")
+    for column in ("comparison", "level", "m", "u", "weight (bits)"):
+        levels.add_column(column, justify="left" if column in ("comparison", "level") else "right")
+    for comparison, names in COMPARISONS.items():
+        for level, name in enumerate(names):
+            m, u = model.m[comparison][level], model.u[comparison][level]
+            weight = f"{model.weight(comparison, level):+.2f}"
+            levels.add_row(comparison if level == 0 else "", name, f"{m:.4f}", f"{u:.6f}", weight)
+        levels.add_section()
+    found = model.diagnostics
+    training = Table(title="training")
+    training.add_column("figure")
+    training.add_column("value", justify="right")
+    training.add_row("records", f"{found.get('records', 0):,}")
+    training.add_row("started from", str(found.get("started_from", "")))
+    training.add_row("prior (two random records match)", f"{model.prior:.3g}")
+    training.add_row("  estimated by", str(found.get("source", "")))
+    training.add_row("  fixed point over the candidates", _small(found.get("fixed_point")))
+    training.add_row("  deterministic rule", _small(found.get("deterministic")))
+    for column, values in sorted(model.generic.items()):
+        shown = ", ".join(values[:5]) + (" …" if len(values) > 5 else "")
+        training.add_row(f"read as missing: {column}", escape(shown))
+    sessions = Table(title="EM sessions (one per blocking rule)")
+    for column in ("rule", "pairs", "expected matches", "iterations", "converged"):
+        sessions.add_column(column, justify="left" if column == "rule" else "right")
+    for s in found.get("sessions", []):
+        converged = "yes" if s["converged"] else "[bold red]no[/]"
+        sessions.add_row(
+            s["rule"], f"{s['pairs']:,}", f"{s['matches']:,.0f}", str(s["iterations"]), converged
+        )
+    return [levels, training, sessions]

@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 from sojourn.resolve.compare import COMPARISONS, MISSING
-from sojourn.resolve.model import Model, score, train
+from sojourn.resolve.model import Model, score
+from sojourn.resolve.training import train
 
 M = {
     "name": [0.01, 0.02, 0.02, 0.05, 0.05, 0.05, 0.8],

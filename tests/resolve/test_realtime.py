@@ -15,9 +15,10 @@ from sojourn.resolve.cluster import GREY_BAND, cluster
 from sojourn.resolve.compare import COMPARISONS, compare_pairs
 from sojourn.resolve.explain import explain_vector
 from sojourn.resolve.features import features
-from sojourn.resolve.model import Model, score, train
+from sojourn.resolve.model import Model, score
 from sojourn.resolve.realtime import TOP, Index
 from sojourn.resolve.rowfeatures import feature_row
+from sojourn.resolve.training import train
 
 KEYS = (*COMPARISONS, "name_value")
 

@@ -20,13 +20,16 @@ import sojourn.resolve.blocking
 import sojourn.resolve.compare
 import sojourn.resolve.dates
 import sojourn.resolve.features
+import sojourn.resolve.generic
 import sojourn.resolve.identifiers
 import sojourn.resolve.names
 
 _CODE = (
     sojourn.resolve.blocking, sojourn.resolve.compare, sojourn.resolve.dates,
-    sojourn.resolve.features, sojourn.resolve.identifiers, sojourn.resolve.names,
+    sojourn.resolve.features, sojourn.resolve.generic, sojourn.resolve.identifiers,
+    sojourn.resolve.names,
 )  # fmt: skip
+Generic = dict[str, list[str]]
 
 
 def _code_hash() -> str:
@@ -48,27 +51,29 @@ class Checkpoint:
     def __init__(self, directory: Path, key: str) -> None:
         self.directory, self.key = directory, key
 
-    def load(self) -> tuple[pl.DataFrame, pl.DataFrame] | None:
-        """The saved features and vectors, if they were made for this key."""
+    def load(self) -> tuple[pl.DataFrame, pl.DataFrame, Generic] | None:
+        """The saved features, vectors and generic values, if made for this key."""
         meta = self.directory / "checkpoint.json"
         try:
-            if json.loads(meta.read_text(encoding="utf-8")).get("key") != self.key:
+            marker = json.loads(meta.read_text(encoding="utf-8"))
+            if marker.get("key") != self.key:
                 return None
             return (
                 pl.read_parquet(self.directory / "features.parquet"),
                 pl.read_parquet(self.directory / "vectors.parquet"),
+                dict(marker.get("generic", {})),
             )
         except (OSError, ValueError, pl.exceptions.PolarsError):
             return None
 
-    def save(self, feats: pl.DataFrame, vectors: pl.DataFrame) -> None:
+    def save(self, feats: pl.DataFrame, vectors: pl.DataFrame, generic: Generic) -> None:
         """Write features and vectors; the marker file last, so a half-written checkpoint
         is never used."""
         self.clear()
         self.directory.mkdir(parents=True, exist_ok=True)
         feats.write_parquet(self.directory / "features.parquet")
         vectors.write_parquet(self.directory / "vectors.parquet")
-        marker = json.dumps({"key": self.key, "records": feats.height})
+        marker = json.dumps({"key": self.key, "records": feats.height, "generic": generic})
         (self.directory / "checkpoint.json").write_text(marker, encoding="utf-8")
 
     def clear(self) -> None:

@@ -1,12 +1,13 @@
 """Did training learn anything? A model checked before it links a single record.
 
 A model is degenerate when name or birth date, though on the records and varied among them,
-came out with m ≈ u at every level, so it carries no weight; or when the
-prior, the chance that two random records match, is far below what exact agreement on name
-and birth date already shows. Linking with such a model links nothing, or nearly nothing,
-and says nothing: ``resolve_all`` raises ``DegenerateModelError`` instead (for a new model,
-and for a saved one checked on the records it is about to link, when there are candidate
-pairs enough to judge by), unless told to go on anyway.
+came out with m ≈ u at every level, so it carries no weight; when the prior, the chance that
+two random records match, is far below what exact agreement on name and birth date already
+shows; or when EM had not converged in a session when its iterations ran out. Linking with
+such a model links nothing, or nearly nothing, and says nothing: ``resolve_all`` raises
+``DegenerateModelError`` instead (for a new model, and for a saved one checked on the records
+it is about to link, when there are candidate pairs enough to judge by), unless told to go on
+anyway.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Health:
     exact_prior: float
     #: Candidate pairs: with fewer than ``MIN_PAIRS``, the model is not judged.
     pairs: int = MIN_PAIRS
+    #: EM sessions that had not converged when their iterations ran out.
+    unconverged: tuple[str, ...] = ()
 
     @property
     def prior_too_low(self) -> bool:
@@ -69,7 +72,7 @@ class Health:
     @property
     def degenerate(self) -> bool:
         flat = any(c in CORE for c in self.flat)
-        return self.pairs >= MIN_PAIRS and (flat or self.prior_too_low)
+        return self.pairs >= MIN_PAIRS and (flat or self.prior_too_low or bool(self.unconverged))
 
     def problems(self) -> list[str]:
         found = []
@@ -81,6 +84,8 @@ class Health:
                 f"the match prior {self.prior:.3g} is far below the {self.exact_prior:.3g} "
                 "of pairs agreeing exactly on name and birth date"
             )
+        if self.unconverged:
+            found.append(f"EM did not converge in the sessions: {', '.join(self.unconverged)}")
         return found
 
     def notes(self) -> list[str]:
@@ -97,7 +102,9 @@ class Health:
 def check(model: Model, feats: pl.DataFrame, vectors: pl.DataFrame) -> Health:
     """The health of ``model`` trained on ``feats`` and its candidate ``vectors``."""
     prior = exact_prior(vectors, feats.height)
-    return Health(_flat(model, feats), model.prior, prior, vectors.height)
+    sessions = model.diagnostics.get("sessions", [])
+    unconverged = tuple(str(s["rule"]) for s in sessions if not s.get("converged", True))
+    return Health(_flat(model, feats), model.prior, prior, vectors.height, unconverged)
 
 
 def _flat(model: Model, feats: pl.DataFrame) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from sojourn.resolve.cluster import GREY_BAND
 from sojourn.resolve.compare import COMPARED, COMPARISONS, MISSING, compare_one
 from sojourn.resolve.explain import probability, tf_adjustment
 from sojourn.resolve.features import SOURCE_COLUMNS, features
+from sojourn.resolve.generic import neutralise, neutralise_row
 from sojourn.resolve.model import Model
 from sojourn.resolve.rowfeatures import feature_row
 from sojourn.settings import get_settings
@@ -188,6 +189,7 @@ class Index:
         collector is paused while building; a server may ``gc.freeze()`` afterwards, as the
         index lives as long as the process."""
         index = cls(model, accept, review)
+        features = neutralise(features, model.generic)
         pool: dict[Any, Any] = {}
         collecting = gc.isenabled()
         gc.disable()  # millions of new containers: collections would take 40% of the build
@@ -212,7 +214,7 @@ class Index:
 
     def add(self, record_id: str, row: Mapping[str, Any], person_id: str | None) -> None:
         """Index a record (its feature row) under a person (None: not resolved yet)."""
-        self._insert(record_id, stored(row), person_id)
+        self._insert(record_id, stored(neutralise_row(dict(row), self.model.generic)), person_id)
 
     def _insert(self, record_id: str, values: tuple[Any, ...], person_id: str | None) -> None:
         if record_id in self._position:
@@ -288,7 +290,7 @@ class Index:
         """The decision for one incoming record (identity columns, as ``feature_row``
         takes them); an indexed ``record_id`` is not its own candidate. The index is left
         unchanged: apply the decision with ``add``."""
-        row = feature_row(record)
+        row = neutralise_row(feature_row(record), self.model.generic)
         scored = [self._compare(row, p) for p in self._candidate_positions(row, record_id)]
         scored.sort(key=lambda c: (-c.match_weight, c.record_id))
         decision, person, reason = self._decide(scored)

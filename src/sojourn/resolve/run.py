@@ -19,10 +19,12 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from sojourn.resolve.blocking import candidate_pairs
-from sojourn.resolve.checkpoint import Checkpoint, fingerprint
+from sojourn.resolve.checkpoint import Checkpoint, Generic, fingerprint
 from sojourn.resolve.cluster import Clusters, Constraints, cluster
 from sojourn.resolve.compare import compare_pairs
 from sojourn.resolve.features import features, load_records
+from sojourn.resolve.generic import find as find_generic
+from sojourn.resolve.generic import neutralise
 from sojourn.resolve.health import DegenerateModelError, check
 from sojourn.resolve.identity import Identities, assign_ids
 from sojourn.resolve.judgements import Verdict, effective
@@ -91,9 +93,9 @@ def train_model(
     """Train a model on every stored record and save it (``sojourn resolve train``); a
     degenerate model raises ``DegenerateModelError`` unless ``allow_degenerate``."""
     clock = _Clock(progress)
-    feats, vectors = _vectors(engine, clock)
+    feats, vectors, generic = _vectors(engine, clock)
     clock.stage("train")
-    model = train_on(vectors, feats)
+    model = train_on(vectors, feats, generic)
     _checked(model, feats, vectors, allow_degenerate)
     with engine.begin() as conn:
         save_model(conn, model, feats.height)
@@ -103,7 +105,7 @@ def train_model(
 
 def _vectors(
     engine: Engine, clock: _Clock, ids: list[str] | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, Generic]:
     clock.stage("load records")
     records = load_records(engine, ids)
     if records.is_empty():
@@ -113,13 +115,17 @@ def _vectors(
 
 def _compute(
     records: pl.DataFrame, clock: _Clock, scope: Scope = WHOLE_STORE
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, Generic]:
+    """Features (placeholder and generic values read as missing), the candidate pairs'
+    vectors, and the generic values found."""
     clock.stage("features")
     feats = features(records)
+    generic = find_generic(feats)
+    feats = neutralise(feats, generic)
     clock.stage("blocking")
     pairs = scope.candidates(candidate_pairs(feats).pairs, feats)
     clock.stage("compare")
-    return feats, compare_pairs(pairs, feats)
+    return feats, compare_pairs(pairs, feats), generic
 
 
 @dataclass(frozen=True)
@@ -159,10 +165,10 @@ def resolve_all(
     records = scope.records(records)
     checkpoint = Checkpoint(settings.data_dir / scope.checkpoint, fingerprint(records["id"]))
     saved = checkpoint.load()
-    feats, vectors = saved or _compute(records, clock, scope)
+    feats, vectors, generic = saved or _compute(records, clock, scope)
     if saved is None:
-        checkpoint.save(feats, vectors)
-    model, trained, warnings = _model(engine, vectors, feats, clock, allow_degenerate)
+        checkpoint.save(feats, vectors, generic)
+    model, trained, warnings = _model(engine, vectors, feats, clock, allow_degenerate, generic)
     clock.stage("score")
     job = _Job(scope.kind, feats, score(vectors, model), model, trained, accept, review, scope)
     summary = _link(engine, clock, job, started)
@@ -201,7 +207,7 @@ def resolve_records(engine: Engine, record_ids: list[str], kind: str = "judgemen
         model = load_model(conn)
         accept, review = last_thresholds(conn)
         subset = _closure(conn, set(record_ids))
-    feats, vectors = _vectors(engine, clock, sorted(subset))
+    feats, vectors, _ = _vectors(engine, clock, sorted(subset))
     clock.stage("score")
     job = _Job(kind, feats, score(vectors, model), model, False, accept, review)
     return _link(engine, clock, job, started)
@@ -254,6 +260,7 @@ def _model(
     feats: pl.DataFrame,
     clock: _Clock,
     allow_degenerate: bool,
+    generic: Generic,
 ) -> tuple[Model, bool, list[str]]:
     """The saved model or a new one trained, checked on these records before any link (a
     refused new model is not saved)."""
@@ -265,7 +272,7 @@ def _model(
         else:
             return model, False, _checked(model, feats, vectors, allow_degenerate, new=False)
     clock.stage("train")
-    model = train_on(vectors, feats)
+    model = train_on(vectors, feats, generic)
     warnings = _checked(model, feats, vectors, allow_degenerate)
     with engine.begin() as conn:
         save_model(conn, model, feats.height)

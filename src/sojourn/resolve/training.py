@@ -5,20 +5,38 @@ record pairs. A comparison that random pairs rarely see on both sides (a postcod
 address filings only, an SSN on a few sources) gets its own random pairs, drawn among the
 records that have it, so that its u rests on tens of thousands of pairs, not a handful; and
 every u is smoothed (Jeffreys: half a pair added per level), so that a level never seen among
-random pairs is rare, not impossible. m comes from EM over the candidate pairs
-(``model.train``).
+random pairs is rare, not impossible.
+
+m comes from EM in sessions (``em.py``): the linking rules' candidate pairs (among them the
+same name, which leaves birth dates free), and the pairs of a training-only rule
+(``TRAINING_RULES``: the same birth date, which leaves names free), drawn on at most
+``TRAIN_RECORDS`` records. EM starts from the shipped model (``shipped.py``). The prior is
+checked against a deterministic rule (``prior.py``), and u cleared of the matches among
+random pairs (``corrected_u``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import numpy as np
 import polars as pl
 
-from sojourn.resolve.compare import COMPARISONS, MISSING, compare_pairs
-from sojourn.resolve.model import Model, train
+from sojourn.resolve.blocking import BlockingRule, candidate_pairs
+from sojourn.resolve.compare import COMPARISONS, EXACT_NAME, MISSING, compare_pairs
+from sojourn.resolve.em import Params, combine, fit_sessions
+from sojourn.resolve.model import Model, level_shares
+from sojourn.resolve.prior import estimate
+from sojourn.resolve.shipped import shipped_m
 
 RANDOM_PAIRS = 1_000_000
 MIN_PRESENT = 50_000
+TRAIN_RECORDS = 100_000
+#: Rounds of clearing u of matches and estimating the prior again.
+ROUNDS = 2
+MIN_U_SHARE = 0.05
+TRAINING_RULES = (BlockingRule("train_dob", ("birth_date",), max_block=100),)
 #: The feature columns a comparison needs on both sides.
 PRESENCE: dict[str, tuple[str, ...]] = {
     "name": ("name_sorted",), "birth_date": ("birth_date",), "sex": ("sex",),
@@ -46,12 +64,12 @@ def smoothed_shares(vectors: pl.DataFrame, comparison: str) -> list[float]:
     return [float(x) for x in counts / counts.sum()]
 
 
-def estimate_u(feats: pl.DataFrame, seed: int = 7) -> dict[str, list[float]]:
+def estimate_u(feats: pl.DataFrame, seed: int = 7) -> Params:
     """u of every comparison (see the module's docstring)."""
     n = min(RANDOM_PAIRS, max(feats.height * 4, 10_000))
     base = random_vectors(feats, n, seed)
     enough = min(MIN_PRESENT, n // 2)
-    u: dict[str, list[float]] = {}
+    u: Params = {}
     for comparison in COMPARISONS:
         vectors = base
         if int((base[comparison] != MISSING).sum()) < enough:
@@ -63,6 +81,92 @@ def estimate_u(feats: pl.DataFrame, seed: int = 7) -> dict[str, list[float]]:
     return u
 
 
-def train_on(candidates: pl.DataFrame, feats: pl.DataFrame, seed: int = 7) -> Model:
-    """A model for ``feats`` from its candidate vectors (with their ``rules``)."""
-    return train(candidates, estimate_u(feats, seed), feats.height, feats["name_sorted"])
+def u_from_pairs(randoms: pl.DataFrame) -> Params:
+    """u of every comparison: its level shares among random pairs."""
+    return {c: level_shares(randoms, c) for c in COMPARISONS}
+
+
+def corrected_u(u: Params, m: Params, prior: float) -> Params:
+    """u with the matches among random pairs taken out: a random pair is the same person
+    with chance ``prior``, so the share of a level among them is prior·m + (1 − prior)·u.
+    In a small store with many duplicates this is what keeps an exact birth date, which
+    random pairs mostly share when they are one person, from looking common. A level is
+    never cut below ``MIN_U_SHARE`` of its observed share."""
+    result: Params = {}
+    for comparison, observed in u.items():
+        levels = [
+            max((o - prior * mm) / (1 - prior), o * MIN_U_SHARE)
+            for o, mm in zip(observed, m[comparison], strict=True)
+        ]
+        total = sum(levels)
+        result[comparison] = [x / total for x in levels]
+    return result
+
+
+def training_vectors(feats: pl.DataFrame, seed: int = 7) -> pl.DataFrame:
+    """The comparison vectors of the training-only rules' pairs (with their ``rules``)."""
+    sample = feats if feats.height <= TRAIN_RECORDS else feats.sample(TRAIN_RECORDS, seed=seed)
+    pairs = candidate_pairs(sample, TRAINING_RULES).pairs
+    return compare_pairs(pairs, feats)
+
+
+def train(
+    candidates: pl.DataFrame,
+    randoms: pl.DataFrame | Params,
+    records: int,
+    names: pl.Series | None = None,
+    start: Params | None = None,
+    sessions: pl.DataFrame | None = None,
+) -> Model:
+    """A model from candidate vectors (with a ``rules`` list column: the sessions, unless
+    other ``sessions`` vectors are given), u (or random pairs to take it from), the number of
+    ``records``, their names (for term-frequency weights) and a starting m.
+
+    Then, ``ROUNDS`` times, u is cleared of the matches among random pairs
+    (``corrected_u``) and the prior estimated again."""
+    observed = randoms if isinstance(randoms, dict) else u_from_pairs(randoms)
+    pool = candidates if sessions is None else sessions
+    u = observed
+    fits = fit_sessions(pool, u, start)
+    m = combine(fits, u, start)
+    prior = estimate(candidates, m, u, records)
+    for _ in range(ROUNDS):
+        u = corrected_u(observed, m, prior.value)
+        prior = estimate(candidates, m, u, records)
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    diagnostics = {
+        "records": records,
+        "started_from": "shipped model" if start is not None else "no model",
+        "sessions": [f.summary() for f in fits],
+        **prior.summary(),
+    }
+    name_tf = _name_tf(names, u["name"][EXACT_NAME])
+    return Model(m, u, prior.value, now, name_tf, diagnostics=diagnostics)
+
+
+def train_on(
+    candidates: pl.DataFrame,
+    feats: pl.DataFrame,
+    generic: dict[str, list[str]] | None = None,
+    from_shipped: bool = True,
+) -> Model:
+    """A model for ``feats`` (generic values already read as missing: ``generic``) from its
+    candidate vectors (with their ``rules``) and the training-only rules' pairs, starting
+    from the shipped model unless not ``from_shipped``."""
+    extra = training_vectors(feats)
+    columns = [*COMPARISONS, "rules"]
+    sessions = pl.concat([candidates.select(columns), extra.select(columns)])
+    u = estimate_u(feats)
+    start = shipped_m() if from_shipped else None
+    model = train(candidates, u, feats.height, feats["name_sorted"], start, sessions)
+    return replace(model, generic=generic or {})
+
+
+def _name_tf(names: pl.Series | None, base_u: float) -> dict[str, float]:
+    """Frequency of each name (one per record in ``names``) above ``base_u``."""
+    if names is None or names.is_empty():
+        return {}
+    counts = names.drop_nulls().value_counts(name="n")
+    total = float(names.drop_nulls().len())
+    common = counts.filter(pl.col("n") / total > base_u)
+    return {str(k): float(v) / total for k, v in common.iter_rows()}
