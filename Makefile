@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/resolve.py
+	$(BIN)/python bench/er_external.py
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/status.py
 	$(BIN)/python bench/api.py --postgres --workers 2
