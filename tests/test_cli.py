@@ -44,6 +44,19 @@ def test_quarantine_list_shows_file_row_field_reason(tmp_path: Path) -> None:
     assert "COA" in listed.output and "unknown code 'ZZ9'" in listed.output
 
 
+def test_ingest_counts_and_lists_values_made_missing(tmp_path: Path) -> None:
+    """A person list with an unusable birth date: kept, counted as noted, listed with why."""
+    header = "id,family_name,given_name,middle_name,birth_date,sex,nationality,listed_on"
+    (tmp_path / "list.csv").write_text(f"{header}\n1,Kim,Na,,1990-13-01,F,KOR,\n")
+    command = ["ingest", str(tmp_path / "list.csv"), "--mapping", "person-list"]
+    ingested = runner.invoke(app, command, terminal_width=200)
+    assert ingested.exit_code == 0, ingested.output
+    assert "noted" in ingested.output
+    listed = runner.invoke(app, ["quarantine", "notes"], terminal_width=200)
+    assert "list.csv" in listed.output and "birth_date" in listed.output
+    assert "1990-13-01" in listed.output
+
+
 def test_demo_runs_end_to_end() -> None:
     result = runner.invoke(app, ["demo", "--persons", "300", "--no-serve"])
     assert result.exit_code == 0, result.output

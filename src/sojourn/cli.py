@@ -21,6 +21,7 @@ from sojourn.cli_output import (
     batch_table,
     counts_table,
     ingest_progress,
+    notes_table,
     quarantine_table,
     stage_progress,
 )
@@ -98,7 +99,8 @@ def ingest(
                 trail.ids.append(results[-1].batch_id)
         trail.detail = {"files": len(results), "rows": sum(r.rows for r in results),
                         "new": sum(r.records_new for r in results),
-                        "quarantined": sum(r.quarantined for r in results)}  # fmt: skip
+                        "quarantined": sum(r.quarantined for r in results),
+                        "noted": sum(r.noted for r in results)}  # fmt: skip
     console.print(batch_table(results))
 
 
@@ -120,6 +122,17 @@ def quarantine_list(
     upgrade(engine)
     rows = rec.quarantined(engine, source, limit or None)
     console.print(quarantine_table(rows))
+
+
+@quarantine_app.command("notes")
+def quarantine_notes(
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many notes (0 = all).")] = 50,
+) -> None:
+    """List values made missing in kept rows (on_error: missing): file, row, field, note."""
+    engine = connect()
+    upgrade(engine)
+    console.print(notes_table(rec.noted_values(engine, source, limit or None)))
 
 
 @db_app.command("upgrade")

@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from sojourn.records import BatchResult, QuarantinedRow
-from sojourn.records.queries import SourceCount
+from sojourn.records.queries import NotedValue, SourceCount
 
 
 @contextmanager
@@ -63,25 +63,32 @@ def ingest_progress(console: Console) -> Iterator[Callable[[Path, int, int], Non
 
 
 def batch_table(results: list[BatchResult]) -> Table:
-    """One line per ingested file, with totals."""
+    """One line per ingested file, with totals; ``noted`` (values made missing in kept rows,
+    see ``sojourn quarantine notes``) when a file has any."""
     table = Table(title="ingest summary")
-    for name in ("file", "source", "rows", "new records", "already stored", "quarantined"):
+    attrs = ["rows", "records_new", "records_existing", "quarantined"]
+    names = ["file", "source", "rows", "new records", "already stored", "quarantined"]
+    if any(r.noted for r in results):
+        attrs.append("noted")
+        names.append("noted")
+    for name in names:
         table.add_column(name, justify="right" if name in _NUMERIC else "left")
     table.add_column("batch")
     for r in results:
         note = "skipped: ingested before" if r.skipped else "ingested"
-        table.add_row(r.file.name, r.source, *_figures([r]), note)
+        table.add_row(r.file.name, r.source, *_figures([r], attrs), note)
     table.add_section()
-    table.add_row("total", "", *_figures(results), f"{len(results)} files")
+    table.add_row("total", "", *_figures(results, attrs), f"{len(results)} files")
     return table
 
 
-def _figures(results: list[BatchResult]) -> list[str]:
-    attrs = ("rows", "records_new", "records_existing", "quarantined")
+def _figures(results: list[BatchResult], attrs: list[str]) -> list[str]:
     return [f"{sum(getattr(r, a) for r in results):,}" for a in attrs]
 
 
-_NUMERIC = {"rows", "new records", "already stored", "quarantined", "records", "batches", "row"}
+_NUMERIC = {
+    "rows", "new records", "already stored", "quarantined", "noted", "records", "batches", "row",
+}  # fmt: skip
 
 
 def counts_table(counts: list[SourceCount]) -> Table:
@@ -91,6 +98,16 @@ def counts_table(counts: list[SourceCount]) -> Table:
         table.add_column(name, justify="right" if name in _NUMERIC else "left")
     for c in counts:
         table.add_row(c.source, c.kind, f"{c.records:,}", f"{c.quarantined:,}", f"{c.batches:,}")
+    return table
+
+
+def notes_table(rows: list[NotedValue]) -> Table:
+    """Values made missing in kept rows: file, row, field, record, note."""
+    table = Table(title=f"values made missing, rows kept ({len(rows)} shown)")
+    for name in ("file", "row", "field", "record", "note"):
+        table.add_column(name, justify="right" if name in _NUMERIC else "left", overflow="fold")
+    for r in rows:
+        table.add_row(Path(r.file).name, str(r.row), escape(r.field), r.record_id, escape(r.note))
     return table
 
 

@@ -22,7 +22,7 @@ fields:
   full_name: {column: INMATE, split: family_comma_given}
   birth_date: {column: BORN, format: ["%d/%m/%Y", "%Y"]}
   sex: {column: GENDER, codes: {MALE: M, FEMALE: F, UNKNOWN: null}}
-  nationality: CITIZENSHIP
+  nationality: {column: CITIZENSHIP, on_error: quarantine}
   a_number: ANUM
   address: {join: [STREET, CITY], sep: ", "}
   book_in_on: {column: BOOKED, required: true}

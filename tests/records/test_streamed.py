@@ -78,3 +78,27 @@ def test_a_bad_row_numbered_like_a_sighting_is_still_quarantined(
     (bad,) = _store(engine, [(2, {"pnr": "X1", "family": "DOE"})])  # another source's row 2
     assert bad.record_id is None
     assert _counts(engine) == (1, 1, 1, 3)
+
+
+def test_a_streamed_row_with_an_unusable_value_is_kept_with_a_note(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from sojourn.records.mapping import load_mapping
+
+    path = tmp_path / "list.yaml"
+    path.write_text(
+        "source: partner\nkind: person\nformat: jsonl\nrecord_id: id\n"
+        "fields:\n  family_name: last\n  birth_date: dob\n",
+        encoding="utf-8",
+    )
+    mapping = load_mapping(path)
+    row = {"id": "1", "last": "Kim", "dob": "1990-13-01"}
+    for _ in range(2):  # a replay writes no second note
+        with engine.begin() as conn:
+            stored = ingest_row(conn, mapping, row, "stream:partner", 5)
+        assert stored.record_id is not None
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT row, field, record_id, note FROM record_notes")).all()
+    [(number, field, record_id, note)] = found
+    assert (number, field, record_id) == (5, "dob", stored.record_id)
+    assert "1990-13-01" in note

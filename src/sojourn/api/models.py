@@ -43,7 +43,7 @@ class RecordView(BaseModel):
     file: str
     row: int
     kind: str
-    event_date: str
+    event_date: str | None  # None: an undated identity-only record (a person list)
     field_group: str
     identity: dict[str, Any]
     event: dict[str, Any]

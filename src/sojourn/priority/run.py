@@ -21,7 +21,7 @@ from sojourn.priority.sweep import Sweep, load_sweep
 from sojourn.records.corrections import apply, corrected_fields, correction_ids
 from sojourn.resolve.store import last_thresholds
 from sojourn.status.engine import timeline
-from sojourn.status.events import event_from_record
+from sojourn.status.events import record_events
 from sojourn.status.rulebook import RuleBook, default_rules
 from sojourn.store.arrow import fetch_arrow
 
@@ -81,7 +81,7 @@ def _person(
     pid: str, rows: list[dict[str, Any]], as_of: dt.date, rules: RuleBook, said: Statements,
     sweep: Sweep,
 ) -> PersonInput:  # fmt: skip
-    events = [event_from_record(r) for r in rows]
+    events = record_events(rows)
     births = Counter(
         r["birth_date"] for r in rows if r["birth_date"] and len(r["birth_date"]) == 10
     )

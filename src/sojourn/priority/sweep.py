@@ -111,9 +111,11 @@ class CitizenIndex:
         row = self.rows[record_id]
         if record_id in own or self.different.get(record_id, set()) & own:
             return False  # the person's own evidence already, or judged someone else
+        if row["kind"] != "naturalization":
+            return True
         when = row["event_date"]
         day = when if isinstance(when, dt.date) else dt.date.fromisoformat(str(when)[:10])
-        return row["kind"] != "naturalization" or day <= as_of
+        return day <= as_of
 
     def candidates(
         self, mine: Iterable[Row], own: set[str], as_of: dt.date,

@@ -6,7 +6,14 @@ from sojourn.records.kinds import EVENT_FIELDS, IDENTITY_FIELDS, KINDS
 from sojourn.records.manifest import ManifestError, Planned, plan, resolve_mapping
 from sojourn.records.mapping import Mapping, MappingError, builtin_mapping, load_mapping
 from sojourn.records.model import Identity, Provenance, Record, get_record, versions
-from sojourn.records.queries import QuarantinedRow, quarantined, record_count, source_counts
+from sojourn.records.queries import (
+    NotedValue,
+    QuarantinedRow,
+    noted_values,
+    quarantined,
+    record_count,
+    source_counts,
+)
 from sojourn.records.rows import SourceFileError
 
 __all__ = [
@@ -18,6 +25,7 @@ __all__ = [
     "ManifestError",
     "Mapping",
     "MappingError",
+    "NotedValue",
     "Planned",
     "Provenance",
     "QuarantinedRow",
@@ -27,6 +35,7 @@ __all__ = [
     "get_record",
     "ingest_file",
     "load_mapping",
+    "noted_values",
     "plan",
     "quarantined",
     "record_count",

@@ -15,7 +15,9 @@ import polars as pl
 
 from sojourn.records.codes import country_lookup, vocabularies
 from sojourn.records.dates import MAX_YEAR, MIN_YEAR, parse_date, parse_partial_date
+from sojourn.records.identifiers import CHECKS
 from sojourn.records.kinds import FieldType
+from sojourn.records.mapids import GENERIC
 from sojourn.records.mapping import FieldMap
 
 Converted = tuple[pl.Series, pl.Series]
@@ -49,7 +51,7 @@ class Converter:
         if kind in (FieldType.NAME, FieldType.TEXT):
             return text.str.replace_all(r"\s+", " "), _no_errors(text)
         if kind is FieldType.IDENTIFIER:
-            return text.str.replace_all(r"\s+", "").str.to_uppercase(), _no_errors(text)
+            return self._identifier(text)
         if kind is FieldType.A_NUMBER:
             return _a_number(text)
         if kind is FieldType.INT:
@@ -69,6 +71,22 @@ class Converter:
             return fast, _no_errors(text)
         values, errors = self._mapped(rest)
         return pl.select(pl.coalesce(fast, values)).to_series().alias(text.name), errors
+
+    def _identifier(self, text: pl.Series) -> Converted:
+        """Spaces removed and upper-cased (a generic identifier: dashes too), then checked
+        against the format of a known type."""
+        generic = self.fm.target.startswith(GENERIC)
+        compact = text.str.replace_all(r"[\s-]+" if generic else r"\s+", "").str.to_uppercase()
+        if generic:
+            return compact.replace("", None), _no_errors(text)
+        check = CHECKS.get(self.fm.target)
+        if check is None or not (self.fm.checked or self.fm.target == "ssn"):
+            return compact, _no_errors(text)
+        distinct = compact.drop_nulls().unique().to_list()
+        reasons = {v: check(v) for v in distinct}
+        errors = compact.replace_strict(reasons, default=None, return_dtype=pl.Utf8)
+        values = pl.select(pl.when(errors.is_null()).then(compact)).to_series()
+        return values.alias(text.name), errors.alias(text.name)
 
     def _mapped(self, text: pl.Series) -> Converted:
         distinct = text.drop_nulls().unique().to_list()

@@ -23,14 +23,14 @@ from pathlib import Path
 
 import orjson
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from sojourn.records.limits import clip
 from sojourn.records.mapping import Mapping
 from sojourn.records.pipeline import Runner, in_child, in_thread, inline
 from sojourn.records.readers import read_chunks
-from sojourn.records.rows import RowError
-from sojourn.records.tables import batches, quarantine
+from sojourn.records.rows import RowError, RowNote
+from sojourn.records.tables import batches, notes, quarantine
 from sojourn.records.transform import Mapped, Transformer
 from sojourn.settings import Settings, get_settings
 from sojourn.store.bulk import existing_keys, insert_rows, lock_for_writing
@@ -52,6 +52,8 @@ class BatchResult:
     records_existing: int
     quarantined: int
     skipped: bool
+    #: Values made missing in kept rows, each with a data-quality note (``on_error``).
+    noted: int = 0
 
     @property
     def accepted(self) -> int:
@@ -131,7 +133,14 @@ def _completed(conn: Connection, batch_id: str, path: Path) -> BatchResult | Non
         records_existing=row["records_new"] + row["records_existing"],
         quarantined=row["quarantined"],
         skipped=True,
+        noted=noted_in(conn, batch_id),
     )
+
+
+def noted_in(conn: Connection, batch_id: str) -> int:
+    """How many data-quality notes a batch's kept rows have."""
+    query = select(func.count()).select_from(notes).where(notes.c.batch_id == batch_id)
+    return int(conn.execute(query).scalar_one())
 
 
 def _start_batch(
@@ -165,7 +174,7 @@ class _Run:
 
     def __init__(self, conn: Connection, batch_id: str, path: Path, settings: Settings) -> None:
         self.conn, self.batch_id, self.path, self.settings = conn, batch_id, path, settings
-        self.rows = self.new = self.existing = self.quarantined = 0
+        self.rows = self.new = self.existing = self.quarantined = self.noted = 0
         self.header: list[str] | None = None
 
     def write(self, mapped: Mapped) -> None:
@@ -184,6 +193,7 @@ class _Run:
         self.existing += frame.height - inserted
         self.rows += frame.height + len(mapped.errors)
         self._quarantine(mapped.errors)
+        self._notes(mapped.notes)
         self._maybe_crash()
 
     def _quarantine(self, errors: list[RowError]) -> None:
@@ -196,6 +206,23 @@ class _Run:
             for e in errors
         ]  # fmt: skip
         self.conn.execute(insert(quarantine), rows)
+
+    def _notes(self, found: list[RowNote]) -> None:
+        """One row per (row, field); notes of one column mapped to two fields joined."""
+        merged: dict[tuple[int, str], RowNote] = {}
+        for n in found:
+            seen = merged.get((n.row, n.field))
+            note = n.note if seen is None else f"{seen.note}; {n.note}"
+            merged[(n.row, n.field)] = RowNote(n.row, n.record_id, n.field, note)
+        if not merged:
+            return
+        self.noted += len(merged)
+        rows = [
+            {"batch_id": self.batch_id, "row": n.row, "field": n.field,
+             "record_id": n.record_id, "note": n.note}
+            for n in merged.values()
+        ]  # fmt: skip
+        self.conn.execute(insert(notes), rows)
 
     def _maybe_crash(self) -> None:
         limit = self.settings.ingest_crash_after_rows
@@ -227,4 +254,5 @@ class _Run:
             records_existing=self.existing,
             quarantined=self.quarantined,
             skipped=False,
+            noted=self.noted,
         )

@@ -1,5 +1,6 @@
 """The canonical Record's fields: the identity part (shared by every kind) and the event part
-of each of the ten source kinds (DESIGN.md §5)."""
+of each source kind (DESIGN.md §5). ``person`` is a list of persons with no event: its one
+event field, the date the person was listed, is optional, so its records may be undated."""
 
 from __future__ import annotations
 
@@ -130,6 +131,9 @@ EVENT_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "removed_on": _f("date"),
         "facility": _f("text"),
     },
+    "person": {
+        "listed_on": _f("date"),
+    },
 }
 
 KINDS: tuple[str, ...] = tuple(EVENT_FIELDS)
@@ -146,7 +150,12 @@ EVENT_DATE_FIELD: dict[str, str] = {
     "self_departure": "intent_on",
     "naturalization": "naturalized_on",
     "custody": "book_in_on",
+    "person": "listed_on",
 }
+
+#: Kinds whose records are identity only: no event that a status rule reads, and possibly
+#: no date (``records.event_date`` null).
+IDENTITY_ONLY_KINDS: frozenset[str] = frozenset({"person"})
 
 
 #: A record must carry at least one of these.

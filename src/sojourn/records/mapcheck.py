@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from sojourn.records.mapping import FieldMap
 
 MAX_SOURCE = 64
+#: What an unusable value of a field does (``missing``: the default).
+ON_ERROR = ("missing", "quarantine")
 
 
 class MappingError(ValueError):
@@ -31,6 +33,13 @@ def check_file_options(path: Path, data: dict[str, Any], source: str) -> None:
         raise MappingError(f"{path}: delimiter must be one character")
     if len(source) > MAX_SOURCE:
         raise MappingError(f"{path}: source must be at most {MAX_SOURCE} characters")
+
+
+def on_error_of(where: str, value: Any) -> str:
+    """A valid ``on_error`` value."""
+    if value not in ON_ERROR:
+        raise MappingError(f"{where}: must be one of {', '.join(ON_ERROR)}, not {value!r}")
+    return str(value)
 
 
 def check_field(where: str, fm: FieldMap) -> None:

@@ -7,13 +7,14 @@ mapping error is reported once, with the file and key, before any row is read.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sojourn.records.kinds import KINDS, FieldSpec, FieldType, target_fields
 from sojourn.records.mapcheck import MappingError as MappingError
-from sojourn.records.mapcheck import check_field, check_file_options
+from sojourn.records.mapcheck import check_field, check_file_options, on_error_of
+from sojourn.records.mapids import identifier_targets
 from sojourn.yamlsafe import YamlError, load_yaml
 
 BUILTIN_DIR = Path(__file__).with_name("mappings")
@@ -35,6 +36,7 @@ _FIELD_KEYS = {
     "required",
     "split",
     "value",
+    "on_error",
 }
 
 
@@ -55,6 +57,17 @@ class FieldMap:
     split: str | None = None
     #: A constant for every row instead of a column (e.g. the extract date of a list).
     value: str | None = None
+    #: What an unusable value does: ``missing`` (the value is dropped, the row kept with a
+    #: note) or ``quarantine`` (the whole row). A required field always quarantines.
+    on_error: str = "missing"
+    #: Mapped under ``identifiers:``: a known type's value is checked against its format
+    #: (an ``ssn`` always is).
+    checked: bool = False
+
+    @property
+    def quarantines(self) -> bool:
+        """Whether an unusable value sends the whole row to quarantine."""
+        return self.required or self.on_error == "quarantine"
 
     @property
     def label(self) -> str:
@@ -122,12 +135,25 @@ def _parse(path: Path, data: dict[str, Any], sha256: str) -> Mapping:
     fields_data = data.get("fields")
     if not isinstance(fields_data, dict) or not fields_data:
         raise MappingError(f"{path}: 'fields' must map Record fields to source columns")
-    default_fmt = data.get("date_format", "%Y-%m-%d")
     given = data.get("null_values")
-    nulls = None if given is None else tuple(str(v) for v in given)
+    defaults = _Defaults(
+        data.get("date_format", "%Y-%m-%d"),
+        None if given is None else tuple(str(v) for v in given),
+        on_error_of(f"{path}: on_error", data.get("on_error", "missing")),
+    )
     targets = target_fields(kind)
+    for name in fields_data:
+        if name not in targets:
+            where = f"{path}: fields.{name}"
+            raise MappingError(f"{where}: not a Record field for this kind (see docs/mapping.md)")
+    wanted = [(f"fields.{n}", n, raw, targets[n]) for n, raw in fields_data.items()]
+    wanted += identifier_targets(path, data.get("identifiers"), set(fields_data), targets)
     fields = tuple(
-        _field(path, name, raw, targets, default_fmt, nulls) for name, raw in fields_data.items()
+        replace(
+            _field(f"{path}: {where}", name, raw, spec, defaults),
+            checked=where.startswith("identifiers."),
+        )
+        for where, name, raw, spec in wanted
     )
     _check_required(path, kind, fields, targets)
     check_file_options(path, data, need("source"))
@@ -145,17 +171,16 @@ def _parse(path: Path, data: dict[str, Any], sha256: str) -> Mapping:
     )
 
 
-def _field(
-    path: Path,
-    name: str,
-    raw: Any,
-    targets: dict[str, FieldSpec],
-    default_fmt: Any,
-    nulls: tuple[str, ...] | None,
-) -> FieldMap:
-    where = f"{path}: fields.{name}"
-    if name not in targets:
-        raise MappingError(f"{where}: not a Record field for this kind (see docs/mapping.md)")
+@dataclass(frozen=True)
+class _Defaults:
+    """A mapping's file-wide defaults for its fields."""
+
+    date_format: Any
+    nulls: tuple[str, ...] | None
+    on_error: str
+
+
+def _field(where: str, name: str, raw: Any, spec: FieldSpec, defaults: _Defaults) -> FieldMap:
     opts: dict[str, Any] = {"column": raw} if isinstance(raw, str) else _keys(raw)
     if not isinstance(opts, dict):
         raise MappingError(f"{where}: give a column name or an object of options")
@@ -171,8 +196,7 @@ def _field(
         raise MappingError(
             f"{where}: needs 'column' (a column name), 'join' (a list) or 'value' (a constant)"
         )
-    spec = targets[name]
-    formats = opts.get("format", default_fmt)
+    formats = opts.get("format", defaults.date_format)
     split = opts.get("split")
     if split is not None and (name != "full_name" or split not in SPLITS):
         raise MappingError(f"{where}: 'split' applies to full_name only, one of {SPLITS}")
@@ -185,10 +209,12 @@ def _field(
         codes=_codes(where, opts.get("codes", {})),
         true_values=tuple(str(v) for v in opts.get("true", ())),
         false_values=tuple(str(v) for v in opts.get("false", ())),
-        null_values=_nulls(spec, nulls) + tuple(str(v) for v in opts.get("null_values", ())),
+        null_values=_nulls(spec, defaults.nulls)
+        + tuple(str(v) for v in opts.get("null_values", ())),
         required=spec.required or bool(opts.get("required", False)),
         split=split,
         value=None if value is None else str(value),
+        on_error=on_error_of(f"{where}.on_error", opts.get("on_error", defaults.on_error)),
     )
     check_field(where, field_map)
     return field_map

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import orjson
@@ -54,11 +54,13 @@ class Record:
 
     id: str
     kind: str
-    event_date: dt.date
+    event_date: dt.date | None  # None: an undated identity-only record (a person list)
     identity: Identity
     event: dict[str, Any]
     raw: dict[str, Any]
     provenance: Provenance
+    #: Generic identifiers (a mapping's ``identifiers:`` of types other than the known ones).
+    identifiers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Record:
@@ -77,6 +79,7 @@ class Record:
             provenance=Provenance(
                 row["source"], row["source_record_id"], row["file"], row["row"], row["batch_id"]
             ),
+            identifiers=orjson.loads(row["identifiers"]) if row["identifiers"] else {},
         )
 
 

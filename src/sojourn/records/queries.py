@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 
-from sojourn.records.tables import batches, quarantine, records
+from sojourn.records.tables import batches, notes, quarantine, records
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,30 @@ class QuarantinedRow:
     field: str
     reason: str
     raw: bytes
+
+
+@dataclass(frozen=True)
+class NotedValue:
+    """A value made missing in a kept row (``on_error: missing``), and why."""
+
+    file: str
+    row: int
+    field: str
+    record_id: str
+    note: str
+
+
+def noted_values(
+    engine: Engine, source: str | None = None, limit: int | None = 100
+) -> list[NotedValue]:
+    """The data-quality notes of kept rows, by file then row (optionally of one source)."""
+    query = select(batches.c.file, notes).join(batches, batches.c.id == notes.c.batch_id)
+    if source:
+        query = query.where(batches.c.source == source)
+    query = query.order_by(batches.c.file, notes.c.row, notes.c.field).limit(limit)
+    with engine.connect() as conn:
+        found = conn.execute(query)
+        return [NotedValue(r.file, r.row, r.field, r.record_id, r.note) for r in found]
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,14 @@ class Chunk:
     frame: pl.DataFrame
     errors: list[RowError] = field(default_factory=list)
     header: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """A kept row with one value made missing (``on_error: missing``): where, the record
+    it became, which field (the source columns) and why."""
+
+    row: int
+    record_id: str
+    field: str
+    note: str

@@ -2,7 +2,8 @@
 quarantine and content-hash ids as a file: a row read from an event is mapped like a JSON
 Lines row; it belongs to the stream's batch of the day (``stream:<origin>:<mapping>:<date>``),
 whose provenance is the origin (a subject) and the row number the event's sequence. A row seen
-before is a sighting, not a second record; a bad row goes to quarantine with its reason.
+before is a sighting, not a second record; a bad row goes to quarantine with its reason, and a
+row kept with a value made missing (``on_error: missing``) gets its data-quality notes.
 Everything happens in the caller's transaction."""
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from sojourn.records.jsonlread import _slow
 from sojourn.records.limits import clip
 from sojourn.records.mapping import Mapping
 from sojourn.records.rows import RowError
-from sojourn.records.tables import batches, quarantine, records, sightings
-from sojourn.records.transform import Transformer
+from sojourn.records.tables import batches, notes, quarantine, records, sightings
+from sojourn.records.transform import SEP, Transformer
 from sojourn.store.bulk import insert_rows
 
 _TRANSFORMERS: dict[str, Transformer] = {}
+#: A mapped row's data-quality notes (``field SEP note``), until the row is stored.
+NOTES = "__notes"
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,12 @@ def map_rows(mapping: Mapping, rows: list[tuple[int, dict[str, Any]]]) -> list[M
     for e in mapped.errors:
         out[e.row - 1] = replace(e, row=rows[e.row - 1][0])
     positions = mapped.records["row"].to_list()
+    noted: dict[int, list[str]] = {}
+    for n in mapped.notes:
+        noted.setdefault(n.row, []).append(f"{n.field}{SEP}{n.note}")
     frame = mapped.records.with_columns(
-        pl.Series("row", [rows[p - 1][0] for p in positions], dtype=mapped.records["row"].dtype)
+        pl.Series("row", [rows[p - 1][0] for p in positions], dtype=mapped.records["row"].dtype),
+        pl.Series(NOTES, [noted.get(p, []) for p in positions], dtype=pl.List(pl.Utf8)),
     )
     for i, position in enumerate(positions):
         out[position - 1] = frame.slice(i, 1)
@@ -94,9 +101,11 @@ class _Plan:
     stored: dict[str, tuple[str, int]]  # record id → (batch, row) it was first stored from
     sighted: set[int]  # row numbers already written as sightings
     quarantined: set[int]  # and as quarantined rows
+    noted: set[int]  # and as rows with notes
     new: list[pl.DataFrame] = field(default_factory=list)
     sightings: list[dict[str, Any]] = field(default_factory=list)
     bad: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
     def row(self, number: int, mapped: Mapped1) -> Streamed:
         if isinstance(mapped, RowError):
@@ -107,6 +116,8 @@ class _Plan:
                 self.quarantined.add(number)
             return Streamed(None, False, f"{mapped.field}: {mapped.reason}")
         record_id = str(mapped["id"][0])
+        self._note(number, record_id, mapped[NOTES][0].to_list())
+        mapped = mapped.drop(NOTES)
         first = self.stored.get(record_id)
         if first is None:
             self.new.append(mapped)
@@ -117,6 +128,20 @@ class _Plan:
                                    "record_id": record_id})  # fmt: skip
             self.sighted.add(number)
         return Streamed(record_id, False)
+
+    def _note(self, number: int, record_id: str, found: list[str]) -> None:
+        if not found or number in self.noted:
+            return
+        merged: dict[str, str] = {}
+        for item in found:
+            column, note = item.split(SEP, 1)
+            merged[column] = f"{merged[column]}; {note}" if column in merged else note
+        self.notes += [
+            {"batch_id": self.batch_id, "row": number, "field": column, "record_id": record_id,
+             "note": note}
+            for column, note in merged.items()
+        ]  # fmt: skip
+        self.noted.add(number)
 
 
 def store_rows(
@@ -132,13 +157,14 @@ def store_rows(
     query = select(records.c.id, records.c.batch_id, records.c.row).where(records.c.id.in_(ids))
     stored = {str(i): (str(b), int(r)) for i, b, r in conn.execute(query)} if ids else {}
     plan = _Plan(batch_id, origin, stored, _seen(conn, sightings, batch_id, numbers),
-                 _seen(conn, quarantine, batch_id, numbers))  # fmt: skip
+                 _seen(conn, quarantine, batch_id, numbers),
+                 _seen(conn, notes, batch_id, numbers))  # fmt: skip
     out = [plan.row(number, m) for number, m in mapped]
     if plan.new:
         frame = pl.concat(plan.new, how="vertical_relaxed")
         insert_rows(conn, "records", frame.with_columns(
             pl.lit(batch_id).alias("batch_id"), pl.lit(origin).alias("file")))  # fmt: skip
-    for table, rows in ((sightings, plan.sightings), (quarantine, plan.bad)):
+    for table, rows in ((sightings, plan.sightings), (quarantine, plan.bad), (notes, plan.notes)):
         if rows:
             conn.execute(insert(table), rows)
     if plan.new or plan.sightings or plan.bad:

@@ -1,4 +1,5 @@
-"""The records package's tables: batches, records (append-only) and quarantined rows."""
+"""The records package's tables: batches, records (append-only), quarantined rows, and the
+data-quality notes of rows kept with a value made missing."""
 
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "row",
     "event_date",
     *IDENTITY_COLUMNS,
+    "identifiers",
     "event",
     "raw",
 )
@@ -76,8 +78,9 @@ records = Table(
     Column("kind", String(32), nullable=False),
     Column("file", Text, nullable=False),
     Column("row", Integer, nullable=False),
-    Column("event_date", Date, nullable=False),
+    Column("event_date", Date, comment="null only for an undated identity-only record (person)"),
     *(Column(name, Text) for name in IDENTITY_COLUMNS),
+    Column("identifiers", Text, comment="JSON object: generic identifiers, type to value"),
     Column("event", Text, nullable=False, comment="JSON object: the kind's event fields"),
     Column("raw", Text, nullable=False, comment="the row as read: CSV/JSONL line, or JSON"),
     Index("ix_records_source_record", "source", "source_record_id"),
@@ -109,4 +112,16 @@ quarantine = Table(
     Column("field", Text, nullable=False),
     Column("reason", Text, nullable=False),
     Column("raw", LargeBinary, nullable=False),
+)
+
+notes = Table(
+    "record_notes",
+    metadata,
+    Column("batch_id", String(24), primary_key=True),
+    Column("row", Integer, primary_key=True),
+    Column("field", Text, primary_key=True, comment="the source column(s), as in quarantine"),
+    Column("record_id", String(32), nullable=False, comment="the record the row became"),
+    Column("note", Text, nullable=False, comment="why the value was made missing"),
+    Index("ix_record_notes_record", "record_id"),
+    comment="data-quality notes: a row kept with an unusable value made missing (on_error)",
 )

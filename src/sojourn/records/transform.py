@@ -1,27 +1,32 @@
 """Maps a chunk of source rows to canonical records, vectorized.
 
-For every mapped field a converter gives canonical values and per-row error reasons; the
-first error of a row sends it to quarantine. Good rows get their identity columns, the
-kind's event part as JSON, and a content-hash id over (source, source record id, content).
+For every mapped field a converter gives canonical values and per-row error reasons. An
+error in a field that quarantines (required, or ``on_error: quarantine``) sends the row to
+quarantine (the first such error names it); in any other field the value becomes missing
+and the row is kept with a data-quality note. Good rows get their identity columns, their
+generic identifiers as JSON, the kind's event part as JSON, and a content-hash id over
+(source, source record id, content).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import orjson
 import polars as pl
 
 from sojourn.records.checks import birth_reasons, blank_where, length_reasons, row_size_reasons
 from sojourn.records.convert import Converted, Converter, dtype_of
 from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, IDENTITY_FIELDS
 from sojourn.records.limits import RECORD_ID_CHARS, clip, limit_of
+from sojourn.records.mapids import generic_type
 from sojourn.records.mapping import FieldMap, Mapping
-from sojourn.records.rows import RAW, ROW, Chunk, RowError
+from sojourn.records.rows import RAW, ROW, Chunk, RowError, RowNote
 
 SEP = "\x1f"
-_ERR_FIELD, _ERR_REASON = "__err_field", "__err_reason"
+_ERR_FIELD, _ERR_REASON, _NOTES = "__err_field", "__err_reason", "__notes"
 _ID_LONG = "the source record id is too long: "
 _NUL = "the row contains a NUL character (\\x00 or \\u0000), which no text column can hold"
 
@@ -33,6 +38,8 @@ class Mapped:
     records: pl.DataFrame
     errors: list[RowError]
     header: list[str] | None = None
+    #: Kept rows with a value made missing (``on_error: missing``), one note per value.
+    notes: list[RowNote] = field(default_factory=list)
 
 
 class Transformer:
@@ -45,20 +52,25 @@ class Transformer:
     def __call__(self, chunk: Chunk) -> Mapped:
         """Canonical records and quarantined rows for one chunk."""
         frame = chunk.frame
-        values, checks = self._convert(frame)
+        values, checks, notes = self._convert(frame)
         combined = pl.concat([frame.select(ROW, RAW), values], how="horizontal")
         combined = combined.with_columns(_split_names(self.mapping, values)).with_columns(
             pl.coalesce([c[0] for c in checks]).alias(_ERR_FIELD),
             pl.coalesce([c[1] for c in checks]).alias(_ERR_REASON),
+            _notes(notes).alias(_NOTES),
         )
         bad = combined[_ERR_REASON].is_not_null()
         errors = _row_errors(combined.filter(bad), self.mapping.encoding)
         records = self._records(combined.filter(~bad))
-        return Mapped(records, chunk.errors + errors, chunk.header)
+        kept = _row_notes(records)
+        return Mapped(records.drop(_NOTES), chunk.errors + errors, chunk.header, kept)
 
-    def _convert(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[pl.Expr, pl.Expr]]]:
+    def _convert(
+        self, frame: pl.DataFrame
+    ) -> tuple[pl.DataFrame, list[tuple[pl.Expr, pl.Expr]], list[pl.Expr]]:
         columns: dict[str, pl.Series] = {}
         checks: list[tuple[pl.Expr, pl.Expr]] = []
+        notes: list[pl.Expr] = []
         record_id = frame[self.mapping.record_id].cast(pl.Utf8).str.strip_chars()
         columns["source_record_id"] = record_id
         errors: dict[str, pl.Series] = {
@@ -76,9 +88,12 @@ class Transformer:
             value, error = convert_limited(fm, convert, _source(frame, fm))
             columns[fm.target] = value
             errors[f"__e_{fm.target}"] = error
-            checks.append(_field_check(fm, f"__e_{fm.target}", f"__v_{fm.target}"))
+            if fm.quarantines:
+                checks.append(_field_check(fm, f"__e_{fm.target}", f"__v_{fm.target}"))
+            else:
+                notes.append(_note(fm.label, f"__e_{fm.target}", f"{fm.target}: "))
             errors[f"__v_{fm.target}"] = value.is_null()
-        self._row_checks(frame, columns, errors, checks)
+        self._row_checks(frame, columns, errors, (checks, notes))
         values = pl.DataFrame(columns)
         names = [c for c in ("family_name", "given_name", "full_name") if c in columns]
         errors["__e_name"] = (
@@ -87,20 +102,26 @@ class Transformer:
             .to_series()
         )
         checks.append(_check("/".join(names), "__e_name", "the row has no name"))
-        return pl.concat([values, pl.DataFrame(errors)], how="horizontal"), checks
+        return pl.concat([values, pl.DataFrame(errors)], how="horizontal"), checks, notes
 
     def _row_checks(
         self, frame: pl.DataFrame, columns: dict[str, pl.Series], errors: dict[str, pl.Series],
-        checks: list[tuple[pl.Expr, pl.Expr]],
+        found: tuple[list[tuple[pl.Expr, pl.Expr]], list[pl.Expr]],
     ) -> None:  # fmt: skip
-        """Checks of the row as a whole: a birth date its own dates make impossible, and a
-        raw row over the size limit."""
+        """Checks of the row as a whole: a birth date its own dates make impossible (made
+        missing with a note unless the birth date quarantines), and a raw row over the size
+        limit."""
+        checks, notes = found
         today = dt.datetime.now(dt.UTC).date()
         birth = birth_reasons(self.mapping.kind, columns, today)
         if birth is not None:
-            label = next(fm.label for fm in self.mapping.fields if fm.target == "birth_date")
+            fm = next(fm for fm in self.mapping.fields if fm.target == "birth_date")
             errors["__e_birth"] = birth
-            checks.append(_reason_check(label, "__e_birth", "birth_date: "))
+            if fm.quarantines:
+                checks.append(_reason_check(fm.label, "__e_birth", "birth_date: "))
+            else:
+                columns["birth_date"] = blank_where(columns["birth_date"], birth)
+                notes.append(_note(fm.label, "__e_birth", "birth_date: "))
         size = row_size_reasons(frame[RAW])
         if size is not None:
             errors["__e_size"] = size
@@ -111,19 +132,36 @@ class Transformer:
         event_fields = EVENT_FIELDS[kind]
         identity = [_column(good, n, dtype_of(s.type)) for n, s in IDENTITY_FIELDS.items()]
         event = [_column(good, n, dtype_of(s.type)) for n, s in event_fields.items()]
+        date = _column(good, EVENT_DATE_FIELD[kind], pl.Date)
         out = good.select(
             pl.lit(self.mapping.source).alias("source"),
             pl.col("source_record_id"),
             pl.lit(kind).alias("kind"),
             pl.col(ROW).alias("row"),
-            pl.col(EVENT_DATE_FIELD[kind]).alias("event_date"),
+            date.alias("event_date"),
             *identity,
+            pl.Series("identifiers", self._identifiers(good), dtype=pl.Utf8),
             pl.struct(event).struct.json_encode().alias("event"),
             pl.col(RAW).alias("raw"),
+            pl.col(_NOTES),
         )
         return out.with_columns(pl.Series("id", _hashes(out), dtype=pl.Utf8)).select(
             "id", pl.exclude("id")
         )
+
+    def _identifiers(self, good: pl.DataFrame) -> list[str | None]:
+        """Each row's generic identifiers as a JSON object (type to value, sorted), or None
+        when it has none."""
+        types = {fm.target: t for fm in self.mapping.fields if (t := generic_type(fm.target))}
+        if not types:
+            return [None] * good.height
+        found = good.select(pl.col(list(types)).name.map(lambda c: types[c])).to_dicts()
+        return [
+            orjson.dumps({k: v for k, v in sorted(row.items()) if v is not None}).decode()
+            if any(v is not None for v in row.values())
+            else None
+            for row in found
+        ]
 
 
 def _source(frame: pl.DataFrame, fm: FieldMap) -> pl.Series:
@@ -164,6 +202,27 @@ def convert_limited(fm: FieldMap, convert: Converter, source: pl.Series) -> Conv
         return convert(source)
     value, error = convert(blank_where(source, long))
     return value, pl.select(pl.coalesce(long, error)).to_series().alias(error.name)
+
+
+def _note(label: str, column: str, prefix: str) -> pl.Expr:
+    """A kept row's note for one field: ``label`` and the reason, joined by SEP; null when
+    the row's value was fine."""
+    return pl.when(pl.col(column).is_not_null()).then(pl.lit(label + SEP + prefix) + pl.col(column))
+
+
+def _notes(notes: list[pl.Expr]) -> pl.Expr:
+    if not notes:
+        return pl.lit([], dtype=pl.List(pl.Utf8))
+    return pl.concat_list(notes).list.drop_nulls()
+
+
+def _row_notes(records: pl.DataFrame) -> list[RowNote]:
+    found = records.select("row", "id", _NOTES).filter(pl.col(_NOTES).list.len() > 0)
+    return [
+        RowNote(row, record_id, *note.split(SEP, 1))
+        for row, record_id, notes in found.iter_rows()
+        for note in notes
+    ]
 
 
 def _field_check(fm: FieldMap, error: str, is_null: str) -> tuple[pl.Expr, pl.Expr]:
@@ -212,12 +271,12 @@ def _row_errors(bad: pl.DataFrame, encoding: str) -> list[RowError]:
 
 
 def _hashes(records: pl.DataFrame) -> list[str]:
-    """Content hash of (source, source record id, identity and event content)."""
+    """Content hash of (source, source record id, identity and event content; generic
+    identifiers after them, only when there are some, so earlier records keep their ids)."""
     identity = pl.struct(list(IDENTITY_FIELDS)).struct.json_encode()
-    keys = records.select(
-        pl.concat_str(
-            [pl.col("source"), pl.col("source_record_id"), identity, pl.col("event")],
-            separator=SEP,
-        )
-    ).to_series()
+    parts = [pl.col("source"), pl.col("source_record_id"), identity, pl.col("event")]
+    base = pl.concat_str(parts, separator=SEP)
+    ids = pl.col("identifiers")
+    key = pl.when(ids.is_null()).then(base).otherwise(pl.concat_str([base, ids], separator=SEP))
+    keys = records.select(key).to_series()
     return [hashlib.sha256(k.encode()).hexdigest()[:32] for k in keys.to_list()]

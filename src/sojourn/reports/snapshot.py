@@ -11,7 +11,11 @@ from sojourn.reports.duck import open_events
 from sojourn.status.rulebook import RuleBook, default_rules
 from sojourn.store.arrow import fetch_arrow
 
-RECORDS_SQL = "SELECT id AS record_id, kind, event_date, event, nationality FROM records"
+#: Identity-only records (person lists) are no events of a report.
+RECORDS_SQL = (
+    "SELECT id AS record_id, kind, event_date, event, nationality FROM records "
+    "WHERE kind <> 'person'"
+)
 LINKS_SQL = "SELECT id, record_id, person_id FROM links"
 
 

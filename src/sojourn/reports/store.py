@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Engine, select
 
+from sojourn.records.kinds import IDENTITY_ONLY_KINDS
 from sojourn.records.tables import records
 from sojourn.reports.admissions import Outcome, admission_outcomes
 from sojourn.reports.departures import DepartureReport, departure_report
@@ -38,7 +39,7 @@ def _histories(engine: Engine) -> Iterator[tuple[History, dict[str, str | None]]
     nationality: dict[str, str | None] = {}
     for row in rows:
         owner = person.get(row.id)
-        if owner is not None:
+        if owner is not None and row.kind not in IDENTITY_ONLY_KINDS:
             events[owner].append(event_from_record(dict(row._mapping)))
             nationality[row.id] = row.nationality
     for owner in sorted(events):

@@ -16,7 +16,10 @@ class NoSuchPersonError(LookupError):
     """No current link names this person."""
 
 
-COLUMNS = ("id", "source", "source_record_id", "file", "row", "kind", "event_date", "event")
+COLUMNS = (
+    "id", "source", "source_record_id", "file", "row", "kind", "event_date", "event",
+    "identifiers",
+)  # fmt: skip
 #: Built once (the API asks it for every person view).
 DOSSIER = (
     select(*(records.c[c] for c in (*COLUMNS, *IDENTITY_COLUMNS)))
@@ -39,6 +42,10 @@ def person_dossier(engine: Engine, person_id: str) -> list[dict[str, Any]]:
         identity = {c: row.pop(c) for c in IDENTITY_COLUMNS}
         row["identity"] = {k: v for k, v in identity.items() if v not in (None, "")}
         row["event"] = json.loads(row["event"])
-        row["event_date"] = str(row["event_date"])
+        when = row["event_date"]
+        row["event_date"] = None if when is None else str(when)  # a person list: undated
+        generic = row.pop("identifiers")
+        if generic:
+            row["identity"]["identifiers"] = json.loads(generic)
         out.append(row)
     return out

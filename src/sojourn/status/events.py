@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, FieldType
+from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, IDENTITY_ONLY_KINDS, FieldType
 
 
 @dataclass(frozen=True, order=True)
 class Event:
-    """One dated event of a person (a record of one of the ten kinds)."""
+    """One dated event of a person (a record of one of the kinds with events)."""
 
     date: dt.date
     kind: str
@@ -57,6 +57,12 @@ def event_from_record(row: Mapping[str, Any]) -> Event:
     if isinstance(date, str):
         date = dt.date.fromisoformat(date)
     return Event(date, row["kind"], row["id"], _typed(row["kind"], fields))
+
+
+def record_events(rows: Iterable[Mapping[str, Any]]) -> list[Event]:
+    """The events of stored record rows: an identity-only record (a person list, possibly
+    undated) is no event, so the status engine sees only the kinds its rules read."""
+    return [event_from_record(r) for r in rows if r["kind"] not in IDENTITY_ONLY_KINDS]
 
 
 def make_event(kind: str, record_id: str, **fields: Any) -> Event:

@@ -14,7 +14,7 @@ from sojourn.records.corrections import apply, corrected_fields
 from sojourn.records.tables import records
 from sojourn.resolve.store import person_record_ids
 from sojourn.status.engine import Timeline, timeline
-from sojourn.status.events import Event, event_from_record
+from sojourn.status.events import Event, record_events
 from sojourn.status.rulebook import RuleBook
 
 
@@ -34,7 +34,7 @@ def person_events(engine: Engine, person_id: str) -> tuple[list[Event], dt.date 
         ).where(records.c.id.in_(ids))  # fmt: skip
         rows = conn.execute(query).all()
         fixed = corrected_fields(conn, ids)
-    events = [event_from_record(apply(dict(r._mapping), fixed.get(r.id))) for r in rows]
+    events = record_events(apply(dict(r._mapping), fixed.get(r.id)) for r in rows)
     births = Counter(r.birth_date for r in rows if r.birth_date and len(r.birth_date) == 10)
     birth = dt.date.fromisoformat(births.most_common(1)[0][0]) if births else None
     return events, birth

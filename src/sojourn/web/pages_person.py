@@ -48,7 +48,7 @@ def _sections(g: Guard, person_id: str) -> dict[str, Any]:
     }
     if "immigration_history" in groups:
         status = views.status_view(g.engine, person_id, dt.date.today(), records, groups)
-        dated = [(r["event_date"], r["kind"]) for r in records]
+        dated = [(r["event_date"], r["kind"]) for r in records if r["event_date"] is not None]
         out.update(status=status, chart=timeline_svg(status, dated))
         out["assessment"] = assessment_view(g, person_id, dt.date.today(), records, groups)
     if g.principal.role != "administrator":
