@@ -31,6 +31,8 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("sevis_id", ("sevis_id",), max_block=50),
     BlockingRule("fbi_number", ("fbi_number",), max_block=50),
     BlockingRule("ssn", ("ssn",), max_block=50),
+    # Generic identifiers (a mapping's ``identifiers:`` of other types): type and value.
+    BlockingRule("identifier", ("identifiers",), max_block=50),
     BlockingRule("dob_name", ("birth_date", "name_sorted")),
     BlockingRule("dob_skeleton", ("birth_date", "name_skeleton")),
     BlockingRule("dob_variant", ("birth_date", "name_variants")),

@@ -51,10 +51,13 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "birth_place": ("different", "same"),
 }  # fmt: skip
 OTHER_IDS = ("sevis_id", "fbi_number", "ssn")
+#: Generic identifiers (``type:VALUE`` texts): also part of ``other_id``.
+GENERIC_IDS = "identifiers"
 #: The feature columns ``compare_one`` reads.
 COMPARED = (
     "name_sorted", "name_skeleton", "name_shape", "name_variants", "birth_date", "sex",
-    "nationality", "a_number", "passport", *OTHER_IDS, "address", "postcode", "birth_place",
+    "nationality", "a_number", "passport", *OTHER_IDS, GENERIC_IDS, "address", "postcode",
+    "birth_place",
 )  # fmt: skip
 EXACT_NAME = 6
 
@@ -119,7 +122,21 @@ def address_level(a: str | None, b: str | None) -> int:
 
 def _other_ids(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     levels = [_same(a[k], b[k]) for k in OTHER_IDS]
-    return max(levels)
+    return max(*levels, generic_level(a.get(GENERIC_IDS), b.get(GENERIC_IDS)))
+
+
+def generic_level(a: Any, b: Any) -> int:
+    """Generic identifiers (``type:VALUE`` texts): the same value of a type on both sides
+    agrees; both having a type with no value in common disagrees; else no evidence."""
+    if not a or not b:
+        return MISSING
+    if set(a) & set(b):
+        return 1
+    return 0 if {_type(v) for v in a} & {_type(v) for v in b} else MISSING
+
+
+def _type(value: str) -> str:
+    return value.partition(":")[0]
 
 
 def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
@@ -143,7 +160,10 @@ def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
 
 def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
     """The comparison vectors of candidate pairs (``id_l``, ``id_r``; other columns of
-    ``pairs``, such as the blocking ``rules``, are kept) (batch path)."""
+    ``pairs``, such as the blocking ``rules``, are kept) (batch path). Features without
+    generic identifiers count as having none."""
+    if GENERIC_IDS not in features.columns:
+        features = features.with_columns(pl.lit(None, pl.List(pl.Utf8)).alias(GENERIC_IDS))
     left = features.rename({c: f"{c}_l" for c in features.columns})
     right = features.rename({c: f"{c}_r" for c in features.columns})
     extra = [c for c in pairs.columns if c not in ("id_l", "id_r")]
@@ -162,7 +182,7 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         _date_expr().alias("birth_date"),
         *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number")),
         _passport_expr().alias("passport"),
-        pl.max_horizontal(_same_expr(c) for c in OTHER_IDS).alias("other_id"),
+        pl.max_horizontal(*(_same_expr(c) for c in OTHER_IDS), _generic_expr()).alias("other_id"),
         _address_expr().alias("address"),
         *(_same_expr(c).alias(c) for c in ("postcode", "birth_place")),
     )
@@ -234,6 +254,27 @@ def _address_expr() -> pl.Expr:
         .when(pl.col("jw_address") >= float(JW_LOW))
         .then(1)
         .otherwise(0)
+        .cast(pl.Int8)
+    )
+
+
+def _generic_expr() -> pl.Expr:
+    """``generic_level``, column-wise."""
+    left, right = pl.col(f"{GENERIC_IDS}_l"), pl.col(f"{GENERIC_IDS}_r")
+
+    def types(ids: pl.Expr) -> pl.Expr:
+        return ids.list.eval(pl.element().str.extract(r"^([^:]*):", 1))
+
+    same = left.list.set_intersection(right).list.len() > 0
+    shared_type = types(left).list.set_intersection(types(right)).list.len() > 0
+    return (
+        pl.when(left.is_null() | right.is_null() | (left.list.len() == 0) | (right.list.len() == 0))
+        .then(MISSING)
+        .when(same)
+        .then(1)
+        .when(shared_type)
+        .then(0)
+        .otherwise(MISSING)
         .cast(pl.Int8)
     )
 

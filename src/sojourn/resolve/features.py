@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import orjson
 import polars as pl
 from sqlalchemy import Engine, select
 
@@ -20,7 +21,7 @@ SOURCE_COLUMNS = (
     "id", "source", "kind", "given_name", "middle_name", "family_name", "full_name",
     "name_original", "birth_date", "sex", "nationality", "passport_number",
     "passport_country", "a_number", "sevis_id", "fbi_number", "ssn", "address", "postcode",
-    "birth_place",
+    "birth_place", "identifiers",
 )  # fmt: skip
 
 
@@ -125,7 +126,19 @@ def _identifier_columns(frame: pl.DataFrame) -> list[pl.Series]:
     columns.append(key)
     # The number alone, for blocking: one source may not record the issuing country.
     columns.append(key.str.split(":").list.last().alias("passport_no"))
+    generic = _per_value(frame["identifiers"], generic_ids, pl.List(pl.Utf8))
+    columns.append(generic.alias("identifiers"))
     return columns
+
+
+def generic_ids(stored: str) -> list[str] | None:
+    """A record's generic identifiers (its ``identifiers`` JSON object) as sorted
+    ``type:VALUE`` texts, or None when it has none."""
+    found = orjson.loads(stored)
+    if not isinstance(found, dict):
+        return None
+    ids = sorted(f"{k}:{v}" for k, v in found.items() if isinstance(v, str) and v)
+    return ids or None
 
 
 def passport_key(pair: str) -> str | None:

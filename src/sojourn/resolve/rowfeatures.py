@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sojourn.resolve.features import fold_place, passport_key, postcode_key
+from sojourn.resolve.features import fold_place, generic_ids, passport_key, postcode_key
 from sojourn.resolve.identifiers import NORMALIZERS
 from sojourn.resolve.names import name_keys
 
@@ -45,6 +45,7 @@ def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
         **{column: _maybe(get(column), normalize) for column, normalize in NORMALIZERS.items()},
         "passport": passport,
         "passport_no": None if passport is None else passport.split(":")[-1],
+        "identifiers": _maybe_list(get("identifiers")),
         "address": _maybe(get("address"), fold_place),
         "postcode": _maybe(get("postcode"), postcode_key),
         "birth_place": _maybe(get("birth_place"), fold_place),
@@ -99,6 +100,10 @@ def _latin(part: str | None) -> str | None:
 def _maybe(value: str | None, normalize: Callable[[str], str | None]) -> str | None:
     """``normalize(value)``, None for a missing value (``features`` maps non-nulls only)."""
     return None if value is None else normalize(value)
+
+
+def _maybe_list(stored: str | None) -> list[str] | None:
+    return None if stored is None else generic_ids(stored)
 
 
 def _passport(number: str | None, country: str | None) -> str | None:
