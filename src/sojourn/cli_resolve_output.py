@@ -40,6 +40,7 @@ def run_table(summary: RunSummary) -> Table:
         ("persons", summary.persons),
         *((RUN_LABELS.get(k, k), summary.counts[k]) for k in ordered),
         ("model trained in this run", "yes" if summary.trained else "no"),
+        *_thresholds(summary),
         ("resumed an interrupted run", "yes" if summary.resumed else "no"),
     ]
     for name, value in rows:
@@ -49,6 +50,14 @@ def run_table(summary: RunSummary) -> Table:
     for stage, seconds in summary.seconds.items():
         table.add_row(f"{stage} (s)", f"{seconds:.1f}")
     return table
+
+
+def _thresholds(summary: RunSummary) -> list[tuple[str, str]]:
+    if summary.accept is None or summary.review is None:
+        return []
+    by = {"model": "chosen from the model", "given": "as given"}.get(summary.thresholds_by, "")
+    shown = f"{summary.accept:.3f} / {summary.review:.3f}" + (f" ({by})" if by else "")
+    return [("accept / review thresholds", shown)]
 
 
 def _number(value: float | None, digits: int = 3) -> str:

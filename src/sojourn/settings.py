@@ -46,19 +46,20 @@ class Settings(BaseSettings):
         "rows of a batch, to prove a crash leaves nothing half-written.",
     )
 
-    resolve_accept: float = Field(
-        default=0.98,
+    resolve_accept: float | None = Field(
+        default=None,
         gt=0,
         le=1,
         description="Entity resolution: record pairs at or above this match probability are "
-        "linked (batch and real time).",
+        "linked (batch and real time). Unset: chosen from the trained model for each batch "
+        "run (docs/resolve.md, 'Thresholds').",
     )
-    resolve_review: float = Field(
-        default=0.5,
+    resolve_review: float | None = Field(
+        default=None,
         gt=0,
         le=1,
         description="Entity resolution: pairs from this probability up to the accept threshold "
-        "open an identity review instead of linking.",
+        "open an identity review instead of linking. Unset: chosen from the trained model.",
     )
 
     audit_export_dir: Path | None = Field(

@@ -83,3 +83,20 @@ def test_an_exact_match_on_a_common_name_weighs_less() -> None:
     common, rare = score(vectors, model)["match_weight"].to_list()
     assert common < rare
     assert rare == pytest.approx(score(pl.DataFrame([exact]), model)["match_weight"][0])
+
+
+def test_a_household_alone_never_links() -> None:
+    """A shared address and family name, nothing that identifies: held to the cap on the
+    batch and the scalar path alike; one identifying agreement lifts the cap."""
+    from sojourn.resolve.explain import explain_vector
+    from sojourn.resolve.model import HOUSEHOLD_CAP
+
+    model = train(_simulate(50_000, 0.4, seed=9), _simulate(50_000, 0.0, seed=10), 400)
+    household = dict.fromkeys(COMPARISONS, MISSING) | {"name": 1, "address": 2, "postcode": 1}
+    same_date = household | {"birth_date": 5}
+    scored = score(pl.DataFrame([household, same_date]), model)
+    assert scored["match_weight"][0] == HOUSEHOLD_CAP
+    assert scored["match_weight"][1] > HOUSEHOLD_CAP
+    held = explain_vector(household, model)
+    assert held.household_cap and held.match_weight == HOUSEHOLD_CAP
+    assert not explain_vector(same_date, model).household_cap

@@ -50,6 +50,10 @@ class Session:
 SESSIONS: tuple[Session, ...] = (
     Session("passport", frozenset({"passport"})),
     Session("a_number", frozenset({"a_number"})),
+    Session("ssn", frozenset({"other_id"})),
+    Session("sevis_id", frozenset({"other_id"})),
+    Session("fbi_number", frozenset({"other_id"})),
+    Session("identifier", frozenset({"other_id"})),
     Session("dob_name", frozenset({"birth_date", "name"})),
     Session("postcode_dob", frozenset({"postcode", "birth_date"})),
     Session("postcode_skeleton", frozenset({"postcode", "name"})),

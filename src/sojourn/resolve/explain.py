@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sojourn.resolve.compare import COMPARISONS, EXACT_NAME, MISSING
-from sojourn.resolve.model import Model
+from sojourn.resolve.model import Model, capped
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ class FieldWeight:
 
 @dataclass(frozen=True)
 class Explanation:
-    """A pair's match weight, built up: prior + field weights + term-frequency adjustment."""
+    """A pair's match weight, built up: prior + field weights + term-frequency adjustment,
+    held to the household cap when nothing in the pair identifies a person."""
 
     model_version: str
     prior: float
@@ -41,6 +42,9 @@ class Explanation:
     tf_adjustment: float
     match_weight: float
     match_probability: float
+    #: Whether the weight was held down for want of any evidence of identity (a household's
+    #: shared address or family name alone: ``model.HOUSEHOLD_CAP``).
+    household_cap: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,6 +85,7 @@ def explain_vector(vector: Mapping[str, Any], model: Model) -> Explanation:
         weight = weight + item.weight
     adjustment = tf_adjustment(model, vector)
     weight = weight + adjustment
+    held = capped(weight, vector)
     return Explanation(
         model.version,
         model.prior,
@@ -88,6 +93,7 @@ def explain_vector(vector: Mapping[str, Any], model: Model) -> Explanation:
         fields,
         vector.get("name_value"),
         adjustment,
-        weight,
-        probability(weight),
+        held,
+        probability(held),
+        held != weight,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -108,6 +109,32 @@ def level_shares(vectors: pl.DataFrame, comparison: str) -> list[float]:
     return [float(x) for x in shares[:n_levels]]
 
 
+#: A pair with no evidence of identity (see ``identified``) weighs at most this many bits: a
+#: shared address, postcode or family name is what a household shares, never alone enough to
+#: link two records, nor to ask a person to.
+HOUSEHOLD_CAP = -1.0
+#: The levels from which a comparison is evidence of identity: a name at least this close
+#: (Jaro–Winkler ≥ 0.88), a birth date at least this close (one digit), an identifier shared.
+IDENTIFYING: dict[str, int] = {
+    "name": 2, "birth_date": 2, "a_number": 1, "passport": 1, "other_id": 1,
+}  # fmt: skip
+
+
+def identified(vector: Mapping[str, Any]) -> bool:
+    """Whether a comparison vector carries evidence of identity (scalar path)."""
+    return any(int(vector[c]) >= level for c, level in IDENTIFYING.items())
+
+
+def identified_expr() -> pl.Expr:
+    """``identified`` as an expression over a frame of comparison vectors (batch path)."""
+    return pl.any_horizontal(pl.col(c) >= level for c, level in IDENTIFYING.items())
+
+
+def capped(weight: float, vector: Mapping[str, Any]) -> float:
+    """``weight`` held to ``HOUSEHOLD_CAP`` when the vector is not ``identified``."""
+    return weight if weight <= HOUSEHOLD_CAP or identified(vector) else HOUSEHOLD_CAP
+
+
 def score(vectors: pl.DataFrame, model: Model) -> pl.DataFrame:
     """``vectors`` with ``match_weight`` and ``match_probability`` columns."""
     weight = pl.lit(model.prior_weight())
@@ -122,6 +149,7 @@ def score(vectors: pl.DataFrame, model: Model) -> pl.DataFrame:
         )
         adjust = (pl.lit(m_exact) / tf).log(2) - model.weight("name", EXACT_NAME)
         weight = weight + pl.when(tf.is_not_null()).then(adjust).otherwise(0.0)
+    weight = pl.when(identified_expr()).then(weight).otherwise(weight.clip(None, HOUSEHOLD_CAP))
     return vectors.with_columns(weight.alias("match_weight")).with_columns(
         (1.0 / (1.0 + (2.0 ** (-pl.col("match_weight"))))).alias("match_probability")
     )

@@ -10,9 +10,11 @@ Two estimates, both kept in the model's diagnostics:
   Splink's ``estimate_probability_two_random_records_match`` does with a recall the user
   states.
 
-The fixed point is used when it falls within ``AGREEMENT`` times the deterministic estimate
-either way; otherwise (a model that learned little, a household mistaken for a person) the
-deterministic estimate is used, and the diagnostics say so.
+The fixed point is used unless it falls below the deterministic estimate divided by
+``AGREEMENT`` (a model that learned little: the fixed point collapses towards zero); then the
+deterministic estimate is used, and the diagnostics say so. A fixed point above the
+deterministic estimate is kept: the rule sees only pairs that carry a birth date, and two
+lists of which one has none match without it.
 """
 
 from __future__ import annotations
@@ -62,9 +64,9 @@ def estimate(candidates: pl.DataFrame, m: Params, u: Params, records: int) -> Pr
         return Prior(fixed, fixed, None, "fixed point (no pair agrees exactly on name and date)")
     recall = max(m["name"][EXACT_NAME] * m["birth_date"][EXACT_DATE], MIN_RECALL)
     rule = min(agreeing / recall / total_pairs(records), 0.5)
-    if rule / AGREEMENT <= fixed <= rule * AGREEMENT:
+    if fixed >= rule / AGREEMENT:
         return Prior(fixed, fixed, rule, "fixed point")
-    return Prior(rule, fixed, rule, "deterministic rule (the fixed point disagreed)")
+    return Prior(rule, fixed, rule, "deterministic rule (the fixed point fell far below it)")
 
 
 def fixed_point(candidates: pl.DataFrame, m: Params, u: Params, records: int) -> float:

@@ -35,8 +35,9 @@ from sojourn.resolve.compare import COMPARED, COMPARISONS, MISSING, compare_one
 from sojourn.resolve.explain import probability, tf_adjustment
 from sojourn.resolve.features import SOURCE_COLUMNS, features
 from sojourn.resolve.generic import neutralise, neutralise_row
-from sojourn.resolve.model import Model
+from sojourn.resolve.model import Model, capped
 from sojourn.resolve.rowfeatures import feature_row
+from sojourn.resolve.thresholds import FALLBACK_ACCEPT, FALLBACK_REVIEW
 from sojourn.settings import get_settings
 
 #: The feature columns that ``compare_one`` reads.
@@ -99,7 +100,7 @@ class Weights:
         total = self.prior
         for name, table in self.tables:
             total = total + table[vector[name] - MISSING]
-        return total + tf_adjustment(self.model, vector)
+        return capped(total + tf_adjustment(self.model, vector), vector)
 
 
 class RuleKeys:
@@ -161,10 +162,11 @@ class Index:
     def __init__(
         self, model: Model, accept: float | None = None, review: float | None = None
     ) -> None:
-        """Thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``)."""
+        """Thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``), or
+        the fallbacks (the servers pass the last batch run's)."""
         settings = get_settings()
-        accept = settings.resolve_accept if accept is None else accept
-        review = settings.resolve_review if review is None else review
+        accept = accept or settings.resolve_accept or FALLBACK_ACCEPT
+        review = review or settings.resolve_review or min(FALLBACK_REVIEW, accept)
         if not 0 < review <= accept <= 1:
             raise ValueError("thresholds must satisfy 0 < review <= accept <= 1")
         self.model, self.accept, self.review = model, accept, review

@@ -42,6 +42,7 @@ from sojourn.resolve.store import (
     save_model,
     write_results,
 )
+from sojourn.resolve.thresholds import choose
 from sojourn.resolve.training import train_on
 from sojourn.settings import get_settings
 from sojourn.store.bulk import lock_for_writing
@@ -68,6 +69,10 @@ class RunSummary:
     resumed: bool = False
     #: What the user must hear: a degenerate model let through, nothing linked, …
     warnings: tuple[str, ...] = ()
+    #: The accept and review thresholds, and whether the model chose them.
+    accept: float | None = None
+    review: float | None = None
+    thresholds_by: str = ""
 
 
 class _Clock:
@@ -149,7 +154,8 @@ def resolve_all(
     scope: Scope = WHOLE_STORE,
 ) -> RunSummary:
     """Link every stored record (``sojourn resolve``); train a model first if none exists.
-    The thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``). A
+    The thresholds default to the settings (``SOJOURN_RESOLVE_ACCEPT``, ``_REVIEW``); unset,
+    they are chosen from the model (``thresholds.choose``). A
     model that learned nothing raises ``DegenerateModelError`` before anything is written,
     unless ``allow_degenerate`` (then the run goes on with a warning). ``scope``: which
     records and pairs take part (``linkonly.LinkOnly``: two sources linked one-to-one)."""
@@ -170,11 +176,20 @@ def resolve_all(
         checkpoint.save(feats, vectors, generic)
     model, trained, warnings = _model(engine, vectors, feats, clock, allow_degenerate, generic)
     clock.stage("score")
-    job = _Job(scope.kind, feats, score(vectors, model), model, trained, accept, review, scope)
+    scored = score(vectors, model)
+    chosen = choose(scored, accept, review)
+    job = _Job(scope.kind, feats, scored, model, trained, chosen.accept, chosen.review, scope)
     summary = _link(engine, clock, job, started)
     checkpoint.clear()
     warnings += _nothing_linked(job)
-    return replace(summary, resumed=saved is not None, warnings=tuple(warnings))
+    return replace(
+        summary,
+        resumed=saved is not None,
+        warnings=tuple(warnings),
+        accept=chosen.accept,
+        review=chosen.review,
+        thresholds_by=chosen.chosen_by,
+    )
 
 
 def _checked(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Select, bindparam, func, insert, select
 from sojourn.resolve.identity import Identities
 from sojourn.resolve.model import Model
 from sojourn.resolve.tables import links, models, reviews, runs
+from sojourn.resolve.thresholds import FALLBACK_ACCEPT, FALLBACK_REVIEW
 from sojourn.settings import get_settings
 from sojourn.store.bulk import insert_rows
 
@@ -98,12 +99,14 @@ class RunHeader:
 
 
 def last_thresholds(conn: Connection) -> tuple[float, float]:
-    """The accept and review thresholds of the latest batch run (default: the settings)."""
+    """The accept and review thresholds of the latest batch run (default: the settings, or
+    the fallbacks)."""
     query = select(runs.c.accept, runs.c.review).where(runs.c.kind == "batch")
     row = conn.execute(query.order_by(runs.c.id.desc()).limit(1)).first()
     if row is None:
         settings = get_settings()
-        return settings.resolve_accept, settings.resolve_review
+        accept = settings.resolve_accept or FALLBACK_ACCEPT
+        return accept, min(settings.resolve_review or FALLBACK_REVIEW, accept)
     return float(row.accept), float(row.review)
 
 
