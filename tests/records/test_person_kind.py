@@ -3,6 +3,7 @@ kind; its records are identity only (no status event, no report row) and resolve
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from pathlib import Path
 
@@ -11,10 +12,12 @@ from sqlalchemy import Engine, select
 
 from sojourn.records import ingest_file, load_mapping, versions
 from sojourn.records.tables import records
+from sojourn.reports.snapshot import store_events
 from sojourn.resolve.person import person_dossier
 from sojourn.resolve.run import resolve_all
 from sojourn.resolve.store import current_links
 from sojourn.status.events import record_events
+from sojourn.status.person import person_status
 from tests.factory import write_csv
 
 MAPPING = """
@@ -90,3 +93,6 @@ def test_a_person_file_resolves(engine: Engine, tmp_path: Path) -> None:
     assert linked >= 36, linked  # a dropped last letter of the given name, nothing else
     dossier = person_dossier(engine, person["A0"])
     assert {r["event_date"] for r in dossier} == {None}
+    status = person_status(engine, person["A0"], dt.date(2025, 1, 1))  # no event, no failure
+    assert (status.intervals, status.current, status.unlawful_presence_days) == ((), None, 0)
+    assert store_events(engine).num_rows == 0  # no report row either
