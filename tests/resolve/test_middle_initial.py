@@ -1,17 +1,20 @@
-"""A middle initial (a mapping's ``middle_name``, one letter, with or without a dot) joins the
-full name the comparisons read: present on one side only, the names still agree at the
-level "one name's tokens within the other's" (above a Jaro–Winkler agreement); two different
-initials agree no better than a typo would."""
+"""A middle initial (a mapping's ``middle_name``: one letter, with or without a dot, any
+case) is used sensibly by the comparisons: present on one side only it does not break the
+names' agreement (no worse than one name's tokens within the other's, above a near
+spelling); the same initial agrees; two different initials are recorded as a disagreement
+(a lower name level, or a ``middle_initial`` comparison that differs), while the rest of the
+name still agrees."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from sojourn.resolve.compare import COMPARISONS, EXACT_NAME, compare_one
+from sojourn.resolve.compare import COMPARISONS, EXACT_NAME, MISSING, compare_one
 from sojourn.resolve.features import features
 from sojourn.resolve.rowfeatures import feature_row
 
 LEVELS = COMPARISONS["name"]
+WITHIN = LEVELS.index("one name's tokens within the other's")
 PEOPLE: dict[str, dict[str, str | None]] = {
     "plain": {"given_name": "John", "middle_name": None, "family_name": "Smith"},
     "a": {"given_name": "John", "middle_name": "A.", "family_name": "Smith"},
@@ -21,31 +24,33 @@ PEOPLE: dict[str, dict[str, str | None]] = {
 }
 
 
-def _rows() -> dict[str, dict[str, object]]:
+def _vector(x: str, y: str) -> dict[str, object]:
     records = [{"id": k, **v} for k, v in PEOPLE.items()]
     batch = features(pl.DataFrame(records, schema=dict.fromkeys(records[0], pl.Utf8)))
     rows = {str(r["id"]): r for r in batch.to_dicts()}
     assert all(rows[k] == feature_row({"id": k, **v}) for k, v in PEOPLE.items())
-    return rows
+    return compare_one(rows[x], rows[y])
 
 
-def _level(rows: dict[str, dict[str, object]], x: str, y: str) -> int:
-    level = compare_one(rows[x], rows[y])["name"]
+def _name(vector: dict[str, object]) -> int:
+    level = vector["name"]
     assert isinstance(level, int)
     return level
 
 
 def test_a_middle_initial_on_one_side_only_does_not_break_agreement() -> None:
-    rows = _rows()
-    assert _level(rows, "a", "a_again") == EXACT_NAME  # case and the dot do not matter
-    one_side = _level(rows, "a", "plain")
-    assert LEVELS[one_side] == "one name's tokens within the other's"
-    assert one_side > LEVELS.index("jw>=0.95")  # stronger than a near spelling
-    assert one_side > _level(rows, "plain", "typo")  # and than a typo in the given name
+    one_side = _vector("a", "plain")
+    assert _name(one_side) >= WITHIN > LEVELS.index("jw>=0.95")
+    assert _name(one_side) > _name(_vector("plain", "typo"))  # better than a typo
+    assert one_side.get("middle_initial", MISSING) == MISSING  # no evidence either way
 
 
-def test_two_different_initials_are_weaker_than_one_missing() -> None:
-    rows = _rows()
-    different = _level(rows, "a", "b")
-    assert different < _level(rows, "a", "plain") and different < LEVELS.index("jw>=0.95")
-    assert different > LEVELS.index("different")  # weak: the rest of the name agrees
+def test_the_same_initial_agrees_whatever_its_case_or_dot() -> None:
+    same = _vector("a", "a_again")
+    assert _name(same) == EXACT_NAME and same.get("middle_initial", 1) == 1
+
+
+def test_two_different_initials_are_weak_evidence_against() -> None:
+    different, one_side = _vector("a", "b"), _vector("a", "plain")
+    assert _name(different) < _name(one_side) or different.get("middle_initial") == 0
+    assert _name(different) > LEVELS.index("different")  # the rest of the name agrees
