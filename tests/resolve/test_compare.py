@@ -47,7 +47,7 @@ def test_a_same_person_pair_agrees_more_than_a_random_pair(feats: pl.DataFrame) 
 def _row(**values: object) -> dict[str, object]:
     base: dict[str, object] = {
         "name_sorted": "garcia jose", "name_skeleton": "js krs", "name_shape": "j.s. k.rs.",
-        "name_variants": ["garcia"],
+        "name_variants": ["garcia"], "middle_initial": None,
         "birth_date": "1985-03-12", "sex": "M", "nationality": "MEX", "a_number": None,
         "passport": None, "sevis_id": None, "fbi_number": None, "ssn": None,
         "address": None, "postcode": None, "birth_place": None,
@@ -61,7 +61,9 @@ def test_compare_one_levels_by_hand() -> None:
     vector = compare_one(a, b)
     assert vector["birth_date"] == 3  # partial
     assert vector["sex"] == MISSING and vector["other_id"] == 1 and vector["a_number"] == MISSING
-    assert vector["address"] == MISSING
+    assert vector["address"] == MISSING and vector["middle_initial"] == MISSING
+    assert compare_one(_row(middle_initial="a"), _row(middle_initial="a"))["middle_initial"] == 1
+    assert compare_one(_row(middle_initial="a"), _row(middle_initial="b"))["middle_initial"] == 0
     near = compare_one(_row(address="12 stanley st miami"), _row(address="12 stanley street miami"))
     assert near["address"] == 1
     assert (

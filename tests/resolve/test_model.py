@@ -73,16 +73,20 @@ def test_save_and_load_keep_the_version(tmp_path: Path) -> None:
 
 def test_an_exact_match_on_a_common_name_weighs_less() -> None:
     candidates, randoms = _simulate(50_000, 0.4, seed=7), _simulate(50_000, 0.0, seed=8)
-    names = pl.Series(["maria garcia"] * 500 + [f"rare {n}" for n in range(99_500)])
+    names = pl.Series(
+        ["maria garcia"] * 3_000 + ["zebulon quist"] * 2 + [f"rare {n}" for n in range(96_998)]
+    )
     model = train(candidates, randoms, 100_000, names)
-    assert set(model.name_tf) == {"maria garcia"}
+    # A name carried by one record has nothing to match; one carried by two records whose
+    # words are rare weighs more than the average exact name, a common one less.
+    assert set(model.name_tf) == {"maria garcia", "zebulon quist"}
     exact = {c: len(levels) - 1 for c, levels in COMPARISONS.items()}
     vectors = pl.DataFrame(
-        [{**exact, "name_value": "maria garcia"}, {**exact, "name_value": "rare 7"}]
+        [{**exact, "name_value": v} for v in ("maria garcia", "rare 7", "zebulon quist")]
     )
-    common, rare = score(vectors, model)["match_weight"].to_list()
-    assert common < rare
-    assert rare == pytest.approx(score(pl.DataFrame([exact]), model)["match_weight"][0])
+    common, average, rare = score(vectors, model)["match_weight"].to_list()
+    assert common < average < rare
+    assert average == pytest.approx(score(pl.DataFrame([exact]), model)["match_weight"][0])
 
 
 def test_a_household_alone_never_links() -> None:

@@ -59,9 +59,11 @@ def test_absent_keys_count_as_missing() -> None:
 
 def test_full_name_prefers_the_parts_and_keeps_empty_parts() -> None:
     assert full_name({"given_name": "Ana", "family_name": "Silva"}) == "Ana Silva"
-    assert full_name({"given_name": "Ana", "middle_name": "", "family_name": "Silva"}) == (
-        "Ana  Silva"
+    # The middle name is a feature of its own (``middle_initial``), not part of the name.
+    assert full_name({"given_name": "Ana", "middle_name": "Maria", "family_name": "Silva"}) == (
+        "Ana Silva"
     )
+    assert full_name({"given_name": "Ana", "family_name": ""}) == "Ana "
     assert full_name({"given_name": "", "full_name": "Ana Silva"}) == "Ana Silva"
     assert full_name({"full_name": ""}) == ""
     assert full_name({}) is None

@@ -70,14 +70,13 @@ def test_names_and_birth_dates_only(engine: Engine, tmp_path: Path) -> None:
 
 
 def _households(rng: random.Random, count: int) -> list[dict[str, str]]:
-    """``count`` households of 2-5 members: one street address, one family name, and the
-    placeholder postcode 00000 on every record; each member also has a second record with
-    a typo in the given name."""
+    """``count`` households of 2-5 members (given names differ within one): one street
+    address, one family name, and the placeholder postcode 00000 on every record; each member
+    also has a second record with a typo in the given name."""
     rows: list[dict[str, str]] = []
     for h in range(count):
         family, street = rng.choice(FAMILY), f"{h + 1} {rng.choice(['Oak', 'Elm', 'Pine'])} Rd"
-        for k in range(rng.randint(2, 5)):
-            given = rng.choice(GIVEN)
+        for k, given in enumerate(rng.sample(GIVEN, rng.randint(2, 5))):
             dob = f"{rng.randint(1940, 2015)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             person = {"last": family, "dob": dob, "street": street, "zip": "00000",
                       "truth": f"H{h}-{k}"}  # fmt: skip

@@ -40,6 +40,7 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
         "different", "shared variant", "jw>=0.88", "same skeleton and shape", "jw>=0.95",
         "one name's tokens within the other's", "exact",
     ),
+    "middle_initial": ("different", "same"),
     "birth_date": ("different", "same year", "one digit", "partial", "day/month swapped", "exact"),
     "sex": ("different", "same"),
     "nationality": ("different", "same"),
@@ -55,7 +56,8 @@ OTHER_IDS = ("sevis_id", "fbi_number", "ssn")
 GENERIC_IDS = "identifiers"
 #: The feature columns ``compare_one`` reads.
 COMPARED = (
-    "name_sorted", "name_skeleton", "name_shape", "name_variants", "birth_date", "sex",
+    "name_sorted", "name_skeleton", "name_shape", "name_variants", "middle_initial",
+    "birth_date", "sex",
     "nationality", "a_number", "passport", *OTHER_IDS, GENERIC_IDS, "address", "postcode",
     "birth_place",
 )  # fmt: skip
@@ -146,6 +148,7 @@ def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
         "name_value": a["name_sorted"] if name == EXACT_NAME else None,
+        "middle_initial": _same(a["middle_initial"], b["middle_initial"]),
         "birth_date": DATE_LEVELS[date_level(a["birth_date"], b["birth_date"])],
         "sex": _same(a["sex"], b["sex"]),
         "nationality": _same(a["nationality"], b["nationality"]),
@@ -179,6 +182,7 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         *extra,
         "name",
         pl.when(pl.col("name") == EXACT_NAME).then(pl.col("name_sorted_l")).alias("name_value"),
+        _same_expr("middle_initial").alias("middle_initial"),
         _date_expr().alias("birth_date"),
         *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number")),
         _passport_expr().alias("passport"),

@@ -46,11 +46,11 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
     that is absent counts as all missing)."""
     absent = [c for c in SOURCE_COLUMNS if c not in frame.columns]
     frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in absent)
+    # The middle name is compared on its own (``middle_initial``): one list writes it out,
+    # another keeps an initial, a third leaves it off, and none of that makes two people.
     full = pl.coalesce(
         pl.concat_str(
-            [pl.col("given_name"), pl.col("middle_name"), pl.col("family_name")],
-            separator=" ",
-            ignore_nulls=True,
+            [pl.col("given_name"), pl.col("family_name")], separator=" ", ignore_nulls=True
         ).replace("", None),
         pl.col("full_name"),
     )
@@ -91,7 +91,15 @@ def _name_columns(frame: pl.DataFrame) -> list[pl.Series]:
     for part in ("family", "given"):
         latin = _per_value(frame[f"{part}_name"], lambda n: name_keys(n).latin, pl.Utf8)
         columns.append(latin.alias(f"{part}_latin"))
+    columns.append(
+        _per_value(frame["middle_name"], middle_initial, pl.Utf8).alias("middle_initial")
+    )
     return columns
+
+
+def middle_initial(middle: str) -> str | None:
+    """The first letter of a middle name (or of an initial), folded to Latin lower case."""
+    return name_keys(middle).latin[:1] or None
 
 
 def _place_columns(frame: pl.DataFrame) -> list[pl.Series]:

@@ -113,21 +113,30 @@ def level_shares(vectors: pl.DataFrame, comparison: str) -> list[float]:
 #: shared address, postcode or family name is what a household shares, never alone enough to
 #: link two records, nor to ask a person to.
 HOUSEHOLD_CAP = -1.0
-#: The levels from which a comparison is evidence of identity: a name at least this close
-#: (Jaro–Winkler ≥ 0.88), a birth date at least this close (one digit), an identifier shared.
-IDENTIFYING: dict[str, int] = {
-    "name": 2, "birth_date": 2, "a_number": 1, "passport": 1, "other_id": 1,
-}  # fmt: skip
+#: The identifiers whose agreement is evidence of identity on its own.
+IDENTIFIERS = ("a_number", "passport", "other_id")
+#: A name at least this close (Jaro–Winkler ≥ 0.88), or a birth date at least this close (one
+#: digit), is evidence of identity.
+NAME_EVIDENCE, DATE_EVIDENCE = 2, 2
 
 
 def identified(vector: Mapping[str, Any]) -> bool:
-    """Whether a comparison vector carries evidence of identity (scalar path)."""
-    return any(int(vector[c]) >= level for c, level in IDENTIFYING.items())
+    """Whether a comparison vector carries evidence of identity (scalar path): a shared
+    identifier, a close name or a close birth date."""
+    return (
+        any(int(vector[c]) >= 1 for c in IDENTIFIERS)
+        or int(vector["name"]) >= NAME_EVIDENCE
+        or int(vector["birth_date"]) >= DATE_EVIDENCE
+    )
 
 
 def identified_expr() -> pl.Expr:
     """``identified`` as an expression over a frame of comparison vectors (batch path)."""
-    return pl.any_horizontal(pl.col(c) >= level for c, level in IDENTIFYING.items())
+    return pl.any_horizontal(
+        *(pl.col(c) >= 1 for c in IDENTIFIERS),
+        pl.col("name") >= NAME_EVIDENCE,
+        pl.col("birth_date") >= DATE_EVIDENCE,
+    )
 
 
 def capped(weight: float, vector: Mapping[str, Any]) -> float:

@@ -21,7 +21,8 @@ from sojourn.resolve.tables import links, person_events, reviews
 
 #: The feature shown for each comparison when explaining a pair.
 SHOWN = {
-    "name": "name_latin", "birth_date": "birth_date", "sex": "sex",
+    "name": "name_latin", "middle_initial": "middle_initial", "birth_date": "birth_date",
+    "sex": "sex",
     "nationality": "nationality", "a_number": "a_number", "passport": "passport",
     "other_id": ("sevis_id", "fbi_number", "ssn"), "address": "address",
     "postcode": "postcode", "birth_place": "birth_place",

@@ -14,7 +14,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sojourn.resolve.features import fold_place, generic_ids, passport_key, postcode_key
+from sojourn.resolve.features import (
+    fold_place,
+    generic_ids,
+    middle_initial,
+    passport_key,
+    postcode_key,
+)
 from sojourn.resolve.identifiers import NORMALIZERS
 from sojourn.resolve.names import name_keys
 
@@ -42,6 +48,7 @@ def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
         **name_columns(name),
         "family_latin": _latin(get("family_name")),
         "given_latin": _latin(get("given_name")),
+        "middle_initial": _maybe(get("middle_name"), middle_initial),
         **{column: _maybe(get(column), normalize) for column, normalize in NORMALIZERS.items()},
         "passport": passport,
         "passport_no": None if passport is None else passport.split(":")[-1],
@@ -53,9 +60,10 @@ def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
 
 
 def full_name(record: Mapping[str, str | None]) -> str | None:
-    """Given, middle and family name joined by spaces (missing parts skipped), or the full
-    name when all three are missing or the join is empty (``features``' coalesce)."""
-    parts = (record.get("given_name"), record.get("middle_name"), record.get("family_name"))
+    """Given and family name joined by a space (a missing part skipped), or the full name
+    when both are missing or the join is empty (``features``' coalesce); the middle name is
+    a feature of its own."""
+    parts = (record.get("given_name"), record.get("family_name"))
     joined = " ".join(part for part in parts if part is not None)
     return joined or record.get("full_name")
 

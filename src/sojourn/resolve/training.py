@@ -36,10 +36,13 @@ TRAIN_RECORDS = 100_000
 #: Rounds of clearing u of matches and estimating the prior again.
 ROUNDS = 2
 MIN_U_SHARE = 0.05
+#: A name's own u is kept when it moves its exact match's weight by more than this.
+TF_BITS = 1.0
 TRAINING_RULES = (BlockingRule("train_dob", ("birth_date",), max_block=100),)
 #: The feature columns a comparison needs on both sides.
 PRESENCE: dict[str, tuple[str, ...]] = {
-    "name": ("name_sorted",), "birth_date": ("birth_date",), "sex": ("sex",),
+    "name": ("name_sorted",), "middle_initial": ("middle_initial",),
+    "birth_date": ("birth_date",), "sex": ("sex",),
     "nationality": ("nationality",), "a_number": ("a_number",), "passport": ("passport",),
     "other_id": ("sevis_id", "fbi_number", "ssn"), "address": ("address",),
     "postcode": ("postcode",), "birth_place": ("birth_place",),
@@ -140,7 +143,7 @@ def train(
         "sessions": [f.summary() for f in fits],
         **prior.summary(),
     }
-    name_tf = _name_tf(names, u["name"][EXACT_NAME])
+    name_tf = _name_tf(names, u["name"][EXACT_NAME], prior.value, m["name"][EXACT_NAME])
     return Model(m, u, prior.value, now, name_tf, diagnostics=diagnostics)
 
 
@@ -162,11 +165,39 @@ def train_on(
     return replace(model, generic=generic or {})
 
 
-def _name_tf(names: pl.Series | None, base_u: float) -> dict[str, float]:
-    """Frequency of each name (one per record in ``names``) above ``base_u``."""
+def _others_of(same: float) -> pl.Expr:
+    """Records carrying the name that belong to other persons, when at least one does."""
+    others = pl.col("n") - 1 - same
+    return pl.when(others >= 1).then(others).otherwise(0.0)
+
+
+def _name_tf(
+    names: pl.Series | None, base_u: float, prior: float, m_exact: float
+) -> dict[str, float]:
+    """The u of an exact match on each name carried by two records or more, where it differs
+    from ``base_u`` (the average) by more than ``TF_BITS``: the larger of
+
+    * the share of the other records that carry the name, less the records of the same
+      person (a record's expected matches: prior × records × m of an exact name), when that
+      leaves at least one other person: a name carried by one person's few records is not
+      taken for a common one;
+    * the product of its words' shares (given and family name drawn independently), which
+      tells a rare name from an average one where the store is too small to.
+    """
     if names is None or names.is_empty():
         return {}
-    counts = names.drop_nulls().value_counts(name="n")
-    total = float(names.drop_nulls().len())
-    common = counts.filter(pl.col("n") / total > base_u)
-    return {str(k): float(v) / total for k, v in common.iter_rows()}
+    present = names.drop_nulls()
+    others = max(float(present.len()) - 1, 1.0)
+    same = prior * others * m_exact
+    tokens = present.str.split(" ").list.unique().explode().value_counts(name="n")
+    tf = ((pl.col("n") - same).clip(0.5) / others).alias("tf")
+    words = tokens.select(pl.col(present.name).alias("word"), tf)
+    counts = present.value_counts(name="n").filter(pl.col("n") >= 2)
+    name = counts.columns[0]
+    split = counts.select(name, word=pl.col(name).str.split(" ").list.unique()).explode("word")
+    product = split.join(words, on="word").group_by(name).agg(pl.col("tf").product())
+    shares = counts.join(product, on=name).with_columns(
+        pl.max_horizontal(_others_of(same) / others, pl.col("tf")).alias("u")
+    )
+    differ = (pl.col("u") / base_u).log(2).abs() > TF_BITS
+    return {str(k): float(v) for k, v in shares.filter(differ).select(name, "u").iter_rows()}
