@@ -44,6 +44,23 @@ def _truth(directory: Path, rows: list[tuple[str, str, str]]) -> Path:
     return directory / "truth"
 
 
+def _ingest(
+    engine: Engine, stem: Path, rows: list[dict[str, str]], extra_columns: list[str], extra: str
+) -> Path:
+    """Write ``rows`` (id, first, last, dob and ``extra_columns``) as ``stem.csv`` with a
+    mapping (names, ISO birth date and the ``extra`` fields), ingest them; the truth dir."""
+    with stem.with_suffix(".csv").open("w", newline="", encoding="utf-8") as handle:
+        columns = ["id", "first", "last", "dob", *extra_columns]
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    fields = {"given": "first", "family": "last", "dob": "dob", "fmt": "%Y-%m-%d",
+              "stamp": "2020-01-01"}  # fmt: skip
+    mapping = _mapping(stem.with_suffix(".yaml"), stem.name, "id", fields, extra)
+    ingest_file(engine, stem.with_suffix(".csv"), load_mapping(mapping))
+    return _truth(stem.parent, [(stem.name, r["id"], r["truth"]) for r in rows])
+
+
 def _model_learned(engine: Engine) -> tuple[float, float]:
     """The weights, in bits, of an exact name and of an exact birth date."""
     with engine.connect() as conn:
@@ -90,22 +107,8 @@ def test_households_are_not_persons(engine: Engine, tmp_path: Path) -> None:
     """Records sharing an address and a placeholder postcode: members of one household are
     never linked to each other for it, and each member's two records are."""
     rows = _households(random.Random(3), 400)
-    with (tmp_path / "homes.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, ["id", "first", "last", "dob", "street", "zip"],
-                                extrasaction="ignore")  # fmt: skip
-        writer.writeheader()
-        writer.writerows(rows)
-    columns = {
-        "given": "first",
-        "family": "last",
-        "dob": "dob",
-        "fmt": "%Y-%m-%d",
-        "stamp": "2020-01-01",
-    }
     extra = "  address: street\n  postcode: zip\n"
-    mapping = _mapping(tmp_path / "homes.yaml", "homes", "id", columns, extra)
-    ingest_file(engine, tmp_path / "homes.csv", load_mapping(mapping))
-    truth = _truth(tmp_path, [("homes", r["id"], r["truth"]) for r in rows])
+    truth = _ingest(engine, tmp_path / "homes", rows, ["street", "zip"], extra)
     resolve_all(engine)
     with engine.connect() as conn:
         model = load_model(conn)
@@ -127,20 +130,7 @@ def test_a_small_agency_file_links(engine: Engine, tmp_path: Path) -> None:
         rows.append(person | {"id": f"R{n}"})
         if n < 20:
             rows.append(person | {"id": f"R{n}x", "last": person["last"].upper()})
-    with (tmp_path / "small.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, ["id", "first", "last", "dob"], extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    columns = {
-        "given": "first",
-        "family": "last",
-        "dob": "dob",
-        "fmt": "%Y-%m-%d",
-        "stamp": "2020-01-01",
-    }
-    mapping = _mapping(tmp_path / "small.yaml", "small", "id", columns)
-    ingest_file(engine, tmp_path / "small.csv", load_mapping(mapping))
-    truth = _truth(tmp_path, [("small", r["id"], r["truth"]) for r in rows])
+    truth = _ingest(engine, tmp_path / "small", rows, [], "")
     summary = resolve_all(engine)
     assert summary.trained and not summary.warnings
     with engine.connect() as conn:
