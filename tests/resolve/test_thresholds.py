@@ -13,15 +13,15 @@ def _scored(*probabilities: float) -> pl.DataFrame:
 
 
 def test_confident_links_let_the_accept_threshold_down_to_its_floor() -> None:
-    scored = _scored(*([0.9999] * 5_000), 0.95, 0.93, 0.91, 0.6, 0.3, 0.001)
+    scored = _scored(*([0.9999] * 5_000), 0.97, 0.96, 0.93, 0.91, 0.6, 0.3, 0.001)
     chosen = choose(scored, None, None)
-    assert chosen.accept == pytest.approx(0.91) and chosen.chosen_by == "model"
+    assert chosen.accept == pytest.approx(0.96) and chosen.chosen_by == "model"
     assert chosen.accept >= ACCEPT_FLOOR
 
 
 def test_doubtful_links_raise_it() -> None:
-    # Links down to 0.91 would be right 91% of the time: not enough.
-    scored = _scored(*([0.999] * 5), *([0.91] * 100))
+    # Links down to 0.96 would be right 96% of the time: not enough.
+    scored = _scored(*([0.999] * 5), *([0.96] * 100))
     assert choose(scored, None, None).accept == ACCEPT_CEILING
 
 

@@ -5,9 +5,10 @@ expects Σp of them to be matches; linking every pair at or above a threshold t 
 make Σ(1 − p) false links among them, and to miss Σp of the pairs below t. So:
 
 * **accept** is the lowest t, never below ``ACCEPT_FLOOR`` (a link the model gives less than
-  nine chances in ten is never made: a wrong link costs far more than a missed one, which a
-  review or a later record can still make), whose links the model expects to be right at
-  least ``PRECISION`` of the time; above ``ACCEPT_CEILING`` only when even that is not met;
+  19 chances in 20 is never made: a wrong link attaches someone else's history to a person
+  and costs far more than a missed one, which a review or a later record can still make),
+  whose links the model expects to be right at least ``PRECISION`` of the time; it is
+  ``ACCEPT_CEILING`` when no threshold meets that;
 * **review** is the highest t below accept such that the pairs left below it hold no more
   than ``LEFT_BELOW`` of the matches the model expects: what falls between review and accept
   goes to a person, not to chance. It is never below ``REVIEW_FLOOR`` (even odds).
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-ACCEPT_FLOOR = 0.9
+ACCEPT_FLOOR = 0.95
 ACCEPT_CEILING = 0.99
 PRECISION = 0.995
 LEFT_BELOW = 0.01
