@@ -54,8 +54,20 @@ QUARANTINE_CASES = [
     ({"MODE": "Q"}, "MODE", "unknown code 'Q' for mode"),
     ({"CTZ": "Atlantis"}, "CTZ", "unknown country code 'Atlantis'"),
     ({"ADMNUM": ""}, "ADMNUM", "the source record id is empty"),
-    ({"LAST_NAME": " ", "FIRST_NAME": ""}, "family_name/given_name", "the row has no name"),
+    (
+        {"LAST_NAME": " ", "FIRST_NAME": "", "PASSPORT_NO": ""},
+        "family_name/given_name",
+        "the row has no name and no identifier",
+    ),
 ]
+
+
+def test_a_row_without_a_name_is_kept_when_an_identifier_says_who(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = write_i94(tmp_path / "a.csv", [i94_row("1", LAST_NAME="", FIRST_NAME="")])
+    result = ingest_file(engine, path, I94)
+    assert (result.records_new, result.quarantined) == (1, 0)
 
 
 @pytest.mark.parametrize(("overrides", "field", "reason"), QUARANTINE_CASES)

@@ -21,7 +21,7 @@ from sojourn.records.checks import birth_reasons, blank_where, length_reasons, r
 from sojourn.records.convert import Converted, Converter, dtype_of
 from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, IDENTITY_FIELDS
 from sojourn.records.limits import RECORD_ID_CHARS, clip, limit_of
-from sojourn.records.mapids import generic_type
+from sojourn.records.mapids import GENERIC, generic_type
 from sojourn.records.mapping import FieldMap, Mapping
 from sojourn.records.rows import RAW, ROW, Chunk, RowError, RowNote
 
@@ -96,12 +96,16 @@ class Transformer:
         self._row_checks(frame, columns, errors, (checks, notes))
         values = pl.DataFrame(columns)
         names = [c for c in ("family_name", "given_name", "full_name") if c in columns]
+        # A row with no name is kept when an identifier says who it is (a person list's row
+        # whose name was lost still links by its number).
+        ids = [c for c in columns if _identifying(c)]
         errors["__e_name"] = (
             pl.DataFrame(columns)
-            .select(pl.all_horizontal(pl.col(n).is_null() for n in names))
+            .select(pl.all_horizontal(pl.col(n).is_null() for n in [*names, *ids]))
             .to_series()
         )
-        checks.append(_check("/".join(names), "__e_name", "the row has no name"))
+        reason = "the row has no name" + (" and no identifier" if ids else "")
+        checks.append(_check("/".join(names), "__e_name", reason))
         return pl.concat([values, pl.DataFrame(errors)], how="horizontal"), checks, notes
 
     def _row_checks(
@@ -162,6 +166,14 @@ class Transformer:
             else None
             for row in found
         ]
+
+
+#: The identity fields that say who a record is without a name.
+IDENTIFYING = ("passport_number", "a_number", "sevis_id", "fbi_number", "ssn", "receipt_number")
+
+
+def _identifying(column: str) -> bool:
+    return column in IDENTIFYING or column.startswith(GENERIC)
 
 
 def _source(frame: pl.DataFrame, fm: FieldMap) -> pl.Series:
