@@ -233,6 +233,8 @@ def model_tables(model: Model) -> list[RenderableType]:
         sessions.add_column(column, justify="left" if column == "rule" else "right")
     for s in found.get("sessions", []):
         converged = "yes" if s["converged"] else "[bold red]no[/]"
+        if not s.get("identifiable", True):
+            converged = "n/a: one comparison free"
         sessions.add_row(
             s["rule"], f"{s['pairs']:,}", f"{s['matches']:,.0f}", str(s["iterations"]), converged
         )

@@ -62,8 +62,9 @@ def test_compare_one_levels_by_hand() -> None:
     assert vector["birth_date"] == 3  # partial
     assert vector["sex"] == MISSING and vector["other_id"] == 1 and vector["a_number"] == MISSING
     assert vector["address"] == MISSING and vector["middle_initial"] == MISSING
-    assert compare_one(_row(middle_initial="a"), _row(middle_initial="a"))["middle_initial"] == 1
-    assert compare_one(_row(middle_initial="a"), _row(middle_initial="b"))["middle_initial"] == 0
+    for left, right, level in (("a", "a", 2), ("a", None, 1), ("a", "b", 0)):
+        middle = compare_one(_row(middle_initial=left), _row(middle_initial=right))
+        assert middle["middle_initial"] == level
     near = compare_one(_row(address="12 stanley st miami"), _row(address="12 stanley street miami"))
     assert near["address"] == 1
     assert (

@@ -25,11 +25,13 @@ def test_doubtful_links_raise_it() -> None:
     assert choose(scored, None, None).accept == ACCEPT_CEILING
 
 
-def test_review_catches_the_matches_left_below_accept() -> None:
+def test_review_is_even_odds_unless_matches_hide_below() -> None:
     scored = _scored(*([0.9999] * 1_000), *([0.8] * 30), *([0.55] * 30), *([0.001] * 100))
+    assert choose(scored, None, None).review == 0.5
+    # 40 pairs at 0.4 hold 16 expected matches, more than 1% of ~1,040: they are reviewed.
+    scored = _scored(*([0.9999] * 1_000), *([0.4] * 40), *([0.001] * 100))
     chosen = choose(scored, None, None)
-    # Below 0.8: 30 × 0.55 + 0.1 expected matches, more than 1% of ~1,040: 0.55 is reviewed.
-    assert chosen.review == pytest.approx(0.55)
+    assert chosen.review == pytest.approx(0.4)
     assert REVIEW_FLOOR <= chosen.review <= chosen.accept
 
 

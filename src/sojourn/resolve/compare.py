@@ -40,7 +40,7 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
         "different", "shared variant", "jw>=0.88", "same skeleton and shape", "jw>=0.95",
         "one name's tokens within the other's", "exact",
     ),
-    "middle_initial": ("different", "same"),
+    "middle_initial": ("different", "on one side only", "same"),
     "birth_date": ("different", "same year", "one digit", "partial", "day/month swapped", "exact"),
     "sex": ("different", "same"),
     "nationality": ("different", "same"),
@@ -101,6 +101,17 @@ def _same(a: Any, b: Any) -> int:
     return 1 if a == b else 0
 
 
+def middle_level(a: str | None, b: str | None) -> int:
+    """Middle initials: the same, different, or written on one side only (one list keeps
+    middle names, the other not; or one of two namesakes has one); missing on both sides
+    says nothing."""
+    if a is None and b is None:
+        return MISSING
+    if a is None or b is None:
+        return 1
+    return 2 if a == b else 0
+
+
 def passport_level(a: str | None, b: str | None) -> int:
     """Passports (``COUNTRY:NUMBER``) agree when the numbers are equal and the issuing
     countries are too, or one of them is not recorded."""
@@ -148,7 +159,7 @@ def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
         "name_value": a["name_sorted"] if name == EXACT_NAME else None,
-        "middle_initial": _same(a["middle_initial"], b["middle_initial"]),
+        "middle_initial": middle_level(a["middle_initial"], b["middle_initial"]),
         "birth_date": DATE_LEVELS[date_level(a["birth_date"], b["birth_date"])],
         "sex": _same(a["sex"], b["sex"]),
         "nationality": _same(a["nationality"], b["nationality"]),
@@ -182,7 +193,7 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         *extra,
         "name",
         pl.when(pl.col("name") == EXACT_NAME).then(pl.col("name_sorted_l")).alias("name_value"),
-        _same_expr("middle_initial").alias("middle_initial"),
+        _middle_expr().alias("middle_initial"),
         _date_expr().alias("birth_date"),
         *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number")),
         _passport_expr().alias("passport"),
@@ -279,6 +290,20 @@ def _generic_expr() -> pl.Expr:
         .when(shared_type)
         .then(0)
         .otherwise(MISSING)
+        .cast(pl.Int8)
+    )
+
+
+def _middle_expr() -> pl.Expr:
+    left, right = pl.col("middle_initial_l"), pl.col("middle_initial_r")
+    return (
+        pl.when(left.is_null() & right.is_null())
+        .then(MISSING)
+        .when(left.is_null() | right.is_null())
+        .then(1)
+        .when(left == right)
+        .then(2)
+        .otherwise(0)
         .cast(pl.Int8)
     )
 

@@ -25,13 +25,21 @@ import polars as pl
 from sojourn.resolve.compare import COMPARISONS, MISSING
 
 FLOOR = 1e-6
-MAX_ITERATIONS = 200
+MAX_ITERATIONS = 1000
 #: EM has converged when no m value moves more than this in one iteration (Splink's default).
 TOLERANCE = 1e-4
-#: A session needs this many candidate pairs to be fitted at all.
+#: A session needs this many candidate pairs to be fitted at all, and two free comparisons
+#: each present in this share of them.
 MIN_SESSION_PAIRS = 10
+PRESENT_SHARE = 0.1
+SHORT_RUN = 25
 #: The weight, in matches, of the starting model's m in each comparison's average.
 PSEUDO_MATCHES = 10.0
+#: No level of a typed field is impossible for one person (a clerk can type anything): its m
+#: is never below this, so one such disagreement weighs at most about ten bits against. (An
+#: identifier that differs keeps what EM learned: a different A-number is two people.)
+M_FLOOR = 1e-3
+FLOORED = ("name", "middle_initial", "birth_date")
 
 
 #: Comparisons whose values go with a name (see the ``name_exact`` session).
@@ -78,6 +86,8 @@ class Fit:
     iterations: int
     converged: bool
     estimates: dict[str, tuple[list[float], float]]
+    #: Two free comparisons or more present: EM can tell matches apart (``_informative``).
+    identifiable: bool = True
 
     def summary(self) -> dict[str, object]:
         return {
@@ -85,6 +95,7 @@ class Fit:
             "pairs": self.pairs,
             "iterations": self.iterations,
             "converged": self.converged,
+            "identifiable": self.identifiable,
             "matches": round(max((w for _, w in self.estimates.values()), default=0.0), 1),
         }
 
@@ -101,13 +112,25 @@ def fit_sessions(
         if subset.height < MIN_SESSION_PAIRS:
             continue
         free = [c for c in COMPARISONS if c not in session.blocked]
-        fits.append(_fit(session.rule, subset, free, u, start))
+        identifiable = len(_informative(subset, free)) >= 2
+        fits.append(_fit(session.rule, subset, free, u, start, identifiable))
     return fits
+
+
+def _informative(subset: pl.DataFrame, free: list[str]) -> list[str]:
+    """The free comparisons present in at least ``PRESENT_SHARE`` of a session's pairs. With
+    fewer than two, EM cannot tell the share of matches from their m (one variable, two
+    unknowns: it drifts without converging), so such a session runs ``SHORT_RUN`` iterations
+    from the starting m and is not held to converge."""
+    present = subset.select((pl.col(c) != MISSING).mean() for c in free).row(0)
+    return [c for c, share in zip(free, present, strict=True) if share >= PRESENT_SHARE]
 
 
 def combine(fits: list[Fit], u: Params, start: Params | None) -> Params:
     """Each comparison's m: its sessions' estimates weighted by their matches, with the
-    starting m as ``PSEUDO_MATCHES`` matches; with neither, m = u (no weight)."""
+    starting m as ``PSEUDO_MATCHES`` matches, each level of a typed field at least ``M_FLOOR``;
+    with neither,
+    m = u (no weight)."""
     m: Params = {}
     for comparison in COMPARISONS:
         found = [f.estimates[comparison] for f in fits if comparison in f.estimates]
@@ -118,7 +141,10 @@ def combine(fits: list[Fit], u: Params, start: Params | None) -> Params:
             m[comparison] = list(u[comparison])
             continue
         mixed = sum((np.array(shares) * weight for shares, weight in found), np.zeros(1))
-        m[comparison] = [float(x) for x in mixed / total]
+        shares = mixed / total
+        if comparison in FLOORED:
+            shares = np.maximum(shares, M_FLOOR)
+        m[comparison] = [float(x) for x in shares / shares.sum()]
     return m
 
 
@@ -128,6 +154,7 @@ def _fit(
     free: list[str],
     u: Params,
     start: Params | None,
+    identifiable: bool = True,
 ) -> Fit:
     # Sorted: the same patterns in the same order give the same floating-point sums.
     patterns = subset.group_by(free).agg(pl.len().alias("n")).sort(free)
@@ -136,7 +163,7 @@ def _fit(
     m = {c: list(start[c]) if start else initial_m(len(COMPARISONS[c])) for c in free}
     u_free = {c: u[c] for c in free}
     prior, converged, iteration = 0.5, False, 0
-    for iteration in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (reported)
+    for iteration in range(1, (MAX_ITERATIONS if identifiable else SHORT_RUN) + 1):  # noqa: B007
         weights = counts * posterior(levels, m, u_free, prior, free)
         new = m_step(levels, weights, free)
         prior = min(max(float(weights.sum() / counts.sum()), FLOOR), 1 - FLOOR)
@@ -148,7 +175,9 @@ def _fit(
     mass = counts * posterior(levels, m, u_free, prior, free)
     present = {c: float(mass[levels[:, j] != MISSING].sum()) for j, c in enumerate(free)}
     estimates = {c: (m[c], present[c]) for c in free}
-    return Fit(rule, subset.height, iteration, converged, estimates)
+    return Fit(
+        rule, subset.height, iteration, converged or not identifiable, estimates, identifiable
+    )
 
 
 def initial_m(n_levels: int) -> list[float]:

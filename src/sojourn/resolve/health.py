@@ -103,7 +103,11 @@ def check(model: Model, feats: pl.DataFrame, vectors: pl.DataFrame) -> Health:
     """The health of ``model`` trained on ``feats`` and its candidate ``vectors``."""
     prior = exact_prior(vectors, feats.height)
     sessions = model.diagnostics.get("sessions", [])
-    unconverged = tuple(str(s["rule"]) for s in sessions if not s.get("converged", True))
+    unconverged = tuple(
+        str(s["rule"])
+        for s in sessions
+        if not s.get("converged", True) and s.get("identifiable", True)
+    )
     return Health(_flat(model, feats), model.prior, prior, vectors.height, unconverged)
 
 

@@ -39,8 +39,19 @@ def _queries(
     return [{**base, field: identifier} for field in IDENTIFIER_FIELDS]
 
 
+#: Levels that are not agreement although above "different": a middle initial written on one
+#: side only.
+NOT_AGREEING = {"middle_initial": 1}
+
+
 def _agreed(candidate: Candidate) -> tuple[str, ...]:
-    return tuple(sorted(k for k, v in candidate.vector.items() if isinstance(v, int) and v > 0))
+    return tuple(
+        sorted(
+            k
+            for k, v in candidate.vector.items()
+            if isinstance(v, int) and v > 0 and NOT_AGREEING.get(k) != v
+        )
+    )
 
 
 def search(

@@ -9,9 +9,11 @@ make Σ(1 − p) false links among them, and to miss Σp of the pairs below t. S
   and costs far more than a missed one, which a review or a later record can still make),
   whose links the model expects to be right at least ``PRECISION`` of the time; it is
   ``ACCEPT_CEILING`` when no threshold meets that;
-* **review** is the highest t below accept such that the pairs left below it hold no more
-  than ``LEFT_BELOW`` of the matches the model expects: what falls between review and accept
-  goes to a person, not to chance. It is never below ``REVIEW_FLOOR`` (even odds).
+* **review** is even odds (``REVIEW_AT``: a pair the model thinks more likely one person
+  than two, but not enough to link, goes to a person), or lower — never below
+  ``REVIEW_FLOOR`` — when the pairs below even odds hold more than ``LEFT_BELOW`` of the
+  matches the model expects: what falls between review and accept goes to a person, not to
+  chance.
 
 Either threshold set by hand (``--accept``/``--review``, ``SOJOURN_RESOLVE_ACCEPT``/``_REVIEW``)
 is used as given. With no candidate pairs, the fallbacks apply.
@@ -28,8 +30,7 @@ ACCEPT_FLOOR = 0.95
 ACCEPT_CEILING = 0.99
 PRECISION = 0.995
 LEFT_BELOW = 0.01
-#: Below even odds the model thinks a pair more likely two people: not worth a review.
-REVIEW_FLOOR = 0.5
+REVIEW_AT, REVIEW_FLOOR = 0.5, 0.2
 FALLBACK_ACCEPT, FALLBACK_REVIEW = 0.98, 0.5
 
 
@@ -62,12 +63,12 @@ def _accept(p: np.ndarray) -> float:
 
 
 def _review(p: np.ndarray, accept: float) -> float:
-    """``p`` sorted descending: the highest threshold below ``accept`` that leaves at most
-    ``LEFT_BELOW`` of the expected matches under it."""
-    below = p[p < accept]
-    if below.size == 0:
-        return max(min(FALLBACK_REVIEW, accept), REVIEW_FLOOR)
+    """``p`` sorted descending: even odds, or the highest threshold under it that leaves at
+    most ``LEFT_BELOW`` of the expected matches below it (not under ``REVIEW_FLOOR``)."""
+    below = p[p < min(accept, REVIEW_AT)]
     allowed = LEFT_BELOW * float(p.sum())
+    if below.size == 0 or float(below.sum()) <= allowed:
+        return min(REVIEW_AT, accept)
     tail = np.cumsum(below[::-1])  # expected matches under each threshold, lowest first
     under = below[::-1][tail <= allowed]
     highest = float(under.max()) if under.size else float(below.min())

@@ -38,7 +38,14 @@ ROUNDS = 2
 MIN_U_SHARE = 0.05
 #: A name's own u is kept when it moves its exact match's weight by more than this.
 TF_BITS = 1.0
+#: A rare name weighs at most this many bits more than the average exact name: a name's words
+#: are not drawn independently (given and family names go together by origin), so their
+#: product can make two namesakes look like one person.
+TF_BOOST = 4.0
 TRAINING_RULES = (BlockingRule("train_dob", ("birth_date",), max_block=100),)
+#: Comparisons with a level for a value on one side only: their sparse random pairs take one
+#: record that has the value and one of any record.
+ONE_SIDED = frozenset({"middle_initial"})
 #: The feature columns a comparison needs on both sides.
 PRESENCE: dict[str, tuple[str, ...]] = {
     "name": ("name_sorted",), "middle_initial": ("middle_initial",),
@@ -49,12 +56,14 @@ PRESENCE: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def random_vectors(feats: pl.DataFrame, pairs: int, seed: int) -> pl.DataFrame:
-    """Comparison vectors of ``pairs`` random pairs of distinct records of ``feats``."""
-    ids = feats["id"].sample(2 * pairs, seed=seed, with_replacement=True).to_list()
-    randoms = pl.DataFrame(
-        {"id_l": ids[::2], "id_r": ids[1::2]}, schema={"id_l": pl.Utf8, "id_r": pl.Utf8}
-    )
+def random_vectors(
+    feats: pl.DataFrame, pairs: int, seed: int, left: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Comparison vectors of ``pairs`` random pairs of distinct records of ``feats`` (the
+    left one drawn from ``left`` when given)."""
+    lefts = (feats if left is None else left)["id"].sample(pairs, seed=seed, with_replacement=True)
+    rights = feats["id"].sample(pairs, seed=seed + 1, with_replacement=True)
+    randoms = pl.DataFrame({"id_l": lefts, "id_r": rights})
     return compare_pairs(randoms.filter(pl.col("id_l") != pl.col("id_r")), feats)
 
 
@@ -78,7 +87,9 @@ def estimate_u(feats: pl.DataFrame, seed: int = 7) -> Params:
         if int((base[comparison] != MISSING).sum()) < enough:
             having = pl.any_horizontal(pl.col(c).is_not_null() for c in PRESENCE[comparison])
             subset = feats.filter(having)
-            if subset.height >= 2:
+            if subset.height >= 2 and comparison in ONE_SIDED:
+                vectors = random_vectors(feats, enough * 2, seed, left=subset)
+            elif subset.height >= 2:
                 vectors = random_vectors(subset, enough * 2, seed)
         u[comparison] = smoothed_shares(vectors, comparison)
     return u
@@ -136,7 +147,8 @@ def train(
     for _ in range(ROUNDS):
         u = corrected_u(observed, m, prior.value)
         prior = estimate(candidates, m, u, records)
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    # To the microsecond: the latest model is the last trained, even two in one second.
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     diagnostics = {
         "records": records,
         "started_from": "shipped model" if start is not None else "no model",
@@ -199,5 +211,6 @@ def _name_tf(
     shares = counts.join(product, on=name).with_columns(
         pl.max_horizontal(_others_of(same) / others, pl.col("tf")).alias("u")
     )
+    shares = shares.with_columns(pl.col("u").clip(lower_bound=base_u / 2**TF_BOOST))
     differ = (pl.col("u") / base_u).log(2).abs() > TF_BITS
     return {str(k): float(v) for k, v in shares.filter(differ).select(name, "u").iter_rows()}
