@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 import polars as pl
+from sqlalchemy import Engine
 
 I94_HEADER = [
     "ADMNUM",
@@ -96,3 +97,14 @@ def resolved_population(directory: Path, persons: int) -> Path:
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     return out
+
+
+def person_by_key(engine: Engine) -> dict[str, str]:
+    """Each linked record's source record id → its current person id."""
+    from sojourn.resolve.store import current_links
+
+    with engine.connect() as conn:
+        keys = pl.read_database("SELECT id, source_record_id AS key FROM records", conn)
+        links = current_links(conn)
+    joined = keys.join(links, left_on="id", right_on="record_id")
+    return dict(joined.select("key", "person_id").iter_rows())

@@ -7,7 +7,6 @@ import datetime as dt
 import random
 from pathlib import Path
 
-import polars as pl
 from sqlalchemy import Engine, select
 
 from sojourn.records import ingest_file, load_mapping, versions
@@ -15,10 +14,9 @@ from sojourn.records.tables import records
 from sojourn.reports.snapshot import store_events
 from sojourn.resolve.person import person_dossier
 from sojourn.resolve.run import resolve_all
-from sojourn.resolve.store import current_links
 from sojourn.status.events import record_events
 from sojourn.status.person import person_status
-from tests.factory import write_csv
+from tests.factory import person_by_key, write_csv
 
 MAPPING = """
 source: watch-list
@@ -82,12 +80,7 @@ def test_a_person_file_resolves(engine: Engine, tmp_path: Path) -> None:
     data = write_csv(tmp_path / "w.csv", HEADER, rows)
     assert ingest_file(engine, data, load_mapping(_mapping(tmp_path))).records_new == len(rows)
     resolve_all(engine)
-    with engine.connect() as conn:
-        keys = pl.read_database("SELECT id, source_record_id AS key FROM records", conn)
-        links = current_links(conn)
-    person = dict(
-        keys.join(links, left_on="id", right_on="record_id").select("key", "person_id").iter_rows()
-    )
+    person = person_by_key(engine)
     assert len(person) == len(rows)
     linked = sum(person[f"A{i}"] == person[f"B{i}"] for i in range(40))
     assert linked >= 36, linked  # a dropped last letter of the given name, nothing else

@@ -16,10 +16,9 @@ from sojourn.resolve.compare import MISSING, compare_one, compare_pairs, generic
 from sojourn.resolve.features import features
 from sojourn.resolve.rowfeatures import feature_row
 from sojourn.resolve.run import resolve_all
-from sojourn.resolve.store import current_links
 from sojourn.store import make_engine, upgrade
 from tests.conftest import sqlite_url
-from tests.factory import write_csv
+from tests.factory import person_by_key, write_csv
 
 RECORDS: list[dict[str, str | None]] = [
     {"id": "a", "family_name": "Kim", "identifiers": '{"member_no": "M1", "nhs": "9"}'},
@@ -113,12 +112,7 @@ def _linked(engine: Engine, directory: Path, with_ids: bool) -> tuple[int, int]:
         )
         ingest_file(engine, data, load_mapping(mapping))
     resolve_all(engine)
-    with engine.connect() as conn:
-        keys = pl.read_database("SELECT id, source_record_id AS key FROM records", conn)
-        links = current_links(conn)
-    person = dict(
-        keys.join(links, left_on="id", right_on="record_id").select("key", "person_id").iter_rows()
-    )
+    person = person_by_key(engine)
     renamed = sum(person[f"A{i}"] == person[f"B{i}"] for i in range(20))
     return renamed, sum(person[f"A{i}"] == person[f"B{i}"] for i in range(20, 100))
 
