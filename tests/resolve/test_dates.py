@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
+from sojourn.resolve.compare import DATE_LEVELS, _date_expr
 from sojourn.resolve.dates import DateLevel, birth_year, date_level
 
 
@@ -15,6 +17,9 @@ from sojourn.resolve.dates import DateLevel, birth_year, date_level
         ("1985-03", "1985-03-12", DateLevel.PARTIAL),
         ("1985", "1985-03-12", DateLevel.PARTIAL),
         ("1985-03-12", "1985-03-13", DateLevel.ONE_DIGIT),
+        ("1979-12-31", "1980-01-01", DateLevel.ONE_DIGIT),  # one day apart
+        ("1985-02-28", "1985-03-01", DateLevel.ONE_DIGIT),
+        ("1985-02-28", "1985-03-02", DateLevel.SAME_YEAR),
         ("1985-03-12", "1985-07-29", DateLevel.SAME_YEAR),
         ("1985-04", "1985-03-12", DateLevel.SAME_YEAR),
         ("1985-03-12", "1991-03-12", DateLevel.DIFFERENT),
@@ -24,6 +29,12 @@ from sojourn.resolve.dates import DateLevel, birth_year, date_level
 def test_levels(a: str | None, b: str | None, level: DateLevel) -> None:
     assert date_level(a, b) is level
     assert date_level(b, a) is level
+    # The batch path's expression gives the same level, both ways round.
+    frame = pl.DataFrame(
+        {"birth_date_l": [a, b], "birth_date_r": [b, a]},
+        schema={"birth_date_l": pl.Utf8, "birth_date_r": pl.Utf8},
+    )
+    assert frame.select(_date_expr()).to_series().to_list() == [DATE_LEVELS[level]] * 2
 
 
 def test_same_day_and_month_is_exact_not_swapped() -> None:

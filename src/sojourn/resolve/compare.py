@@ -41,7 +41,9 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
         "one name's tokens within the other's", "exact",
     ),
     "middle_initial": ("different", "on one side only", "same"),
-    "birth_date": ("different", "same year", "one digit", "partial", "day/month swapped", "exact"),
+    "birth_date": (
+        "different", "same year", "one digit or one day", "partial", "day/month swapped", "exact",
+    ),
     "sex": ("different", "same"),
     "nationality": ("different", "same"),
     "a_number": ("different", "same"),
@@ -334,6 +336,8 @@ def _date_expr() -> pl.Expr:
     shorter_prefix = pl.when(a.str.len_chars() <= b.str.len_chars()).then(b.str.starts_with(a))
     partial = shorter_prefix.otherwise(a.str.starts_with(b))
     same_year = a.str.slice(0, 4) == b.str.slice(0, 4)
+    days = a.str.to_date("%Y-%m-%d", strict=False) - b.str.to_date("%Y-%m-%d", strict=False)
+    one_day = (days.dt.total_days().abs() == 1).fill_null(False)
     return (
         pl.when(a.is_null() | b.is_null() | (a == "") | (b == ""))
         .then(MISSING)
@@ -341,7 +345,7 @@ def _date_expr() -> pl.Expr:
         .then(5)
         .when(full & swapped)
         .then(4)
-        .when(full & (differing == 1))
+        .when(full & ((differing == 1) | one_day))
         .then(2)
         .when(full & same_year)
         .then(1)

@@ -1,12 +1,14 @@
 """Birth-date agreement between two (possibly partial) ISO dates.
 
 Levels, strongest first: the same full date; day and month swapped (a common keying error);
-compatible partial dates (1985-03 and 1985-03-12); the same year; one digit different
-(a typo); different; missing. The scoring model gives each level its own weight.
+compatible partial dates (1985-03 and 1985-03-12); one digit different (a typo) or one day
+apart (1979-12-31 and 1980-01-01: a date written down a day off, or across midnight); the
+same year; different; missing. The scoring model gives each level its own weight.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 
@@ -39,9 +41,16 @@ def date_level(a: str | None, b: str | None) -> DateLevel:
 def _full_dates(a: str, b: str) -> DateLevel:
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return DateLevel.SWAPPED_DAY_MONTH
-    if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+    if sum(x != y for x, y in zip(a, b, strict=True)) == 1 or _one_day(a, b):
         return DateLevel.ONE_DIGIT
     return DateLevel.SAME_YEAR if a[:4] == b[:4] else DateLevel.DIFFERENT
+
+
+def _one_day(a: str, b: str) -> bool:
+    try:
+        return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) == 1
+    except ValueError:
+        return False
 
 
 def birth_year(value: str | None) -> int | None:
