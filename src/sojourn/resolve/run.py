@@ -30,7 +30,7 @@ from sojourn.resolve.identity import Identities, assign_ids
 from sojourn.resolve.judgements import Verdict, effective
 from sojourn.resolve.linkonly import WHOLE_STORE, Scope
 from sojourn.resolve.links import link_rows
-from sojourn.resolve.model import Model, score
+from sojourn.resolve.model import Model, OutdatedModelError, score
 from sojourn.resolve.store import (
     NoModelError,
     RunHeader,
@@ -277,18 +277,22 @@ def _model(
     allow_degenerate: bool,
     generic: Generic,
 ) -> tuple[Model, bool, list[str]]:
-    """The saved model or a new one trained, checked on these records before any link (a
-    refused new model is not saved)."""
+    """The saved model or a new one trained (also when the saved one was made for other
+    comparison levels, with a warning), checked on these records before any link (a refused
+    new model is not saved)."""
+    outdated: list[str] = []
     with engine.connect() as conn:
         try:
             model = load_model(conn)
         except NoModelError:
             pass
+        except OutdatedModelError as exc:
+            outdated.append(f"{exc}: a new model was trained for this run")
         else:
             return model, False, _checked(model, feats, vectors, allow_degenerate, new=False)
     clock.stage("train")
     model = train_on(vectors, feats, generic)
-    warnings = _checked(model, feats, vectors, allow_degenerate)
+    warnings = outdated + _checked(model, feats, vectors, allow_degenerate)
     with engine.begin() as conn:
         save_model(conn, model, feats.height)
     return model, True, warnings
