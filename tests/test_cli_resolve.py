@@ -27,6 +27,9 @@ def resolved(tmp_path: Path) -> Path:
     assert result.exit_code == 0, result.output
     assert "resolve run 1" in result.output and "persons created" in result.output
     assert "persons assessed" in result.output  # assessments and cases follow the run
+    # A run that trains shows what the model learned, and the thresholds it chose.
+    for shown in ("what each agreement level weighs", "EM sessions", "accept / review thresholds"):
+        assert shown in result.output, shown
     return out
 
 
@@ -123,3 +126,13 @@ def test_a_model_that_learned_nothing_exits_1_unless_allowed(
     assert "warning" in allowed.output and "nothing linked" in allowed.output
     assert runner.invoke(app, export).exit_code == 0
     assert all(r["person_id"] for r in _links(out))
+
+
+def test_resolve_model_shows_the_diagnostics(resolved: Path) -> None:
+    shown = runner.invoke(app, ["resolve", "model"], terminal_width=160)
+    assert shown.exit_code == 0, shown.output
+    for word in ("birth_date", "middle_initial", "weight (bits)", "prior", "estimated by",
+                 "dob_name", "converged"):  # fmt: skip
+        assert word in shown.output, word
+    missing = runner.invoke(app, ["resolve", "model", "nosuchversion"])
+    assert missing.exit_code == 1 and "no model" in missing.output
