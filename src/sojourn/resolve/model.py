@@ -116,7 +116,9 @@ def level_shares(vectors: pl.DataFrame, comparison: str) -> list[float]:
 #: A pair with no evidence of identity (see ``identified``) weighs at most this many bits: a
 #: shared address, postcode or family name is what a household shares, never alone enough to
 #: link two records, nor to ask a person to.
-HOUSEHOLD_CAP = -1.0
+#: Low enough (a probability of about one in a thousand) that such pairs weigh nothing in the
+#: matches the model expects when it chooses thresholds (``thresholds.py``).
+HOUSEHOLD_CAP = -10.0
 #: The identifiers whose agreement is evidence of identity on its own.
 IDENTIFIERS = ("a_number", "passport", "other_id")
 #: A name at least this close (Jaro–Winkler ≥ 0.88), or a birth date at least this close (one
