@@ -53,11 +53,13 @@ def test_scores_order_pairs_and_missing_adds_nothing() -> None:
     model = train(_simulate(50_000, 0.4, seed=3), _simulate(50_000, 0.0, seed=4), 400)
     strong = {c: len(levels) - 1 for c, levels in COMPARISONS.items()}
     weak = dict.fromkeys(COMPARISONS, 0)
-    unknown = dict.fromkeys(COMPARISONS, MISSING)
-    scored = score(pl.DataFrame([strong, weak, unknown]), model)
-    p_strong, p_weak, p_unknown = scored["match_probability"].to_list()
-    assert p_strong > 0.99 > p_unknown > p_weak
-    assert scored["match_weight"][2] == pytest.approx(model.prior_weight())
+    named = dict.fromkeys(COMPARISONS, MISSING) | {"name": len(COMPARISONS["name"]) - 1}
+    scored = score(pl.DataFrame([strong, weak, named]), model)
+    p_strong, p_weak, p_named = scored["match_probability"].to_list()
+    assert p_strong > p_named > p_weak and p_strong > 0.99
+    # Every other comparison missing: they add nothing to the name's weight.
+    expected = model.prior_weight() + model.weight("name", len(COMPARISONS["name"]) - 1)
+    assert scored["match_weight"][2] == pytest.approx(expected)
 
 
 def test_save_and_load_keep_the_version(tmp_path: Path) -> None:
