@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import cel
-
 from sojourn.priority.schema import FACTS, bound_variables, protected_names
 from sojourn.yamlsafe import YamlError, load_yaml
 
@@ -83,6 +81,8 @@ def compile_rule(where: str, raw: dict[str, Any], kinds: tuple[str, ...]) -> Rul
     named = protected_names(str(when))
     if named:
         raise PolicyError(f"{at}: names a protected attribute: {', '.join(named)}")
+    import cel  # the CEL compiler: only where a policy is read, not at every command's start
+
     try:
         program = cel.compile(str(when))
     except ValueError as exc:
