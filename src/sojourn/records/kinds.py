@@ -89,6 +89,7 @@ EVENT_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "status_date": _f("date"),
         "school": _f("text"),
         "visa_class": _f("code", "class_of_admission"),
+        "termination_reason": _f("code", "sevis_termination_reason"),
     },
     "court": {
         "nta_served_on": _f("date", required=True),
@@ -134,6 +135,30 @@ EVENT_FIELDS: dict[str, dict[str, FieldSpec]] = {
     "person": {
         "listed_on": _f("date"),
     },
+    "passport": {
+        "issued_on": _f("date", required=True),
+        "expires_on": _f("date"),
+        "document_type": _f("code", "passport_document"),
+    },
+    "numident": {
+        "recorded_on": _f("date", required=True),
+        "citizenship_code": _f("code", "ssa_citizenship"),
+    },
+    "employment_end": {
+        "ended_on": _f("date", required=True),
+        "notice_type": _f("code", "employment_end_notice"),
+        "employer": _f("text"),
+    },
+    "deferred_action": {
+        "granted_on": _f("date", required=True),
+        "valid_until": _f("date"),
+        "terminated_on": _f("date"),
+        "program": _f("code", "deferred_action_program"),
+    },
+    "parole_termination": {
+        "terminated_on": _f("date", required=True),
+        "notice_on": _f("date"),
+    },
 }
 
 KINDS: tuple[str, ...] = tuple(EVENT_FIELDS)
@@ -151,6 +176,11 @@ EVENT_DATE_FIELD: dict[str, str] = {
     "naturalization": "naturalized_on",
     "custody": "book_in_on",
     "person": "listed_on",
+    "passport": "issued_on",
+    "numident": "recorded_on",
+    "employment_end": "ended_on",
+    "deferred_action": "granted_on",
+    "parole_termination": "terminated_on",
 }
 
 #: Kinds whose records are identity only: no event that a status rule reads, and possibly
