@@ -309,7 +309,7 @@ def test_nothing_known_before_the_first_record(on: str) -> None:
 def test_bar_three_year_after_more_than_180_days() -> None:
     left = make_event("departure", "dep", departure_date="2025-01-15", provenance="biometric")
     result = status([arrival(), left], "2025-03-01")
-    assert result.unlawful_presence_days == 189  # Jul 10, 2024 to Jan 14, 2025
+    assert result.unlawful_presence_days == 190  # Jul 10, 2024 to Jan 15, 2025 (left that day)
     assert result.bar is not None and result.bar.startswith("3-year bar until 2028-01-15")
 
 
@@ -318,7 +318,7 @@ def test_bar_ten_year_after_a_year_and_none_before_180_days() -> None:
     assert status([arrival(), late], "2025-09-01").bar.startswith("10-year bar")  # type: ignore[union-attr]
     soon = make_event("departure", "dep", departure_date="2024-12-01", provenance="biometric")
     result = status([arrival(), soon], "2025-01-01")
-    assert result.unlawful_presence_days == 144 and result.bar is None
+    assert result.unlawful_presence_days == 145 and result.bar is None  # Jul 10 - Dec 1
 
 
 def test_grace_f1_completion_ending_on_a_weekend_is_not_moved() -> None:
@@ -470,4 +470,6 @@ def test_no_three_year_bar_after_proceedings_began() -> None:
     case = filed_case(order="voluntary_departure", order_date="2024-12-01", vd_until="2025-01-30")
     left = make_event("departure", "dep", departure_date="2025-01-15", provenance="biometric")
     result = status([arrival(), case, left], "2025-03-01")
-    assert result.unlawful_presence_days == 189 and result.bar is None
+    # Jul 10 - Nov 30, 2024: the voluntary-departure period from Dec 1 is a period of stay
+    # authorized (INA 240B), so no unlawful presence accrues in it.
+    assert result.unlawful_presence_days == 144 and result.bar is None

@@ -3,10 +3,10 @@ timeline of statuses, each with the rule, its citation and the records behind it
 
 On each day the first matching status wins, in this order (the vocabulary of
 docs/status.md): U.S. citizen; removed; self-departed; departed; lawful permanent resident;
-final removal order; voluntary departure; in proceedings; in status; pending application;
-overstay; present without admission. The timeline evaluates that on every day something can
-change (an event's dates, the end of a stay, an appeal window, a voluntary departure period)
-and joins equal neighbours into intervals.
+final removal order; voluntary departure; in proceedings; in status; deferred action; pending
+application; overstay; present without admission. The timeline evaluates that on every day
+something can change (an event's dates, the end of a stay, an appeal window, a voluntary
+departure period) and joins equal neighbours into intervals. The day counts are ``accrual``'s.
 """
 
 from __future__ import annotations
@@ -15,21 +15,14 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from sojourn.status.accrual import accrual
 from sojourn.status.court import court_finding
 from sojourn.status.events import Event, History, sorted_events
 from sojourn.status.presence import default_presence
 from sojourn.status.rulebook import RuleBook, default_rules
-from sojourn.status.stay import (
-    Basis,
-    Finding,
-    Stay,
-    authorized_stay,
-    departure,
-    last_admission,
-    pending,
-    protected_until,
-)
-from sojourn.status.unlawful import bar, unlawful_presence
+from sojourn.status.standing import citizen, permanent_resident, stay_finding
+from sojourn.status.stay import Basis, Finding, authorized_stay, departure, last_admission
+from sojourn.status.unlawful import bar
 
 D = dt.timedelta
 
@@ -58,8 +51,9 @@ class Timeline:
     bar: str | None = None
 
 
-IN_COUNTRY_OVER = ("overstay", "in_proceedings", "removal_order_final", "voluntary_departure")
 GONE = ("departed", "removed", "self_departed")
+#: Statuses that end a stay's accrual without a departure.
+SETTLED = ("us_citizen", "lawful_permanent_resident")
 #: Date fields that end a period (admit_until, valid_until, vd_until, program_end): the status
 #: can change only the day after them. Other dates (decisions, orders, exits) change it that day.
 UNTIL_SUFFIXES = ("_until", "_end")
@@ -90,81 +84,17 @@ def _gone(history: History, day: dt.date, known_on: dt.date) -> Finding | None:
     return Finding("departed", left.date, "departed the U.S.", basis)
 
 
-def _citizen(history: History, day: dt.date) -> Finding | None:
-    for e in history.of("naturalization", day):
-        basis = Basis("citizenship.naturalization", (e.record_id,))
-        return Finding("us_citizen", e.date, "naturalized", basis)
-    return None
-
-
-def _lpr(history: History, day: dt.date) -> Finding | None:
-    for e in history.of("status", day):
-        decided = e.day("decided_on", day)
-        if decided is not None and e.get("form") == "I-485" and e.get("outcome") == "approved":
-            basis = Basis("application.adjustment_approved", (e.record_id,))
-            return Finding("lawful_permanent_resident", decided, "adjusted status", basis)
-    return None
-
-
-def _ran_on_pending(stay: Stay, day: dt.date) -> bool:
-    """A day after the admitted stay that was authorized only because an application was
-    pending (it was denied later)."""
-    end, until = stay.admitted_until, stay.until
-    return stay.denied and end is not None and until is not None and end < day <= until
-
-
-def _stay_findings(history: History, day: dt.date, stay: Stay | None) -> Finding | None:
-    waiting = pending(history, day)
-    tps = protected_until(history, day)
-    if tps is not None and (stay is None or stay.until is None or stay.until < day):
-        return Finding("in_status", day, "temporary protected status granted", tps[1])
-    if stay is not None and _ran_on_pending(stay, day):
-        assert stay.admitted_until is not None
-        basis = Basis("application.extension_or_change_pending", stay.extended_by[-1].records)
-        since = stay.admitted_until + D(days=1)
-        return Finding("pending_application", since, "application pending", basis)
-    if stay is not None and (stay.until is None or stay.until >= day):
-        basis = stay.extended_by[-1] if stay.extended_by else stay.basis
-        return Finding("in_status", stay.admission.date, "within the authorized stay", basis)
-    if waiting:
-        since = (
-            max(waiting[0].date, stay.until + D(days=1)) if stay and stay.until else waiting[0].date
-        )
-        rule = "application.adjustment_pending" if waiting[0].get("form") == "I-485" else (
-            "application.asylum_pending" if waiting[0].get("form") == "I-589"
-            else "application.extension_or_change_pending"
-        )  # fmt: skip
-        return Finding(
-            "pending_application",
-            since,
-            "application pending",
-            Basis(rule, (waiting[0].record_id,)),
-        )
-    if stay is not None and stay.until is not None:
-        basis = Basis(
-            "unlawful_presence.accrual",
-            (*stay.basis.records, *(b.records[0] for b in stay.extended_by)),
-        )
-        return Finding(
-            "overstay",
-            stay.until + D(days=1),
-            "authorized stay ended; no departure, no pending application",
-            basis,
-        )
-    return None
-
-
 def status_on(
     history: History, day: dt.date, rules: RuleBook, known_on: dt.date | None = None
 ) -> Finding | None:
     """The status on ``day`` (first matching rule wins), from the events dated on or before
     it; records known by ``known_on`` (default: ``day``) can contradict a departure."""
     found = (
-        _citizen(history, day)
+        citizen(history, day)
         or _gone(history, day, max(known_on or day, day))
-        or _lpr(history, day)
+        or permanent_resident(history, day)
         or court_finding(history, day, rules)
-        or _stay_findings(history, day, authorized_stay(history, day, rules))
+        or stay_finding(history, day, authorized_stay(history, day, rules))
     )
     known = history.upto(day)
     if found is None and known:
@@ -259,17 +189,13 @@ def timeline(
     stay = authorized_stay(known, as_of, book)
     current = intervals[-1] if intervals else None
     until = stay.until if stay else None
-    over = None
-    if (
-        current
-        and current.status in IN_COUNTRY_OVER
-        and until
-        and until < as_of
-        and not pending(known, as_of)
-    ):
-        over = (as_of - until).days
     gone = current.start if current and current.status in GONE else None
-    days = unlawful_presence(known, as_of, until, birth_date, book, gone)
+    settled = current.start if current and current.status in SETTLED else None
+    last_present = gone or (settled - D(days=1) if settled else None)
+    counted = accrual(known, as_of, stay, book, birth_date, last_present)
+    over, days = counted.overstay_days, counted.unlawful_presence_days
+    if current is not None and current.status == "us_citizen":
+        over, days = None, 0  # no unlawful presence is reported for a citizen
     voluntary = bool(current and current.status in ("departed", "self_departed") and gone
                      and not _proceedings_before(known, gone))  # fmt: skip
     barred = bar(days, gone, book, voluntary)
@@ -278,7 +204,7 @@ def timeline(
         f"departure record {c.record_id} contradicted by later records in the country"
         for c in conflicts
     )
-    if over is not None and stay is not None and until is not None:
+    if over is not None and stay is not None and until is not None and last_present is None:
         checked = default_presence().verify(known.events, stay.admission, until, as_of)
         flags += (checked.flag(until),) if checked.unverified else ()
     return Timeline(as_of, tuple(intervals), current, until, over, days, flags, barred)

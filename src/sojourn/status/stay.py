@@ -49,6 +49,10 @@ class Stay:
     extended_by: tuple[Basis, ...] = ()
     #: The end of the stay before any application changed it.
     admitted_until: dt.date | None = None
+    #: Timely extension or change requests still pending: a period of stay authorized.
+    pending: tuple[Event, ...] = ()
+    #: Requests that protect nothing: untimely, or from a visa-waiver entrant (rule, records).
+    refused: tuple[Basis, ...] = ()
 
     @property
     def denied(self) -> bool:
@@ -120,14 +124,20 @@ def _ds(rules: RuleBook, on: dt.date) -> frozenset[str]:
 
 
 def authorized_stay(history: History, day: dt.date, rules: RuleBook) -> Stay | None:
-    """The authorized stay of the last admission on or before ``day``, with approved
-    extensions and changes (retroactive) and denials (the stay ends on the decision date)."""
+    """The authorized stay of the last admission on or before ``day``: approved extensions
+    and changes (retroactive; an untimely request only once approved, 8 CFR 214.1(c)(4)),
+    denials of timely requests (the stay ran to the decision), the end of employment (60
+    days' grace) and the termination of parole. A visa-waiver entrant's requests change
+    nothing (INA 217(a)(1))."""
     admission = last_admission(history, day)
     if admission is None:
         return None
     until, basis = _admitted_until(history, admission, day, rules)
+    until, cut = cut_short(history, admission, day, until, rules)
     admitted_until = until
-    extended: list[Basis] = []
+    extended: list[Basis] = list(cut)
+    waiting: list[Event] = []
+    refused: list[Basis] = []
     waiver = (
         admission.get("class_of_admission")
         in rules.require("admission.visa_waiver", admission.date).classes
@@ -135,16 +145,48 @@ def authorized_stay(history: History, day: dt.date, rules: RuleBook) -> Stay | N
     for app in applications(history, day, STAY_FORMS, after=admission.date):
         decided = app.day("decided_on", day)
         timely = until is None or app.date <= until
-        if waiver or decided is None or not timely:
+        approved = app.get("outcome") == "approved" and decided is not None
+        if waiver or not (timely or approved):
+            rule = "admission.visa_waiver" if waiver else "application.untimely"
+            refused.append(Basis(rule, (app.record_id,)))
+            continue
+        if decided is None:
+            waiting.append(app)
             continue
         valid = app.day("valid_until")
-        if app.get("outcome") == "approved" and valid is not None:
+        if approved and valid is not None:
             until = max(until, valid) if until else valid
             extended.append(Basis("application.approval_retroactive", (app.record_id,)))
         elif app.get("outcome") == "denied" and until is not None and until < decided:
             until = decided
             extended.append(Basis("application.denial", (app.record_id,)))
-    return Stay(admission, until, basis, tuple(extended), admitted_until)
+    return Stay(admission, until, basis, tuple(extended), admitted_until, tuple(waiting),
+                tuple(refused))  # fmt: skip
+
+
+def cut_short(
+    history: History, admission: Event, day: dt.date, until: dt.date | None, rules: RuleBook
+) -> tuple[dt.date | None, list[Basis]]:
+    """The stay ended early: 60 days after employment ended, or the I-94 date if sooner (8
+    CFR 214.1(l)(2)); the day before a parole termination takes effect."""
+    cls = str(admission.get("class_of_admission") or "")
+    cut: list[Basis] = []
+    for e in history.of("employment_end", day):
+        grace = rules.rule("grace.employment_cessation", e.date)
+        if e.date < admission.date or grace is None or cls not in grace.classes:
+            continue
+        end = e.date + D(days=int(grace.param("grace_days")))
+        if until is None or end < until:
+            until = end
+            cut.append(Basis(grace.id, (admission.record_id, e.record_id)))
+        break  # once per validity period
+    if cls in rules.require("parole.termination", admission.date).classes:
+        for e in history.of("parole_termination", day):
+            end = e.date - D(days=1)
+            if e.date > admission.date and (until is None or end < until):
+                until = end
+                cut.append(Basis("parole.termination", (admission.record_id, e.record_id)))
+    return until, cut
 
 
 def applications(
