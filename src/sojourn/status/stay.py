@@ -79,6 +79,11 @@ def _student_end(
     ids = (admission.record_id, record.record_id)
     if status == "terminated" and status_date is not None:
         return status_date, Basis("grace.f1_termination", ids)
+    if status == "withdrawn" and status_date is not None:  # a withdrawal the DSO authorized
+        grace = rules.rule("grace.f1_withdrawal", status_date)
+        if grace is not None and cls in grace.classes:
+            return status_date + D(days=int(grace.param("grace_days"))), Basis(grace.id, ids)
+        return status_date, ds  # no grace after an M or J program left early
     end = record.day("program_end")
     if status == "completed" and status_date is not None:
         end = status_date
