@@ -111,6 +111,20 @@ def test_pending_relief_and_protection_stop_enforcement() -> None:
     assert run(POLICY_2025, OVERSTAYER, stay_of_removal=True).stops[0].id == "protected_status"
 
 
+def test_deferred_action_and_a_us_passport_in_the_records_stop_enforcement() -> None:
+    granted = make_event("deferred_action", "da", granted_on="2023-01-01", valid_until="2027-01-01")
+    a = run(POLICY_2025, [*OVERSTAYER, AF, granted])
+    assert not a.enforcement_ready
+    stop = next(s for s in a.stops if s.id == "protected_status")
+    assert "da" in stop.records
+    passport = make_event("passport", "pp", issued_on="2022-05-01")
+    b = run(POLICY_2025, [*OVERSTAYER, AF, passport])
+    assert (
+        not b.enforcement_ready
+        and "pp" in next(s for s in b.stops if s.id == "citizenship").records
+    )
+
+
 def test_a_final_order_then_naturalization_is_a_citizenship_stop_alone() -> None:
     naturalized = make_event("naturalization", "nat", naturalized_on="2024-05-10")
     a = run(POLICY_2025, [arrival(), order("2021-03-01", in_absentia=False), naturalized])

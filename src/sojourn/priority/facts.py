@@ -144,6 +144,8 @@ def _court(f: Facts, known: list[Event], t: Timeline) -> None:
         f.set("removal_order_final", status == "removal_order_final", records)
     f.set("in_proceedings", status == "in_proceedings", records)
     f.set("tps", bool(current and current.rule_id.startswith("tps")), records)
+    if status == "deferred_action":  # from the records; otherwise an officer may state it
+        f.set("deferred_action", True, records)
 
 
 def _applications(f: Facts, known: list[Event], as_of: dt.date) -> None:

@@ -99,7 +99,11 @@ FACTS: dict[str, FactSpec] = {
         "officer",
         "apprehended at the border or a port of entry while attempting to enter unlawfully",
     ),
-    "deferred_action": _f("bool|null", "officer", "deferred action granted and in force"),
+    "deferred_action": _f(
+        "bool|null",
+        "officer",
+        "deferred action in force (true from the records when the status says so)",
+    ),
     "stay_of_removal": _f("bool|null", "officer", "a stay of removal in force"),
     "victim_or_witness": _f("bool|null", "officer", "a victim or witness in proceedings"),
     "caregiver": _f("bool|null", "officer", "primary caregiver or provider for family"),
