@@ -78,4 +78,5 @@ def _entry(directory: Path, manifest: Path, entry: dict[str, object]) -> Planned
             f"{path}: checksum differs from {MANIFEST}; the file was changed or truncated"
         )
     rows = entry.get("rows")
-    return Planned(path, builtin_mapping(str(entry["mapping"])), int(str(rows)) if rows else None)
+    count = int(str(rows)) if rows is not None else None
+    return Planned(path, builtin_mapping(str(entry["mapping"])), count)
