@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sojourn.synth.common import NEVER, IntArr, bernoulli, choose, ints, uniform_days
-from sojourn.synth.life import APPROVED, I129, I485, I539, I589, SELF_GEO, TRAVEL, Life
+from sojourn.synth.life import APPROVED, DENIED, I129, I485, I539, I589, SELF_GEO, TRAVEL, Life
 from sojourn.synth.params import Params, class_codes
 from sojourn.synth.trips import ClassTable, Trips
 
@@ -65,11 +65,20 @@ def extensions(
     ct = ClassTable.build(params)
     arr, a0 = trips.arr[life.last[idx]], life.auth0[idx]
     filed = np.maximum(arr + 1, a0 - uniform_days(rng, spec["filed_before_end"], len(idx)))
+    late_filing = bernoulli(rng, spec["untimely"], len(idx))
+    filed[late_filing] = a0[late_filing] + uniform_days(
+        rng, spec["untimely_after"], int(late_filing.sum())
+    )
     decided = filed + uniform_days(rng, spec["processing"], len(idx))
     outcome = _outcomes(rng, spec, len(idx))
     newk = _new_class(rng, params, trips.klass[life.last[idx]])
     worker = ~ct.student[newk] & (ct.admit_hi[newk] >= 365)
-    base = np.maximum(a0, decided)
+    # A visa-waiver entrant cannot extend or change status (INA 217(a)(1)); an untimely request
+    # authorizes nothing (8 CFR 214.1(c)(4)): both denied, the stay still ends on a0.
+    codes = class_codes(params)
+    vwp = np.isin(trips.klass[life.last[idx]], [codes.index("WT"), codes.index("WB")])
+    outcome[vwp | late_filing] = DENIED
+    base = np.where(vwp | late_filing, a0, np.maximum(a0, decided))
     length = ct.admit_hi[newk] + ct.grace[newk]
     end = np.where(outcome == APPROVED, base + length, base)
     life.app_form[idx] = np.where(worker, I129, I539)
@@ -89,6 +98,10 @@ def extensions(
     life.set_exit(idx[leaving], on_time[leaving], TRAVEL)
     rest = ~leaving
     _leave_or_stay(rng, life, idx[rest], end[rest], stay_p[rest], late[rest])
+    gone_first = life.exit[idx] < filed  # an untimely filer is still here when filing
+    life.exit[idx[gone_first]] = filed[gone_first] + uniform_days(
+        rng, (1, 200), int(gone_first.sum())
+    )
 
 
 def adjustments(

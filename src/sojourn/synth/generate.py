@@ -10,14 +10,16 @@ from pathlib import Path
 
 import orjson
 
-from sojourn.synth import enforcement, residents
+from sojourn.synth import enforcement, evidence, residents, sources
 from sojourn.synth.common import day, stage_rng
 from sojourn.synth.countries import load_countries
 from sojourn.synth.extracts import (
     arrivals,
+    citizenship,
     court,
     departures,
     justice,
+    notices,
     selfdep,
     students,
     uscis,
@@ -44,6 +46,11 @@ BUILDERS: tuple[Builder, ...] = (
     selfdep.build,
     uscis.naturalizations,
     justice.custody,
+    citizenship.passports,
+    citizenship.numident,
+    notices.employer_notices,
+    notices.deferred_action,
+    notices.parole_terminations,
 )
 GENERATOR, VERSION = "sojourn.synth", 1
 SIM_STEPS = 5
@@ -74,15 +81,18 @@ def simulate(persons: int, seed: int, as_of: dt.date, report: Progress = _noop) 
     params, bank, countries = load_params(), load_bank(), load_countries()
     a, total = day(as_of), TOTAL_STEPS
     pop = make_population(stage_rng(seed, "population"), persons, params, countries, bank, a)
+    paroled = sources.assign_parole(stage_rng(seed, "parole"), pop, params, countries, a)
     report("population", 1, total)
-    trips = make_trips(stage_rng(seed, "trips"), pop, params, countries, a)
+    trips = make_trips(stage_rng(seed, "trips"), pop, params, countries, a, paroled)
     report("admissions", 2, total)
     life = make_life(stage_rng(seed, "lifecycle"), pop, trips, params, countries, a)
+    sources.run(stage_rng(seed, "sources"), life, pop, trips, params, countries, a)
     report("lifecycle", 3, total)
     rng = stage_rng(seed, "residents")
     start, _ = residents.residence(life, pop, trips, a)
     convicted = residents.citizen_records(rng, life, pop, params, start, a)
     enforcement.run(stage_rng(seed, "enforcement"), life, pop, params)
+    evidence.run(stage_rng(seed, "evidence"), life, pop, trips, params, a)
     trip_exit = sync_departures(life, trips)
     report("enforcement", 4, total)
     span = residents.residence(life, pop, trips, a)

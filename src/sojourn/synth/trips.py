@@ -131,14 +131,22 @@ def _stay(rng: np.random.Generator, ct: ClassTable, k: IntArr, arr: IntArr) -> t
 
 
 def make_trips(
-    rng: np.random.Generator, pop: Population, params: Params, c: Countries, as_of: int
+    rng: np.random.Generator,
+    pop: Population,
+    params: Params,
+    c: Countries,
+    as_of: int,
+    first: IntArr | None = None,
 ) -> Trips:
+    """``first``: a fixed first arrival day per person (parolees' window), NEVER for none."""
     ct = ClassTable.build(params)
     start = as_of - int(params["history_years"] * 365.25)
     who = np.flatnonzero(pop.group == TRAVELLER)
     extra = np.minimum(rng.poisson(ct.trips[pop.klass[who]]), MAX_TRIPS - 1)
     earliest = np.minimum(np.maximum(start, pop.birth[who] + 30), as_of)
     arr = earliest + (rng.random(len(who)) * np.maximum(as_of - earliest, 1)).astype(np.int64)
+    if first is not None:
+        arr = np.where(first[who] < NEVER, first[who], arr)
     mode_cum = np.cumsum(
         np.array([params["modes"][p] for p in ("vwp", "visa", "canada", "mexico")]), axis=1
     )

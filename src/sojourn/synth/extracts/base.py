@@ -125,17 +125,21 @@ class NoiseBook:
         prev = self.tags.get(tag)
         self.tags[tag] = mask.copy() if prev is None else prev | mask
 
-    def swap_dm(self, days: IntArr) -> IntArr:
-        """Birth dates with day and month swapped where the swap yields another valid date."""
+    def swap_dm(self, days: IntArr, seen: IntArr | None = None) -> IntArr:
+        """Birth dates with day and month swapped where the swap yields another valid date,
+        never later than both the true date and ``seen`` (the person's first record: a
+        swapped date after it would be a birth after arriving, which ingest rejects)."""
         d = days.astype("datetime64[D]")
         month = (d.astype("datetime64[M]") - d.astype("datetime64[Y]")).astype(np.int64) + 1
         dom = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-        ok = (dom <= 12) & (dom != month) & (days < NEVER)
-        sel = self.pick("swap_dm", ok)
         year = d.astype("datetime64[Y]")
-        swapped = (year + (dom - 1).astype("timedelta64[M]")).astype("datetime64[D]") + (
-            month - 1
-        ).astype("timedelta64[D]")
+        swapped = (year + (np.minimum(dom, 12) - 1).astype("timedelta64[M]")).astype(
+            "datetime64[D]"
+        ) + (month - 1).astype("timedelta64[D]")
+        ok = (dom <= 12) & (dom != month) & (days < NEVER)
+        if seen is not None:
+            ok &= (swapped.astype(np.int64) <= days) | (swapped.astype(np.int64) < seen)
+        sel = self.pick("swap_dm", ok)
         out = days.copy()
         out[sel] = swapped[sel].astype(np.int64)
         return out

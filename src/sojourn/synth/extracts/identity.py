@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from sojourn.synth.common import IntArr, fmt_days
+from sojourn.synth.common import NEVER, IntArr, fmt_days
 from sojourn.synth.extracts.base import Ctx, NoiseBook, codes
-from sojourn.synth.population import SEX_CODES, passport_numbers
+from sojourn.synth.population import EWI, SEX_CODES, passport_numbers
 
 
 def passports(ctx: Ctx, nb: NoiseBook, rows: IntArr, when: IntArr) -> pl.Series:
@@ -28,8 +28,17 @@ def country(ctx: Ctx, rows: IntArr, style: str) -> pl.Series:
     return ctx.countries.codes(style).gather(ctx.pop.country[rows])
 
 
+def first_seen(ctx: Ctx) -> IntArr:
+    """The earliest day a record of each person can bear (a SEVIS record's status date is up
+    to 30 days before arrival); NEVER for persons with no arrival or entry."""
+    out = np.where(ctx.pop.group == EWI, ctx.life.entry, NEVER)
+    first = ctx.trips.seq == 0
+    out[ctx.trips.person[first]] = ctx.trips.arr[first] - 31
+    return np.asarray(out, dtype=np.int64)
+
+
 def birth(ctx: Ctx, nb: NoiseBook, rows: IntArr, fmt: str) -> pl.Series:
-    return fmt_days(nb.swap_dm(ctx.pop.birth[rows]), fmt)
+    return fmt_days(nb.swap_dm(ctx.pop.birth[rows], first_seen(ctx)[rows]), fmt)
 
 
 def seconds_of_day(rng: np.random.Generator, n: int) -> pl.Series:

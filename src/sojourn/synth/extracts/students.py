@@ -1,9 +1,11 @@
 """SEVIS student and exchange-visitor records (mapping sevis), written as Parquet with real
-Date columns. Status as of the extract date: INITIAL, ACTIVE, COMPLETED or TERMINATED."""
+Date columns. Status as of the extract date: INITIAL, ACTIVE, COMPLETED, WITHDRAWN (a
+DSO-authorized early withdrawal) or TERMINATED (with its reason)."""
 
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 
 from sojourn.synth.common import NEVER, date_series
 from sojourn.synth.extracts.base import (
@@ -16,7 +18,7 @@ from sojourn.synth.extracts.base import (
     null_where,
     replace_where,
 )
-from sojourn.synth.extracts.identity import country, passports, sex
+from sojourn.synth.extracts.identity import country, first_seen, passports, sex
 from sojourn.synth.extracts.naming import native_full, native_parts, render
 from sojourn.synth.params import class_codes
 
@@ -43,16 +45,26 @@ SCHOOLS = (
     "Florida International University",
     "Stevens Institute of Technology",
 )
-STATUS = ("INITIAL", "ACTIVE", "COMPLETED", "TERMINATED")
+STATUS = ("INITIAL", "ACTIVE", "COMPLETED", "TERMINATED", "WITHDRAWN")
+REASONS = ("FAILURE TO ENROLL", "UNAUTHORIZED EMPLOYMENT", "UNAUTHORIZED DROP BELOW FULL COURSE",
+           "FAILURE TO MAINTAIN STATUS", "OTHER", "AUTHORIZED EARLY WITHDRAWAL")  # fmt: skip
 
 
 def _status(ctx: Ctx, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     t, a = ctx.trips, ctx.as_of
     start, end = t.prog_start[idx], t.prog_end[idx]
     term = ctx.life.terminated[t.person[idx]]
-    code = np.select([start > a, term <= a, end <= a], [0, 3, 2], 1)
-    when = np.select([code == 0, code == 3, code == 2], [t.arr[idx] - 30, term, end], start)
+    left = ctx.life.withdrawn[t.person[idx]]
+    code = np.select([start > a, term <= a, left <= a, end <= a], [0, 3, 4, 2], 1)
+    when = np.select(
+        [code == 0, code == 3, code == 4, code == 2], [t.arr[idx] - 30, term, left, end], start
+    )
     return code, when
+
+
+def _reasons(ctx: Ctx, rows: np.ndarray, code: np.ndarray) -> pl.Series:
+    reason = np.where(code == 4, len(REASONS) - 1, ctx.life.term_reason[rows])
+    return codes(REASONS, reason, (code == 3) | (code == 4))
 
 
 def build(ctx: Ctx) -> tuple[Extract, NoiseBook]:
@@ -74,7 +86,7 @@ def build(ctx: Ctx) -> tuple[Extract, NoiseBook]:
         "surname": replace_where(names.family, script, nf),
         "given_name": replace_where(names.given, script, ng),
         "name_native": native,
-        "birth_date": date_series(nb.swap_dm(ctx.pop.birth[rows])),
+        "birth_date": date_series(nb.swap_dm(ctx.pop.birth[rows], first_seen(ctx)[rows])),
         "gender": sex(ctx, rows),
         "country_of_citizenship": country(ctx, rows, "alpha2"),
         "passport_number": passports(ctx, nb, rows, t.arr[idx]),
@@ -86,6 +98,7 @@ def build(ctx: Ctx) -> tuple[Extract, NoiseBook]:
             SCHOOLS, (ctx.rng("schools").random(len(rows)) * len(SCHOOLS)).astype(np.int64)
         ),
         "visa_type": codes(klass, t.klass[idx]),
+        "termination_reason": _reasons(ctx, rows, code),
     }
     nb.blank(cols, ["passport_number", "gender", "school_name", "birth_date"])
     nb.missing_required(cols, "program_start")
