@@ -1,24 +1,35 @@
-"""Ground truth as of the as-of date, derived from the true (planned, censored) events.
+"""Ground truth as of the as-of date A, from the true (planned, censored) events, under the
+counting conventions of issue 17 (written from the conventions and the cited law, not from the
+status engine, which is tested against it).
 
-Status vocabulary, first matching rule wins (A = as-of date, every event dated <= A):
-  us_citizen                 born in the U.S., or naturalized on or before A.
-  removed                    removed by ICE (custody removal date) on or before A.
+Status vocabulary, first matching rule wins (every event dated <= A):
+  us_citizen                 born in the U.S.; naturalized; a U.S. passport issued (22 U.S.C.
+                             2705); an SSA citizenship indicator A recorded.
+  removed                    removed by ICE (custody removal date).
   self_departed              CBP Home departure verified (app geolocation or exit record).
   departed                   left the U.S. (boarded manifest, biometric exit, land exchange or
                              an unrecorded land exit); a no-board manifest row is NOT a departure.
   lawful_permanent_resident  I-485 approved, or relief granted by an immigration judge.
   removal_order_final        final removal order (in absentia at once; otherwise 30 days without
-                             appeal; or the alternate order after voluntary departure expired).
-  voluntary_departure        voluntary departure granted and its period not yet over.
+                             appeal; or the alternate order from the day after vd_until).
+  voluntary_departure        voluntary departure granted, through vd_until (INA 240B).
   in_proceedings             NTA filed with the court (served only is not enough), no final
                              order, not terminated or dismissed (includes non-final orders).
-  in_status                  admitted, authorized stay (incl. approved extensions; students:
-                             program end + grace, or SEVIS termination) not yet ended.
-  pending_application        an I-539/I-129/I-485/I-589 is pending and nothing above applies
-                             (for admitted persons: their authorized stay has ended).
-  overstay                   admitted, authorized stay ended, no departure, no pending
-                             application (a denial ends the stay on the decision date).
+  in_status                  admitted, authorized stay not ended (``authorized_until``), no
+                             I-485 pending.
+  deferred_action            deferred action granted, through min(valid_until, terminated_on-1).
+  pending_application        a properly filed I-485 pending (from its filing date, 8 CFR 245;
+                             USCIS May 6, 2009 memo); a timely I-539/I-129 pending after the stay
+                             ended, not by a visa-waiver entrant (INA 217(a)(1); 8 CFR
+                             214.1(c)(3)-(4)); an I-589 pending of a person never admitted.
+  overstay                   admitted, authorized stay ended (an I-589 pending does not change
+                             that: it stops unlawful presence only, INA 212(a)(9)(B)(iii)(II)).
   present_without_admission  entered without inspection, nothing of the above.
+
+The authorized stay ends on its last day: the I-94 date or program end + grace; a decision on a
+timely extension/change; employment end + 60 days (H-1B, H-1B1, E, L, O-1, TN, capped at the
+I-94 date, 8 CFR 214.1(l)(2)); the day before a parole termination takes effect; SEVIS
+withdrawal + 15 days (F-1), or the termination day (no grace). Overstay days: ``truth_days``.
 """
 
 from __future__ import annotations
@@ -27,7 +38,9 @@ import numpy as np
 import polars as pl
 
 from sojourn.synth.common import NEVER, BoolArr, IntArr, date_series
+from sojourn.synth.evidence import citizen_since
 from sojourn.synth.life import (
+    APPROVED,
     DS,
     I129,
     I485,
@@ -41,8 +54,10 @@ from sojourn.synth.life import (
     VD,
     Life,
 )
-from sojourn.synth.population import CITIZEN, EWI, Population
+from sojourn.synth.params import load_params
+from sojourn.synth.population import EWI, Population
 from sojourn.synth.trips import Trips
+from sojourn.synth.truth_days import classes_of, deferred_last, extension_protects, overstay_days
 
 STATUSES = (
     "us_citizen",
@@ -54,12 +69,13 @@ STATUSES = (
     "voluntary_departure",
     "in_proceedings",
     "in_status",
+    "deferred_action",
     "pending_application",
     "overstay",
     "present_without_admission",
 )
 REASONS = (
-    "born in the U.S. or naturalized",
+    "born in the U.S., naturalized, U.S. passport or SSA citizenship indicator A",
     "removal recorded in custody records",
     "CBP Home departure verified",
     "departed the U.S.",
@@ -68,35 +84,52 @@ REASONS = (
     "voluntary departure period running",
     "notice to appear filed with the immigration court",
     "within the authorized stay",
-    "application pending (extension, change or adjustment of status, or asylum)",
-    "authorized stay ended; no departure, no pending application",
+    "deferred action in force",
+    "application pending that protects (adjustment, timely extension or change, asylum)",
+    "authorized stay ended; no departure, no protecting application",
     "entered without inspection; no application or proceedings",
 )
-IN_COUNTRY_OVER = ("overstay", "in_proceedings", "removal_order_final", "voluntary_departure")
+EMPLOYMENT = ("H1B", "H1B1", "E1", "E2", "E3", "L1", "O1", "TN")
 
 
-def authorized_until(life: Life, a: int) -> IntArr:
-    """End of the authorized stay of each person's last admission, as known on day a."""
+def authorized_until(life: Life, trips: Trips, a: int) -> IntArr:
+    """Last authorized day of each person's last admission, as known on day a."""
+    spec = load_params()["sources"]
     out = life.auth0.copy()
-    decided = np.isin(life.app_form, (I129, I539, I485)) & (life.app_decided <= a)
+    ext = extension_protects(life, trips)
+    ext |= np.isin(life.app_form, (I129, I539)) & (life.app_outcome == APPROVED)
+    decided = (ext | (life.app_form == I485)) & (life.app_decided <= a)
     out[decided] = np.where(life.app_end[decided] < NEVER, life.app_end[decided], out[decided])
-    return out
+    job = (life.job_end <= a) & classes_of(trips, life, EMPLOYMENT)
+    grace = int(spec["employment_end"]["grace"])
+    out = np.where(job, np.minimum(out, life.job_end + grace), out)
+    out = np.where(life.parole_notice <= a, np.minimum(out, life.parole_end - 1), out)
+    grace = int(spec["sevis"]["grace"])
+    out = np.where(life.withdrawn <= a, np.minimum(out, life.withdrawn + grace), out)
+    return np.asarray(out, dtype=np.int64)
 
 
-def pending(life: Life, a: int) -> BoolArr:
-    forms = np.isin(life.app_form, (I129, I539, I485, I589))
-    return np.asarray(forms & (life.app_filed <= a) & (life.app_decided > a))
+def pending(life: Life, a: int, forms: tuple[int, ...]) -> BoolArr:
+    on = np.isin(life.app_form, forms) & (life.app_filed <= a) & (life.app_decided > a)
+    return np.asarray(on)
 
 
 def _rules(life: Life, pop: Population, trips: Trips, a: int) -> list[tuple[BoolArr, IntArr]]:
-    auth = authorized_until(life, a)
+    auth = authorized_until(life, trips, a)
     gone = life.exit <= a
     admitted = life.last >= 0
     arr = np.where(admitted, trips.arr[np.maximum(life.last, 0)], NEVER)
     closed = (life.decided <= a) & np.isin(life.decision, (TR, DS))
-    born = pop.group == CITIZEN
+    cit = citizen_since(life, pop, a)
+    adjusting = pending(life, a, (I485,))
+    extending = pending(life, a, (I129, I539)) & extension_protects(life, trips) & admitted
+    asylum = pending(life, a, (I589,)) & ~admitted
+    da_last = deferred_last(life)
+    deferred = (life.da_granted <= a) & (a <= da_last)
+    da_over = (life.da_granted <= a) & (da_last < a)
+    after = np.where(da_over, np.maximum(auth + 1, da_last + 1), auth + 1)
     return [
-        (born | (life.natz <= a), np.where(born, pop.birth, life.natz)),
+        (cit <= a, cit),
         (gone & (life.exit_kind == REMOVED), life.exit),
         (gone & np.isin(life.exit_kind, (SELF_GEO, SELF_EXIT)), life.exit),
         (gone & (life.exit_kind == TRAVEL), life.exit),
@@ -104,13 +137,14 @@ def _rules(life: Life, pop: Population, trips: Trips, a: int) -> list[tuple[Bool
         (life.final_on <= a, life.final_on),
         ((life.decision == VD) & (life.decided <= a), life.decided),
         ((life.nta_filed <= a) & ~closed, life.nta_filed),
-        (admitted & (auth >= a), arr),
+        (admitted & (auth >= a) & ~adjusting, arr),
+        (deferred, life.da_granted),
         (
-            pending(life, a),
-            np.where(admitted, np.maximum(auth + 1, life.app_filed), life.app_filed),
+            adjusting | extending | asylum,
+            np.where(extending, np.maximum(auth + 1, life.app_filed), life.app_filed),
         ),
-        (admitted, auth + 1),
-        (pop.group == EWI, life.entry),
+        (admitted, after),
+        (pop.group == EWI, np.where(da_over, da_last + 1, life.entry)),
     ]
 
 
@@ -122,50 +156,49 @@ def status_frame(life: Life, pop: Population, trips: Trips, a: int) -> pl.DataFr
         status[hit], since[hit] = code, when[hit]
     if (status < 0).any():
         raise RuntimeError(f"{int((status < 0).sum())} persons match no status rule")
-    auth = authorized_until(life, a)
-    names = np.array(STATUSES)[status]
-    over = np.isin(names, IN_COUNTRY_OVER) & (life.last >= 0) & (auth < a) & ~pending(life, a)
-    days = np.where(over, a - auth, -1)
+    auth = authorized_until(life, trips, a)
+    days = overstay_days(life, pop, trips, a, auth)
     return pl.DataFrame(
         {
             "person_id": person_ids(pop.ids),
-            "status": pl.Series(names, dtype=pl.String),
+            "status": pl.Series(np.array(STATUSES)[status], dtype=pl.String),
             "since": date_series(since),
             "reason": pl.Series(np.array(REASONS)[status], dtype=pl.String),
             "authorized_until": date_series(np.where(life.last >= 0, auth, NEVER)),
             "overstay_days": pl.Series(days).replace(-1, None),
-            "out_of_country_overstay": _out_of_country(life, trips, pop.n, a),
+            "out_of_country_overstay": _out_of_country(life, pop, trips, pop.n, a),
         }
     )
 
 
-def _out_of_country(life: Life, trips: Trips, n: int, a: int) -> pl.Series:
-    late = trip_overstay(life, trips, a)[0] == "out_of_country"
+def _out_of_country(life: Life, pop: Population, trips: Trips, n: int, a: int) -> pl.Series:
+    late = trip_overstay(life, pop, trips, a)[0] == "out_of_country"
     flag = np.zeros(n, dtype=bool)
     flag[trips.person[late]] = True
     return pl.Series(flag)
 
 
-def trip_overstay(life: Life, trips: Trips, a: int) -> tuple[np.ndarray, IntArr, IntArr]:
-    """Per admission: overstay kind (DHS method), authorized end, overstay days."""
+def trip_overstay(
+    life: Life, pop: Population, trips: Trips, a: int
+) -> tuple[np.ndarray, IntArr, IntArr]:
+    """Per admission: overstay kind (DHS method), authorized end, overstay days. An earlier
+    admission's days run from the day after its end through its departure day inclusive; the
+    last admission's are the person's (``truth_days``), kept after a departure or a grant."""
     auth = trips.auth_end.copy()
-    is_last = np.zeros(len(trips), dtype=bool)
+    days = np.where(trips.dep > auth, trips.dep - auth, -1)
     has = life.last >= 0
-    is_last[life.last[has]] = True
-    person_auth = authorized_until(life, a)
-    auth[is_last] = person_auth[trips.person[is_last]]
+    last = life.last[has]
+    person_auth = authorized_until(life, trips, a)
+    auth[last] = person_auth[has]
+    days[last] = overstay_days(life, pop, trips, a, person_auth)[has]
     gone = trips.dep <= a
-    covered = (life.lpr <= a) | (life.natz <= a) | pending(life, a)
-    covered_t = covered[trips.person] & is_last
-    late = gone & (trips.dep > auth)
-    stuck = ~gone & (auth < a) & ~covered_t
+    over = days > 0
     kind = np.select(
-        [late, stuck, gone | covered_t, auth >= a],
-        ["out_of_country", "in_country", "none", "not_due"],
+        [over & gone, over & ~gone, ~gone & (auth >= a)],
+        ["out_of_country", "in_country", "not_due"],
         "none",
     )
-    days = np.select([late, stuck], [trips.dep - auth, a - auth], -1)
-    return kind, auth, days
+    return kind, auth, np.where(over, days, -1)
 
 
 def person_ids(idx: IntArr) -> pl.Series:
@@ -173,4 +206,4 @@ def person_ids(idx: IntArr) -> pl.Series:
     return pl.select(pl.concat_str(pl.lit("P"), digits).alias("person_id")).to_series()
 
 
-__all__ = ["STATUSES", "person_ids", "status_frame", "trip_overstay"]
+__all__ = ["STATUSES", "authorized_until", "person_ids", "status_frame", "trip_overstay"]

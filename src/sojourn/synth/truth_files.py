@@ -8,12 +8,13 @@ import numpy as np
 import polars as pl
 
 from sojourn.synth.common import NEVER, date_series, scramble
+from sojourn.synth.evidence import citizen_since
 from sojourn.synth.extracts.base import Ctx, codes, null_where
 from sojourn.synth.extracts.naming import native_full
 from sojourn.synth.life import REMOVED, SELF_EXIT, SELF_GEO, TRAVEL
 from sojourn.synth.names import origin_names, styled
 from sojourn.synth.params import class_codes
-from sojourn.synth.population import CITIZEN, SEX_CODES
+from sojourn.synth.population import SEX_CODES
 from sojourn.synth.trips import PORTS
 from sojourn.synth.truth import person_ids, status_frame, trip_overstay
 
@@ -39,7 +40,7 @@ def persons(ctx: Ctx) -> pl.DataFrame:
     rows = pop.ids
     second = null_where(table.gather(np.maximum(pop.family2, 0)), pop.family2 < 0)
     family = pl.concat_str([table.gather(pop.family), second], separator=" ", ignore_nulls=True)
-    citizen = (pop.group == CITIZEN) | (life.natz <= ctx.as_of)
+    citizen = citizen_since(life, pop, ctx.as_of) <= ctx.as_of
     return pl.DataFrame(
         {
             "person_id": person_ids(rows),
@@ -60,7 +61,7 @@ def persons(ctx: Ctx) -> pl.DataFrame:
 
 def admissions(ctx: Ctx) -> pl.DataFrame:
     t, a = ctx.trips, ctx.as_of
-    kind, auth, days = trip_overstay(ctx.life, t, a)
+    kind, auth, days = trip_overstay(ctx.life, ctx.pop, t, a)
     gone = t.dep <= a
     exit_kind = np.array([EXIT_KINDS.get(int(k), "") for k in range(5)])[ctx.trip_exit]
     return pl.DataFrame(
