@@ -20,7 +20,7 @@ MALFORMED = {"bad_date", "missing_required", "unknown_code"}
 @pytest.fixture(scope="module")
 def extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth")
-    generate(3_000, 11, dt.date(2025, 9, 30), out)
+    generate(4_000, 11, dt.date(2025, 9, 30), out)  # every source has rows at this size
     return out
 
 

@@ -35,7 +35,7 @@ def columns(spec: dict[str, Any]) -> set[str]:
             out.add(value)
         elif "join" in value:
             out.update(value["join"])
-        else:
+        elif "column" in value:  # else a constant ({value: USA}): no column
             out.add(value["column"])
     return out
 
@@ -96,7 +96,8 @@ def _check_value(name: str, fs: dict[str, Any], spec: dict[str, Any], value: Any
         fmt = fs.get("format", spec.get("date_format"))
         if fmt:
             dt.datetime.strptime(value, fmt)
-    if name in ("nationality", "passport_country", "birth_place", "destination_country"):
+    countries = ("nationality", "passport_country", "birth_place", "destination_country")
+    if name in countries and "codes" not in fs:  # a country given by codes was checked above
         assert pycountry.countries.lookup(value)
 
 

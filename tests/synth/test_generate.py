@@ -21,6 +21,11 @@ EXPECTED = {
     "cbp_home.jsonl": ("self_departure", "cbp-home"),
     "naturalizations.csv": ("naturalization", "uscis-n400"),
     "custody.parquet": ("custody", "ice-custody"),
+    "passports.csv": ("passport", "dos-passports"),
+    "numident.jsonl": ("numident", "ssa-numident"),
+    "employer_notices.csv": ("employment_end", "employer-notices"),
+    "deferred_action.csv": ("deferred_action", "uscis-deferred-action"),
+    "parole_terminations.jsonl": ("parole_termination", "parole-terminations"),
 }
 
 
