@@ -177,6 +177,9 @@ def test_employment_ended_leaves_sixty_days_capped_at_the_i94_date() -> None:
                        notice_type="employer_notice")  # fmt: skip
     result = status([worker, ended], "2024-05-10")
     assert result.authorized_until == D(2024, 4, 30) and result.overstay_days == 10
+    # a status violation: unlawful presence waits for the I-94 date or a formal finding
+    assert result.unlawful_presence_days == 0
+    assert status([worker, ended], "2025-07-09").unlawful_presence_days == 9
     short = arrival("H1B", until="2024-03-20")
     assert status([short, ended], "2024-04-01").authorized_until == D(2024, 3, 20)
     visitor = status([arrival("B2", until="2025-06-30"), ended], "2024-05-10")
@@ -187,7 +190,9 @@ def test_parole_ends_the_day_before_its_termination_takes_effect() -> None:
     paroled = arrival("PAROLE", until="2026-01-09")
     notice = make_event("parole_termination", "pt", terminated_on="2025-04-24")
     result = status([paroled, notice], "2025-05-03")
-    assert result.authorized_until == D(2025, 4, 23) and result.overstay_days == 10
+    assert result.authorized_until == D(2025, 4, 23) and result.unlawful_presence_days == 10
+    assert result.current is not None and result.current.status == "present_without_admission"
+    assert result.overstay_days is None  # parole is not an admission: nothing to overstay
 
 
 def test_an_f1_withdrawal_authorized_by_the_dso_leaves_fifteen_days() -> None:

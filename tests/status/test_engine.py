@@ -337,7 +337,10 @@ def test_grace_f1_completion_ending_on_a_weekend_is_not_moved() -> None:
 def test_parole_until_expiry_then_no_authorization() -> None:
     events = [arrival("PAROLE", on="2023-01-15", until="2025-01-14")]
     assert current(events, "2025-01-14") == ("in_status", "parole")
-    assert current(events, "2025-01-15")[0] == "overstay"
+    # parole is not an admission: once it ends, the person is present without admission
+    assert current(events, "2025-01-15") == ("present_without_admission", "parole")
+    after = status(events, "2025-01-24")
+    assert after.overstay_days is None and after.unlawful_presence_days == 10
 
 
 # tps.designation — INA 244: protected while the grant is valid

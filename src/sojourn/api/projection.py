@@ -23,6 +23,9 @@ PENDING = {
     "rule_id": "application.pending",
     "citation": "an application pending (its kind is shown to those who may see it)",
 }
+#: An overstay whose rule is a pending asylum application, as shown to the same caller: any
+#: overstay's rule (the asylum record is left out of its records like any withheld record).
+OVERSTAY = {"rule_id": "unlawful_presence.accrual", "citation": "INA 212(a)(9)(B)(ii)"}
 CRIMINAL = frozenset({"convictions", "aggravated_felonies", "felonies",
                       "significant_misdemeanors", "misdemeanors",
                       "years_since_last_conviction"})  # fmt: skip
@@ -52,7 +55,10 @@ def project_status(
     for interval in [*data["intervals"], *([data["current"]] if data["current"] else [])]:
         interval["records"] = keep(interval["records"], shown)
         if "asylum" not in groups and interval.get("rule_id") in masked:
-            interval.update(PENDING, records=[])
+            if interval.get("status") == "overstay":
+                interval.update(OVERSTAY)
+            else:
+                interval.update(PENDING, records=[])
     return data
 
 

@@ -193,6 +193,7 @@ def timeline(
     settled = current.start if current and current.status in SETTLED else None
     last_present = gone or (settled - D(days=1) if settled else None)
     counted = accrual(known, as_of, stay, book, birth_date, last_present)
+    until = None if settled else until  # a citizen's or resident's stay has no end date
     over, days = counted.overstay_days, counted.unlawful_presence_days
     if current is not None and current.status == "us_citizen":
         over, days = None, 0  # no unlawful presence is reported for a citizen

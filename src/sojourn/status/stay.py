@@ -18,6 +18,8 @@ PENDING_FORMS = ("I-539", "I-129", "I-485", "I-589")
 #: Records that show the person in the country on their date (a manifest departure
 #: followed by one of these, before any new arrival, is a conflict, not a departure).
 IN_COUNTRY = ("address", "status", "custody", "conviction", "court")
+#: Rules that end a stay early for a status violation (not by its own terms).
+VIOLATIONS = ("grace.employment_cessation", "grace.f1_termination")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,13 @@ class Stay:
     pending: tuple[Event, ...] = ()
     #: Requests that protect nothing: untimely, or from a visa-waiver entrant (rule, records).
     refused: tuple[Basis, ...] = ()
+    #: The I-94 date when a status violation (employment ended, SEVIS terminated) cut the
+    #: stay short: unlawful presence waits for it or for a formal finding.
+    violated_until: dt.date | None = None
+
+    @property
+    def paroled(self) -> bool:
+        return self.basis.rule_id == "parole"
 
     @property
     def denied(self) -> bool:
@@ -80,9 +89,9 @@ def _student_end(
     if status == "terminated" and status_date is not None:
         return status_date, Basis("grace.f1_termination", ids)
     if status == "withdrawn" and status_date is not None:  # a withdrawal the DSO authorized
-        grace = rules.rule("grace.f1_withdrawal", status_date)
-        if grace is not None and cls in grace.classes:
-            return status_date + D(days=int(grace.param("grace_days"))), Basis(grace.id, ids)
+        rule = rules.rule("grace.f1_withdrawal", status_date)
+        if rule is not None and cls in rule.classes:
+            return status_date + D(days=int(rule.param("grace_days"))), Basis(rule.id, ids)
         return status_date, ds  # no grace after an M or J program left early
     end = record.day("program_end")
     if status == "completed" and status_date is not None:
@@ -138,8 +147,10 @@ def authorized_stay(history: History, day: dt.date, rules: RuleBook) -> Stay | N
     if admission is None:
         return None
     until, basis = _admitted_until(history, admission, day, rules)
+    i94 = until
     until, cut = cut_short(history, admission, day, until, rules)
     admitted_until = until
+    violated = i94 if any(b.rule_id in VIOLATIONS for b in cut) else None
     extended: list[Basis] = list(cut)
     waiting: list[Event] = []
     refused: list[Basis] = []
@@ -166,31 +177,55 @@ def authorized_stay(history: History, day: dt.date, rules: RuleBook) -> Stay | N
             until = decided
             extended.append(Basis("application.denial", (app.record_id,)))
     return Stay(admission, until, basis, tuple(extended), admitted_until, tuple(waiting),
-                tuple(refused))  # fmt: skip
+                tuple(refused), violated)  # fmt: skip
+
+
+Ending = tuple[dt.date, Basis]
+
+
+def _employment_ended(history: History, admission: Event, day: dt.date, rules: RuleBook,
+                      cls: str) -> list[Ending]:  # fmt: skip
+    for e in history.of("employment_end", day):
+        grace = rules.rule("grace.employment_cessation", e.date)
+        if e.date >= admission.date and grace is not None and cls in grace.classes:
+            end = e.date + D(days=int(grace.param("grace_days")))
+            return [(end, Basis(grace.id, (admission.record_id, e.record_id)))]  # once
+    return []
+
+
+def _sevis_terminated(history: History, admission: Event, day: dt.date, rules: RuleBook,
+                      cls: str) -> list[Ending]:  # fmt: skip
+    if cls not in rules.require("grace.f1_termination", admission.date).classes:
+        return []
+    return [(ended, Basis("grace.f1_termination", (admission.record_id, e.record_id)))
+            for e in history.of("student", day)
+            if e.get("status") == "terminated" and (ended := e.day("status_date", day))
+            and ended >= admission.date]  # fmt: skip
+
+
+def _parole_terminated(history: History, admission: Event, day: dt.date, rules: RuleBook,
+                       cls: str) -> list[Ending]:  # fmt: skip
+    if cls not in rules.require("parole.termination", admission.date).classes:
+        return []
+    return [(e.date - D(days=1), Basis("parole.termination", (admission.record_id, e.record_id)))
+            for e in history.of("parole_termination", day) if e.date > admission.date]  # fmt: skip
 
 
 def cut_short(
     history: History, admission: Event, day: dt.date, until: dt.date | None, rules: RuleBook
 ) -> tuple[dt.date | None, list[Basis]]:
     """The stay ended early: 60 days after employment ended, or the I-94 date if sooner (8
-    CFR 214.1(l)(2)); the day before a parole termination takes effect."""
+    CFR 214.1(l)(2)); a SEVIS termination of a student admitted to a date (no grace); the day
+    before a parole termination takes effect."""
     cls = str(admission.get("class_of_admission") or "")
+    ends = [*_employment_ended(history, admission, day, rules, cls),
+            *(_sevis_terminated(history, admission, day, rules, cls) if until else []),
+            *_parole_terminated(history, admission, day, rules, cls)]  # fmt: skip
     cut: list[Basis] = []
-    for e in history.of("employment_end", day):
-        grace = rules.rule("grace.employment_cessation", e.date)
-        if e.date < admission.date or grace is None or cls not in grace.classes:
-            continue
-        end = e.date + D(days=int(grace.param("grace_days")))
+    for end, basis in sorted(ends, key=lambda x: x[0]):
         if until is None or end < until:
             until = end
-            cut.append(Basis(grace.id, (admission.record_id, e.record_id)))
-        break  # once per validity period
-    if cls in rules.require("parole.termination", admission.date).classes:
-        for e in history.of("parole_termination", day):
-            end = e.date - D(days=1)
-            if e.date > admission.date and (until is None or end < until):
-                until = end
-                cut.append(Basis("parole.termination", (admission.record_id, e.record_id)))
+            cut.append(basis)
     return until, cut
 
 
