@@ -1,7 +1,8 @@
 """Which persons' true status the records can show.
 
 The truth knows facts no record carries: a departure by land with no exit record, a U.S.
-citizen by birth who appears only in court, conviction or custody records, and a carrier
+citizen by birth who appears only in court, conviction or custody records (one with a U.S.
+passport record is observable: the passport shows the citizenship), and a carrier
 manifest row for a traveller who never boarded (``no_board``). A status engine can only be
 held to the truth for the other persons: this module names them, for differential tests and
 benchmarks.
@@ -30,7 +31,8 @@ def observable_persons(data: Path, rows: pl.DataFrame) -> set[str]:
     mine = rows.with_columns(pl.col("event_date").cast(pl.Utf8)).join(
         keys, on=["source", "source_record_id"]
     )
-    hidden = set(persons.filter(pl.col("population") == "us_born")["person_id"])
+    born = set(persons.filter(pl.col("population") == "us_born")["person_id"])
+    hidden = born - set(mine.filter(pl.col("kind") == "passport")["person_id"])
     hidden |= set(tags.filter(pl.col("noise").str.contains("no_board"))["person_id"])
     last = (
         mine.filter(pl.col("kind") == "arrival")

@@ -21,10 +21,11 @@ Status vocabulary, first matching rule wins (every event dated <= A):
   pending_application        a properly filed I-485 pending (from its filing date, 8 CFR 245;
                              USCIS May 6, 2009 memo); a timely I-539/I-129 pending after the stay
                              ended, not by a visa-waiver entrant (INA 217(a)(1); 8 CFR
-                             214.1(c)(3)-(4)); an I-589 pending of a person never admitted.
-  overstay                   admitted, authorized stay ended (an I-589 pending does not change
-                             that: it stops unlawful presence only, INA 212(a)(9)(B)(iii)(II)).
-  present_without_admission  entered without inspection, nothing of the above.
+                             214.1(c)(3)-(4)). An I-589 pending never is: it stops unlawful
+                             presence only (INA 212(a)(9)(B)(iii)(II)), the status is unchanged.
+  overstay                   admitted (not paroled), authorized stay ended.
+  present_without_admission  entered without inspection, or paroled and the parole ended
+                             (parole is no admission, INA 101(a)(13)(B); 8 CFR 212.5(e)(2)(i)).
 
 The authorized stay ends on its last day: the I-94 date or program end + grace; a decision on a
 timely extension/change; employment end + 60 days (H-1B, H-1B1, E, L, O-1, TN, capped at the
@@ -45,7 +46,6 @@ from sojourn.synth.life import (
     I129,
     I485,
     I539,
-    I589,
     REMOVED,
     SELF_EXIT,
     SELF_GEO,
@@ -85,10 +85,13 @@ REASONS = (
     "notice to appear filed with the immigration court",
     "within the authorized stay",
     "deferred action in force",
-    "application pending that protects (adjustment, timely extension or change, asylum)",
+    "application pending that protects (adjustment, timely extension or change of status)",
     "authorized stay ended; no departure, no protecting application",
-    "entered without inspection; no application or proceedings",
+    "entered without inspection or parole ended; no application or proceedings",
 )
+#: The status each rule of ``_rules`` gives, in order (the last two: parole ended, and
+#: entered without inspection).
+RULE_STATUS = (*STATUSES, "present_without_admission")
 EMPLOYMENT = ("H1B", "H1B1", "E1", "E2", "E3", "L1", "O1", "TN")
 
 
@@ -123,7 +126,7 @@ def _rules(life: Life, pop: Population, trips: Trips, a: int) -> list[tuple[Bool
     cit = citizen_since(life, pop, a)
     adjusting = pending(life, a, (I485,))
     extending = pending(life, a, (I129, I539)) & extension_protects(life, trips) & admitted
-    asylum = pending(life, a, (I589,)) & ~admitted
+    paroled = classes_of(trips, life, ("PAROLE",))
     da_last = deferred_last(life)
     deferred = (life.da_granted <= a) & (a <= da_last)
     da_over = (life.da_granted <= a) & (da_last < a)
@@ -140,10 +143,11 @@ def _rules(life: Life, pop: Population, trips: Trips, a: int) -> list[tuple[Bool
         (admitted & (auth >= a) & ~adjusting, arr),
         (deferred, life.da_granted),
         (
-            adjusting | extending | asylum,
+            adjusting | extending,
             np.where(extending, np.maximum(auth + 1, life.app_filed), life.app_filed),
         ),
-        (admitted, after),
+        (admitted & ~paroled, after),
+        (paroled, auth + 1),  # parole ended: restored to an applicant for admission
         (pop.group == EWI, np.where(da_over, da_last + 1, life.entry)),
     ]
 
@@ -151,7 +155,9 @@ def _rules(life: Life, pop: Population, trips: Trips, a: int) -> list[tuple[Bool
 def status_frame(life: Life, pop: Population, trips: Trips, a: int) -> pl.DataFrame:
     status = np.full(pop.n, -1, dtype=np.int64)
     since = np.full(pop.n, NEVER, dtype=np.int64)
-    for code, (mask, when) in enumerate(_rules(life, pop, trips, a)):
+    rules = _rules(life, pop, trips, a)
+    codes = [STATUSES.index(name) for name in RULE_STATUS]
+    for code, (mask, when) in zip(codes, rules, strict=True):
         hit = mask & (status < 0)
         status[hit], since[hit] = code, when[hit]
     if (status < 0).any():

@@ -11,8 +11,9 @@ person was not in a period of stay authorized:
   - a voluntary-departure period (decision through vd_until, INA 240B).
 A pending I-589 is no such period. Days accrued are kept (a later grant or departure does not
 erase them); none accrue from lawful permanent residence on. A U.S. citizen (any evidence
-dated on or before the as-of date) and a person with no overstay day have none (-1 here, null
-in the truth files).
+dated on or before the as-of date), a parolee (parole is no admission, INA 101(a)(13)(B): the
+DHS report counts admitted nonimmigrants) and a person with no overstay day have none (-1
+here, null in the truth files).
 
 In the generated population a person has at most one application, and deferred action goes
 only to persons with no application and no proceedings, so the periods never overlap and
@@ -79,4 +80,5 @@ def overstay_days(life: Life, pop: Population, trips: Trips, a: int, auth: IntAr
     for p_lo, p_hi in protected(life, trips, a):
         days = days - _overlap(lo, hi, p_lo, p_hi)
     none = (life.last < 0) | (citizen_since(life, pop, a) <= a) | (days <= 0)
+    none |= classes_of(trips, life, ("PAROLE",))  # parole is no admission: no overstay
     return np.asarray(np.where(none, -1, days), dtype=np.int64)
