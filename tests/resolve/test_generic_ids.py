@@ -12,8 +12,9 @@ from sqlalchemy import Engine
 
 from sojourn.records import ingest_file, load_mapping
 from sojourn.resolve.blocking import RULES, candidate_pairs
-from sojourn.resolve.compare import MISSING, compare_one, compare_pairs, generic_level
+from sojourn.resolve.compare import MISSING, compare_one, compare_pairs
 from sojourn.resolve.features import features
+from sojourn.resolve.nearids import level as generic_level
 from sojourn.resolve.rowfeatures import feature_row
 from sojourn.resolve.run import resolve_all
 from sojourn.store import make_engine, upgrade
@@ -35,10 +36,10 @@ def _frame() -> pl.DataFrame:
 
 
 def test_levels_by_hand() -> None:
-    assert generic_level(["member_no:M1"], ["member_no:M1", "nhs:9"]) == 1
+    assert generic_level(["member_no:M1"], ["member_no:M1", "nhs:9"]) == 2
     assert generic_level(["member_no:M1"], ["member_no:M2"]) == 0  # same type, other value
     assert generic_level(["member_no:M1"], ["badge:M1"]) == MISSING  # no type in common
-    assert generic_level(None, ["badge:M1"]) == MISSING
+    assert generic_level([], ["badge:M1"]) == MISSING
 
 
 def test_batch_and_row_paths_agree() -> None:
@@ -55,8 +56,8 @@ def test_batch_and_row_paths_agree() -> None:
     levels = {(r["id_l"], r["id_r"]): r["other_id"] for r in vectors.to_dicts()}
     for (x, y), level in levels.items():
         assert compare_one(rows[x], rows[y])["other_id"] == level, (x, y)
-    assert levels[("a", "b")] == 1 and levels[("b", "c")] == 0 and levels[("a", "d")] == MISSING
-    assert levels[("e", "f")] == 1  # the SSN agrees: a differing generic id does not outvote it
+    assert levels[("a", "b")] == 2 and levels[("b", "c")] == 0 and levels[("a", "d")] == MISSING
+    assert levels[("e", "f")] == 2  # the SSN agrees: a differing generic id does not outvote it
 
 
 def test_a_shared_generic_identifier_is_a_candidate_pair() -> None:

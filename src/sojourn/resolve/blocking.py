@@ -33,6 +33,8 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("ssn", ("ssn",), max_block=50),
     # Generic identifiers (a mapping's ``identifiers:`` of other types): type and value.
     BlockingRule("identifier", ("identifiers",), max_block=50),
+    # Identifiers one character apart (a digit mistyped, two swapped): ``nearids``.
+    BlockingRule("identifier_near", ("id_near",), max_block=50),
     BlockingRule("dob_name", ("birth_date", "name_sorted")),
     BlockingRule("dob_skeleton", ("birth_date", "name_skeleton")),
     BlockingRule("dob_variant", ("birth_date", "name_variants")),

@@ -17,10 +17,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from sojourn.resolve.dates import DateLevel, date_level
 from sojourn.resolve.names import shapes_fit
+from sojourn.resolve.nearids import GENERIC_IDS, MIN_NEAR, OTHER_IDS, typed
+from sojourn.resolve.nearids import level as id_level
 
 MISSING = -1
 JW_HIGH, JW_LOW = np.float32(0.95), np.float32(0.88)
@@ -48,14 +50,11 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "nationality": ("different", "same"),
     "a_number": ("different", "same"),
     "passport": ("different", "same"),
-    "other_id": ("different", "same"),
+    "other_id": ("different", "one character off", "same"),
     "address": ("different", "jw>=0.88", "exact"),
     "postcode": ("different", "same"),
     "birth_place": ("different", "same"),
 }  # fmt: skip
-OTHER_IDS = ("sevis_id", "fbi_number", "ssn")
-#: Generic identifiers (``type:VALUE`` texts): also part of ``other_id``.
-GENERIC_IDS = "identifiers"
 #: The feature columns ``compare_one`` reads.
 COMPARED = (
     "name_sorted", "name_skeleton", "name_shape", "name_variants", "middle_initial",
@@ -136,22 +135,8 @@ def address_level(a: str | None, b: str | None) -> int:
 
 
 def _other_ids(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
-    levels = [_same(a[k], b[k]) for k in OTHER_IDS]
-    return max(*levels, generic_level(a.get(GENERIC_IDS), b.get(GENERIC_IDS)))
-
-
-def generic_level(a: Any, b: Any) -> int:
-    """Generic identifiers (``type:VALUE`` texts): the same value of a type on both sides
-    agrees; both having a type with no value in common disagrees; else no evidence."""
-    if not a or not b:
-        return MISSING
-    if set(a) & set(b):
-        return 1
-    return 0 if {_type(v) for v in a} & {_type(v) for v in b} else MISSING
-
-
-def _type(value: str) -> str:
-    return value.partition(":")[0]
+    """``other_id`` (``nearids.level``): same, one character off, different or missing."""
+    return id_level(typed(a), typed(b))
 
 
 def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
@@ -188,7 +173,7 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         pl.Series("jw", _similarities(joined, "name_sorted"), dtype=pl.Float32),
         pl.Series("jw_address", _similarities(joined, "address"), dtype=pl.Float32),
     )
-    joined = joined.with_columns(_name_expr().alias("name"))
+    joined = joined.with_columns(_name_expr().alias("name"), _other_id_levels(joined))
     return joined.select(
         "id_l",
         "id_r",
@@ -199,10 +184,41 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         _date_expr().alias("birth_date"),
         *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number")),
         _passport_expr().alias("passport"),
-        pl.max_horizontal(*(_same_expr(c) for c in OTHER_IDS), _generic_expr()).alias("other_id"),
+        "other_id",
         _address_expr().alias("address"),
         *(_same_expr(c).alias(c) for c in ("postcode", "birth_place")),
     )
+
+
+def _other_id_levels(joined: pl.DataFrame) -> pl.Series:
+    """``other_id`` of every pair: equality column-wise, then, for the pairs whose
+    identifiers differ, whether one is one character off the other (``nearids.level``)."""
+    exact = pl.max_horizontal(*(_same_expr(c) for c in OTHER_IDS), _generic_expr())
+    levels = joined.select(exact.replace_strict({1: 2}, default=exact).cast(pl.Int8)).to_series()
+    rows = (levels == 0).arg_true()
+    if rows.len() == 0:
+        return levels.alias("other_id")
+    differing = joined[rows]
+    near = np.zeros(differing.height, dtype=bool)
+    for column in OTHER_IDS:
+        near |= _one_off(differing[f"{column}_l"], differing[f"{column}_r"])
+    lists = differing.select(pl.col(f"{GENERIC_IDS}_l").is_not_null() & ~pl.lit(near))
+    for i in lists.to_series().arg_true().to_list():
+        a, b = differing[f"{GENERIC_IDS}_l"][i], differing[f"{GENERIC_IDS}_r"][i]
+        near[i] = b is not None and id_level(a.to_list(), b.to_list()) == 1
+    found = pl.Series(np.where(near, 1, 0), dtype=pl.Int8)
+    return levels.scatter(rows, found).alias("other_id")
+
+
+def _one_off(left: pl.Series, right: pl.Series) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Whether each pair of values is one edit apart (optimal string alignment), both at
+    least ``MIN_NEAR`` characters long; a missing value is not."""
+    a, b = left.fill_null("").to_list(), right.fill_null("").to_list()
+    distances = process.cpdist(a, b, scorer=OSA.distance, workers=1)
+    long_enough = (left.str.len_chars() >= MIN_NEAR) & (right.str.len_chars() >= MIN_NEAR)
+    close: np.ndarray[Any, np.dtype[np.bool_]] = np.asarray(distances == 1, dtype=bool)
+    result: np.ndarray[Any, np.dtype[np.bool_]] = close & long_enough.fill_null(False).to_numpy()
+    return result
 
 
 def _similarities(joined: pl.DataFrame, column: str) -> np.ndarray[Any, np.dtype[np.float32]]:

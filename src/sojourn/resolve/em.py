@@ -40,6 +40,9 @@ PSEUDO_MATCHES = 10.0
 #: identifier that differs keeps what EM learned: a different A-number is two people.)
 M_FLOOR = 1e-3
 FLOORED = ("name", "middle_initial", "birth_date")
+#: Levels of other comparisons that a clerk's typo makes (an identifier one character off):
+#: floored too, although a population without such typos never shows one.
+FLOORED_LEVELS = {"other_id": (1,)}
 
 
 #: Comparisons whose values go with a name (see the ``name_exact`` session).
@@ -144,6 +147,8 @@ def combine(fits: list[Fit], u: Params, start: Params | None) -> Params:
         shares = mixed / total
         if comparison in FLOORED:
             shares = np.maximum(shares, M_FLOOR)
+        for level in FLOORED_LEVELS.get(comparison, ()):
+            shares[level] = max(shares[level], M_FLOOR)
         m[comparison] = [float(x) for x in shares / shares.sum()]
     return m
 

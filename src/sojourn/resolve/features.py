@@ -16,6 +16,8 @@ from sqlalchemy import Engine, select
 from sojourn.records.tables import records
 from sojourn.resolve.identifiers import NORMALIZERS, passport
 from sojourn.resolve.names import NameKeys, fold, name_keys
+from sojourn.resolve.nearids import OTHER_IDS as OTHER_ID_COLUMNS
+from sojourn.resolve.nearids import near_keys
 
 SOURCE_COLUMNS = (
     "id", "source", "kind", "given_name", "middle_name", "family_name", "full_name",
@@ -67,7 +69,18 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         *_identifier_columns(base),
         *_place_columns(base),
     )
-    return out
+    return out.with_columns(_near_column(out).alias("id_near"))
+
+
+def _near_column(feats: pl.DataFrame) -> pl.Series:
+    """Blocking keys of identifiers one character apart (``nearids.near_keys``)."""
+    typed = pl.concat_list(
+        *(pl.lit(f"{c}:") + pl.col(c) for c in OTHER_ID_COLUMNS),
+        pl.col("identifiers").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
+    ).list.drop_nulls()
+    values = feats.select(typed.alias("typed")).to_series()
+    keys = [near_keys(v) if v else None for v in values.to_list()]
+    return pl.Series("id_near", keys, dtype=pl.List(pl.Utf8))
 
 
 def _name_columns(frame: pl.DataFrame) -> list[pl.Series]:

@@ -23,6 +23,7 @@ from sojourn.resolve.features import (
 )
 from sojourn.resolve.identifiers import NORMALIZERS
 from sojourn.resolve.names import name_keys
+from sojourn.resolve.nearids import near_keys, typed
 
 #: What polars accepts when casting a string to an integer: an optional sign, ASCII digits.
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -37,7 +38,7 @@ def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
     birth_date = get("birth_date")
     name = full_name(record)
     passport = _passport(get("passport_number"), get("passport_country"))
-    return {
+    row: dict[str, Any] = {
         "id": get("id"),
         "source": get("source"),
         "kind": get("kind"),
@@ -57,6 +58,9 @@ def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
         "postcode": _maybe(get("postcode"), postcode_key),
         "birth_place": _maybe(get("birth_place"), fold_place),
     }
+    ids = typed(row)
+    row["id_near"] = near_keys(ids) if ids else None
+    return row
 
 
 def full_name(record: Mapping[str, str | None]) -> str | None:
