@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from sojourn.synth.common import IntArr, fmt_days, scramble
+from sojourn.synth.common import IntArr, date_series, fmt_days, scramble
 from sojourn.synth.extracts.base import Ctx, Extract, FileSpec, NoiseBook, codes, id_strings
 from sojourn.synth.extracts.identity import birth, country, sex
 from sojourn.synth.extracts.naming import render
@@ -39,7 +39,7 @@ def passports(ctx: Ctx) -> tuple[Extract, NoiseBook]:
     names = render(ctx, nb, rows, "ascii_upper")
     card = ctx.rng("passport-card").random(len(rows)) < ctx.params["sources"]["passports"]["card"]
     years = int(ctx.params["sources"]["passports"]["valid_years"])
-    expires = issued + int(years * 365.25) - 1
+    expires = date_series(issued).dt.offset_by(f"{years}y").dt.offset_by("-1d")
     cols = {
         "PPT_NO": id_strings(len(rows), 10**9, 71, width=9),
         "SURNAME": names.family,
@@ -48,7 +48,7 @@ def passports(ctx: Ctx) -> tuple[Extract, NoiseBook]:
         "POB": birth_places(ctx, rows),
         "SEX": sex(ctx, rows),
         "ISSUE_DATE": fmt_days(issued, FMT),
-        "EXPIRATION_DATE": fmt_days(expires, FMT),
+        "EXPIRATION_DATE": expires.dt.strftime(FMT),
         "DOC_TYPE": codes(("PB", "PC"), card.astype(np.int64)),
     }
     nb.blank(cols, ["DOB", "POB", "SEX", "EXPIRATION_DATE"])
