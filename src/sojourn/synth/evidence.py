@@ -42,7 +42,9 @@ def deferred_action(
         [np.maximum(life.entry[ewi], day(as_date(spec["daca_from"]))), life.unlawful[over]]
     )
     who = np.concatenate([ewi, over])
-    granted = start + uniform_days(rng, (30, 400), len(who))
+    # the current grant (renewed every two years: DACA renewals), some months after the start
+    recent = as_of - uniform_days(rng, (0, 1100), len(who))
+    granted = np.maximum(start + uniform_days(rng, (30, 400), len(who)), recent)
     keep = granted <= as_of
     who, granted = who[keep], granted[keep]
     life.da_granted[who] = granted
