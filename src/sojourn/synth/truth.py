@@ -30,7 +30,8 @@ Status vocabulary, first matching rule wins (every event dated <= A):
 The authorized stay ends on its last day: the I-94 date or program end + grace; a decision on a
 timely extension/change; employment end + 60 days (H-1B, H-1B1, E, L, O-1, TN, capped at the
 I-94 date, 8 CFR 214.1(l)(2)); the day before a parole termination takes effect; SEVIS
-withdrawal + 15 days (F-1), or the termination day (no grace). Overstay days: ``truth_days``.
+withdrawal + 15 days (F-1), or the termination day (no grace). Overstay days, unlawful
+presence and the 3/10-year bar: ``truth_days``.
 """
 
 from __future__ import annotations
@@ -57,7 +58,14 @@ from sojourn.synth.life import (
 from sojourn.synth.params import load_params
 from sojourn.synth.population import EWI, Population
 from sojourn.synth.trips import Trips
-from sojourn.synth.truth_days import classes_of, deferred_last, extension_protects, overstay_days
+from sojourn.synth.truth_days import (
+    bars,
+    classes_of,
+    deferred_last,
+    extension_protects,
+    overstay_days,
+    unlawful_presence_days,
+)
 
 STATUSES = (
     "us_citizen",
@@ -164,6 +172,7 @@ def status_frame(life: Life, pop: Population, trips: Trips, a: int) -> pl.DataFr
         raise RuntimeError(f"{int((status < 0).sum())} persons match no status rule")
     auth = authorized_until(life, trips, a)
     days = overstay_days(life, pop, trips, a, auth)
+    unlawful = unlawful_presence_days(life, pop, trips, a, auth)
     return pl.DataFrame(
         {
             "person_id": person_ids(pop.ids),
@@ -173,6 +182,8 @@ def status_frame(life: Life, pop: Population, trips: Trips, a: int) -> pl.DataFr
             "authorized_until": date_series(np.where(life.last >= 0, auth, NEVER)),
             "overstay_days": pl.Series(days).replace(-1, None),
             "out_of_country_overstay": _out_of_country(life, pop, trips, pop.n, a),
+            "unlawful_presence_days": pl.Series(unlawful),
+            "bar": pl.Series(bars(life, a, unlawful)).replace(0, None),
         }
     )
 

@@ -26,10 +26,12 @@ import numpy as np
 
 from sojourn.synth.common import NEVER, BoolArr, IntArr
 from sojourn.synth.evidence import citizen_since
-from sojourn.synth.life import I129, I485, I539, VD, Life
+from sojourn.synth.life import APPROVED, DENIED, I129, I485, I539, I589, REMOVED, RM, VD, Life
 from sojourn.synth.params import class_codes, load_params
-from sojourn.synth.population import Population
+from sojourn.synth.population import EWI, Population
 from sojourn.synth.trips import Trips
+
+Periods = list[tuple[IntArr, IntArr]]
 
 
 def classes_of(trips: Trips, life: Life, names: tuple[str, ...]) -> BoolArr:
@@ -51,17 +53,33 @@ def deferred_last(life: Life) -> IntArr:
     return np.asarray(np.minimum(life.da_until, life.da_end - 1), dtype=np.int64)
 
 
-def _overlap(lo: IntArr, hi: IntArr, p_lo: IntArr, p_hi: IntArr) -> IntArr:
-    """Days of [p_lo, p_hi] inside [lo, hi] (0 when either is empty)."""
-    return np.asarray(np.maximum(np.minimum(hi, p_hi) - np.maximum(lo, p_lo) + 1, 0))
+def uncovered(lo: IntArr, hi: IntArr, periods: Periods) -> IntArr:
+    """Days of [lo, hi] in none of the periods ([first, last] pairs; last < first is empty):
+    the periods are clipped to [lo, hi], sorted by start and merged."""
+    n = len(lo)
+    if not periods:
+        return np.asarray(np.maximum(hi - lo + 1, 0), dtype=np.int64)
+    starts = np.stack([np.maximum(p_lo, lo) for p_lo, _ in periods], axis=1)
+    ends = np.stack([np.minimum(p_hi, hi) for _, p_hi in periods], axis=1)
+    empty = ends < starts
+    starts, ends = np.where(empty, NEVER, starts), np.where(empty, NEVER - 1, ends)
+    order = np.argsort(starts, axis=1, kind="stable")
+    starts, ends = np.take_along_axis(starts, order, 1), np.take_along_axis(ends, order, 1)
+    covered, reach = np.zeros(n, dtype=np.int64), lo - 1
+    for j in range(starts.shape[1]):
+        first = np.maximum(starts[:, j], reach + 1)
+        covered += np.maximum(ends[:, j] - first + 1, 0)
+        reach = np.maximum(reach, ends[:, j])
+    return np.asarray(np.maximum(hi - lo + 1, 0) - covered, dtype=np.int64)
 
 
-def protected(life: Life, trips: Trips, a: int) -> list[tuple[IntArr, IntArr]]:
+def protected(life: Life, trips: Trips, a: int, asylum: bool = False) -> Periods:
     """The periods of stay authorized of each person, as [first, last] day pairs (empty
-    periods have last < first)."""
+    periods have last < first); with ``asylum``, an I-589 pending too (it stops unlawful
+    presence, not overstay)."""
     none = np.full(len(life.last), NEVER, dtype=np.int64), np.zeros(len(life.last), np.int64)
     ext = np.isin(life.app_form, (I129, I539)) & extension_protects(life, trips)
-    app = (life.app_form == I485) | ext
+    app = (life.app_form == I485) | ext | ((life.app_form == I589) & asylum)
     app &= life.app_filed <= a
     vd = (life.decision == VD) & (life.decided <= a)
     da = life.da_granted <= a
@@ -72,13 +90,65 @@ def protected(life: Life, trips: Trips, a: int) -> list[tuple[IntArr, IntArr]]:
     ]
 
 
+def _present_until(life: Life, a: int) -> IntArr:
+    """The last day counted: the departure or removal day, the as-of date, or the day before
+    lawful permanent residence."""
+    return np.asarray(np.minimum.reduce([life.exit, np.full(len(life.exit), a), life.lpr - 1]))
+
+
 def overstay_days(life: Life, pop: Population, trips: Trips, a: int, auth: IntArr) -> IntArr:
     """Overstay days of each person's current stay (-1: none)."""
-    lo = auth + 1
-    hi = np.minimum.reduce([life.exit, np.full(len(auth), a), life.lpr - 1])
-    days = np.maximum(hi - lo + 1, 0)
-    for p_lo, p_hi in protected(life, trips, a):
-        days = days - _overlap(lo, hi, p_lo, p_hi)
+    days = uncovered(auth + 1, _present_until(life, a), protected(life, trips, a))
     none = (life.last < 0) | (citizen_since(life, pop, a) <= a) | (days <= 0)
     none |= classes_of(trips, life, ("PAROLE",))  # parole is no admission: no overstay
     return np.asarray(np.where(none, -1, days), dtype=np.int64)
+
+
+def eighteenth_birthdays(birth: IntArr) -> IntArr:
+    """The day each person turns 18 (a Feb 29 birth: Mar 1 in a common year)."""
+    d = birth.astype("datetime64[D]")
+    year = d.astype("datetime64[Y]")
+    month = d.astype("datetime64[M]") - year.astype("datetime64[M]")
+    day = d - d.astype("datetime64[M]").astype("datetime64[D]")
+    start = (year + np.timedelta64(18, "Y")).astype("datetime64[M]") + month
+    return np.asarray((start.astype("datetime64[D]") + day).astype(np.int64), dtype=np.int64)
+
+
+def _finding(life: Life, a: int) -> IntArr:
+    """The day of a formal finding that a duration-of-status stay ended: a USCIS denial or an
+    immigration judge's order (NEVER if none yet)."""
+    denied = np.isin(life.app_form, (I129, I539, I485)) & (life.app_outcome == DENIED)
+    denial = np.where(denied & (life.app_decided <= a), life.app_decided, NEVER)
+    ordered = np.isin(life.decision, (RM, VD)) & (life.decided <= a)
+    return np.asarray(np.minimum(denial, np.where(ordered, life.decided, NEVER)))
+
+
+def unlawful_presence_days(
+    life: Life, pop: Population, trips: Trips, a: int, auth: IntArr
+) -> IntArr:
+    """Unlawful presence of the current stay (INA 212(a)(9)(B)(ii)-(iv)): from the day after
+    the authorized stay (duration of status: after a formal finding; without admission: from
+    entry), never before the 18th birthday, through the departure or removal day or the as-of
+    date, less periods of stay authorized and an I-589 pending; none for a U.S. citizen and
+    from lawful permanent residence on."""
+    admitted = life.last >= 0
+    last = np.maximum(life.last, 0)
+    changed = np.isin(life.app_form, (I129, I539)) & (life.app_outcome == APPROVED)
+    ds = admitted & (trips.admit_until[last] == NEVER) & ~(changed & (life.app_decided <= a))
+    start = np.where(admitted, auth + 1, NEVER)
+    start = np.where(ds, np.maximum(auth + 1, _finding(life, a) + 1), start)
+    start = np.where(pop.group == EWI, life.entry, start)
+    start = np.maximum(start, eighteenth_birthdays(pop.birth))
+    days = uncovered(start, _present_until(life, a), protected(life, trips, a, asylum=True))
+    none = (start >= NEVER) | (citizen_since(life, pop, a) <= a)
+    return np.asarray(np.where(none, 0, days), dtype=np.int64)
+
+
+def bars(life: Life, a: int, unlawful: IntArr) -> IntArr:
+    """The bar a departure or removal from the current stay triggered (INA 212(a)(9)(B)(i)):
+    10 (years) after 365 days or more of unlawful presence; 3 after more than 180 and fewer
+    than 365, on a voluntary departure before proceedings began (no NTA filed yet); else 0."""
+    left = life.exit <= a
+    voluntary = (life.exit_kind != REMOVED) & (life.nta_filed > life.exit)
+    three = left & voluntary & (unlawful >= 181) & (unlawful < 365)
+    return np.asarray(np.select([left & (unlawful >= 365), three], [10, 3], 0), dtype=np.int64)
