@@ -148,3 +148,56 @@ def test_a_late_departure_keeps_its_overstay_days(
     assert trips.select((span >= pl.col("overstay_days").cast(pl.Int64)).all()).item()
     assert trips.select((span == pl.col("overstay_days").cast(pl.Int64)).mean()).item() > 0.9
     assert dt.date.fromisoformat(truth["since"].max()) <= AS_OF
+
+
+@pytest.fixture(scope="module")
+def plain(truth: pl.DataFrame, records: pl.DataFrame, persons: pl.DataFrame) -> pl.DataFrame:
+    """Admitted persons whose only records are arrivals, departures and SEVIS records (no
+    application, proceedings or other event), with their birth date."""
+    own = ["arrivals_i94.csv", "departures_apis.jsonl", "sevis_students.parquet"]
+    other = records.filter(~pl.col("file").is_in(own))
+    born = persons.select("person_id", "population", _day("birth_date").alias("born"))
+    out = truth.join(born, on="person_id").filter(pl.col("population") == "admitted")
+    return out.filter(~pl.col("person_id").is_in(other["person_id"].unique().implode()))
+
+
+def test_unlawful_presence_of_adult_overstays_equals_their_overstay(plain: pl.DataFrame) -> None:
+    adult = _day("authorized_until") >= pl.col("born").dt.offset_by("18y")
+    visitors = plain.filter(
+        (pl.col("status") == "overstay") & adult
+        & ~pl.col("class_of_admission").is_in(["F1", "J1", "M1", "PAROLE"])
+    )  # fmt: skip
+    assert visitors.height > 20
+    assert (visitors["unlawful_presence_days"] == visitors["overstay_days"]).all()
+
+
+def test_duration_of_status_accrues_no_unlawful_presence_without_a_finding(
+    plain: pl.DataFrame,
+) -> None:
+    students = plain.filter(pl.col("class_of_admission").is_in(["F1", "J1", "M1"]))
+    overstayed = students.filter(pl.col("overstay_days") != "")
+    assert overstayed.height > 10
+    assert (students["unlawful_presence_days"] == "0").all()
+
+
+def test_minors_accrue_no_unlawful_presence(truth: pl.DataFrame, persons: pl.DataFrame) -> None:
+    young = persons.filter(_day("birth_date").dt.offset_by("18y") > AS_OF)["person_id"]
+    minors = truth.filter(pl.col("person_id").is_in(young.implode()))
+    assert minors.filter(pl.col("overstay_days") != "").height > 0
+    assert (minors["unlawful_presence_days"] == "0").all()
+
+
+def test_bars_follow_the_unlawful_presence_of_the_stay(truth: pl.DataFrame) -> None:
+    up = pl.col("unlawful_presence_days").cast(pl.Int64)
+    left = truth.filter(pl.col("status").is_in(["departed", "removed", "self_departed"]))
+    ten, three = left.filter(pl.col("bar") == "10"), left.filter(pl.col("bar") == "3")
+    assert ten.height > 0 and three.height > 0
+    assert (
+        ten.select((up >= 365).all()).item() and three.select(up.is_between(181, 364).all()).item()
+    )
+    assert left.filter(up >= 365).select((pl.col("bar") == "10").all()).item()
+    assert (
+        truth.filter(~pl.col("status").is_in(["departed", "removed", "self_departed"]))["bar"]
+        .eq("")
+        .all()
+    )
