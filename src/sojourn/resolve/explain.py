@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sojourn.resolve.compare import COMPARISONS, EXACT_NAME, MISSING
-from sojourn.resolve.model import Model, capped
+from sojourn.resolve.model import Model, apart, capped
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Explanation:
         return asdict(self)
 
 
-def _field(model: Model, comparison: str, level: int) -> FieldWeight:
+def _field(model: Model, comparison: str, level: int, apart: bool) -> FieldWeight:
     if level == MISSING:
         return FieldWeight(comparison, level, "missing", None, None, 0.0)
     return FieldWeight(
@@ -59,7 +59,7 @@ def _field(model: Model, comparison: str, level: int) -> FieldWeight:
         COMPARISONS[comparison][level],
         model.m[comparison][level],
         model.u[comparison][level],
-        model.weight(comparison, level),
+        model.field_weight(comparison, level, apart),
     )
 
 
@@ -79,7 +79,8 @@ def probability(weight: float) -> float:
 
 def explain_vector(vector: Mapping[str, Any], model: Model) -> Explanation:
     """The explanation of one comparison vector under ``model``."""
-    fields = tuple(_field(model, c, int(vector[c])) for c in COMPARISONS)
+    names_apart = apart(vector)
+    fields = tuple(_field(model, c, int(vector[c]), names_apart) for c in COMPARISONS)
     weight = model.prior_weight()
     for item in fields:
         weight = weight + item.weight

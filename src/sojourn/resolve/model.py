@@ -45,6 +45,9 @@ class Model:
     name_tf: dict[str, float] = field(default_factory=dict)
     #: Placeholder and generic values (feature column → values) read as missing.
     generic: dict[str, list[str]] = field(default_factory=dict)
+    #: u of what households share (``household.py``) among records of different people with
+    #: one family name: used instead of u for a pair whose names are not close.
+    household_u: dict[str, list[float]] = field(default_factory=dict)
     #: How training went: sessions, EM convergence, the prior's estimates. Not versioned.
     diagnostics: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -54,6 +57,8 @@ class Model:
         params: list[Any] = [self.m, self.u, self.prior, self.name_tf]
         if self.generic:
             params.append(self.generic)
+        if self.household_u:
+            params.append({"household_u": self.household_u})
         body = json.dumps(params, sort_keys=True).encode()
         return hashlib.sha256(body).hexdigest()[:12]
 
@@ -62,6 +67,15 @@ class Model:
         if level == MISSING:
             return 0.0
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
+
+    def field_weight(self, comparison: str, level: int, apart: bool) -> float:
+        """``weight``, or for an agreement on what households share between records whose
+        names are not close (``apart``), log2(m/u) with the households' u where that is the
+        larger u (a disagreement weighs as ever)."""
+        u = self.household_u.get(comparison) if apart else None
+        if level < 1 or u is None or u[level] <= self.u[comparison][level]:
+            return self.weight(comparison, level)
+        return math.log2(self.m[comparison][level] / u[level])
 
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
@@ -77,6 +91,7 @@ class Model:
             "u": self.u,
             "name_tf": self.name_tf,
             "generic": self.generic,
+            "household_u": self.household_u,
             "diagnostics": self.diagnostics,
         }
         return json.dumps(data, indent=2)
@@ -89,7 +104,7 @@ class Model:
             raise OutdatedModelError(f"{source}: made for other comparison levels; retrain")
         model = cls(
             data["m"], data["u"], data["prior"], data["trained_at"], data["name_tf"],
-            data.get("generic", {}), data.get("diagnostics", {}),
+            data.get("generic", {}), data.get("household_u", {}), data.get("diagnostics", {}),
         )  # fmt: skip
         if model.version != data["version"]:
             raise ValueError(f"{source}: parameters do not match the recorded version")
@@ -145,6 +160,20 @@ def identified_expr() -> pl.Expr:
     )
 
 
+def apart(vector: Mapping[str, Any]) -> bool:
+    """Whether a pair's names are present and not close and no identifier agrees: what a
+    household shares says little about such a pair (``Model.field_weight``)."""
+    return 0 <= int(vector["name"]) < NAME_EVIDENCE and not any(
+        int(vector[c]) >= 1 for c in IDENTIFIERS
+    )
+
+
+def apart_expr() -> pl.Expr:
+    """``apart`` over a frame of comparison vectors."""
+    names = pl.col("name").is_between(0, NAME_EVIDENCE - 1)
+    return names & ~pl.any_horizontal(pl.col(c) >= 1 for c in IDENTIFIERS)
+
+
 def capped(weight: float, vector: Mapping[str, Any]) -> float:
     """``weight`` held to ``HOUSEHOLD_CAP`` when the vector is not ``identified``."""
     return weight if weight <= HOUSEHOLD_CAP or identified(vector) else HOUSEHOLD_CAP
@@ -156,7 +185,12 @@ def score(vectors: pl.DataFrame, model: Model) -> pl.DataFrame:
     for comparison in COMPARISONS:
         levels = range(MISSING, len(COMPARISONS[comparison]))
         table = {level: model.weight(comparison, level) for level in levels}
-        weight = weight + pl.col(comparison).replace_strict(table, return_dtype=pl.Float64)
+        field = pl.col(comparison).replace_strict(table, return_dtype=pl.Float64)
+        if comparison in model.household_u:
+            apart = {level: model.field_weight(comparison, level, True) for level in levels}
+            household = pl.col(comparison).replace_strict(apart, return_dtype=pl.Float64)
+            field = pl.when(apart_expr()).then(household).otherwise(field)
+        weight = weight + field
     if model.name_tf and "name_value" in vectors.columns:
         m_exact = model.m["name"][EXACT_NAME]
         tf = pl.col("name_value").replace_strict(

@@ -35,7 +35,7 @@ from sojourn.resolve.compare import COMPARED, COMPARISONS, MISSING, compare_one
 from sojourn.resolve.explain import probability, tf_adjustment
 from sojourn.resolve.features import SOURCE_COLUMNS, features
 from sojourn.resolve.generic import neutralise, neutralise_row
-from sojourn.resolve.model import Model, capped
+from sojourn.resolve.model import Model, apart, capped
 from sojourn.resolve.rowfeatures import feature_row
 from sojourn.resolve.thresholds import FALLBACK_ACCEPT, FALLBACK_REVIEW
 from sojourn.settings import get_settings
@@ -91,14 +91,18 @@ class Weights:
     def __init__(self, model: Model) -> None:
         self.model = model
         self.prior = model.prior_weight()
-        self.tables = tuple(
-            (name, tuple(model.weight(name, lvl) for lvl in range(MISSING, len(levels))))
-            for name, levels in COMPARISONS.items()
+        self.tables, self.apart_tables = (
+            tuple(
+                (name, tuple(model.field_weight(name, lvl, a) for lvl in range(MISSING, len(ls))))
+                for name, ls in COMPARISONS.items()
+            )
+            for a in (False, True)
         )
 
     def weight(self, vector: Mapping[str, Any]) -> float:
         total = self.prior
-        for name, table in self.tables:
+        tables = self.apart_tables if apart(vector) else self.tables
+        for name, table in tables:
             total = total + table[vector[name] - MISSING]
         return capped(total + tf_adjustment(self.model, vector), vector)
 

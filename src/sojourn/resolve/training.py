@@ -26,6 +26,7 @@ import polars as pl
 from sojourn.resolve.blocking import BlockingRule, candidate_pairs
 from sojourn.resolve.compare import COMPARISONS, EXACT_NAME, MISSING, compare_pairs
 from sojourn.resolve.em import Params, combine, fit_sessions
+from sojourn.resolve.household import household_u
 from sojourn.resolve.model import Model, level_shares
 from sojourn.resolve.prior import estimate
 from sojourn.resolve.shipped import shipped_m
@@ -174,7 +175,7 @@ def train_on(
     u = estimate_u(feats)
     start = shipped_m() if from_shipped else None
     model = train(candidates, u, feats.height, feats["name_sorted"], start, sessions)
-    return replace(model, generic=generic or {})
+    return replace(model, generic=generic or {}, household_u=household_u(feats))
 
 
 def _others_of(same: float) -> pl.Expr:
