@@ -59,30 +59,7 @@ def test_the_assessment_is_projected_per_role(world: World) -> None:
     )  # investigative detail: /records strips the offense and the sentence too
     assert "I-589" in _get(world, "redress_officer", RD, asylum)["facts"]["pending_applications"]  # type: ignore[index]
     assert "I-485" not in officer["facts"]["pending_applications"]  # type: ignore[index]
-    _status_names_no_asylum(world, asylum)
-
-
-def _status_names_no_asylum(world: World, person: str) -> None:
-    """The officer's timeline names no application's kind; the redress officer's does."""
-    from sojourn.status.person import person_status, timeline_dict
-
-    url = f"/persons/{person}/status?as_of=2025-09-30"
-    raw = timeline_dict(person_status(world.engine, person, dt.date(2025, 9, 30)))
-    officer = world.client.get(url, headers=world.headers("officer", CE)).json()
-    redress = world.client.get(url, headers=world.headers("redress_officer", RD)).json()
-    kinds = [i["rule_id"] for i in raw["intervals"]]
-    assert any(k.startswith("application.") for k in kinds), raw["intervals"]  # a pending application shows
-    assert [i["rule_id"] for i in redress["intervals"]] == kinds
-    masked_rules = {"application.asylum_pending", "application.adjustment_pending"}
-    for said, raw_interval in zip(officer["intervals"], raw["intervals"], strict=True):
-        rule, masked = raw_interval["rule_id"], raw_interval["rule_id"] in masked_rules
-        # an overstay with asylum pending reads as any overstay; a pending relief as pending
-        plain = (
-            "unlawful_presence.accrual" if said["status"] == "overstay" else "application.pending"
-        )
-        assert said["rule_id"] == (plain if masked else rule)
-        assert not masked or not set(said["records"]) - set(raw_interval["records"][:-1])
-        assert "asylum" not in said["rule_id"] and "(B)(iii)(II)" not in said["citation"]
+    # the timeline's masking of relief applications: tests/api/test_projection.py (twins)
 
 
 def test_the_history_is_returned(world: World) -> None:

@@ -6,8 +6,11 @@ assessment, projected from what the domain computed (nothing is computed again h
   record is ever withheld, so the marker alone would name the claim).
 - To a caller without the asylum group, a pending relief application (asylum or adjustment:
   ``fields.yaml`` withholds both forms alike) reads ``application.pending`` with no form and
-  no record id, and ``pending_applications`` lists no relief form (``relief_pending`` says
-  one is pending), so an asylum claim cannot be told from an adjustment (8 CFR 208.6).
+  no record id, and the interval it shapes reads ``pending_application`` (an asylum applicant
+  past the stay is an overstay, an adjustment applicant is not: the status would name the
+  claim); the status and day counts of a person with one on record are withheld, and
+  ``pending_applications`` lists no relief form (``relief_pending`` says one is pending), so
+  an asylum claim cannot be told from an adjustment (8 CFR 208.6).
 - Facts from the criminal history need that group; the conviction details derived from
   investigative fields (category, sentence) need the investigative group."""
 
@@ -23,9 +26,6 @@ PENDING = {
     "rule_id": "application.pending",
     "citation": "an application pending (its kind is shown to those who may see it)",
 }
-#: An overstay whose rule is a pending asylum application, as shown to the same caller: any
-#: overstay's rule (the asylum record is left out of its records like any withheld record).
-OVERSTAY = {"rule_id": "unlawful_presence.accrual", "citation": "INA 212(a)(9)(B)(ii)"}
 CRIMINAL = frozenset({"convictions", "aggravated_felonies", "felonies",
                       "significant_misdemeanors", "misdemeanors",
                       "years_since_last_conviction"})  # fmt: skip
@@ -55,10 +55,10 @@ def project_status(
     for interval in [*data["intervals"], *([data["current"]] if data["current"] else [])]:
         interval["records"] = keep(interval["records"], shown)
         if "asylum" not in groups and interval.get("rule_id") in masked:
-            if interval.get("status") == "overstay":
-                interval.update(OVERSTAY)
-            else:
-                interval.update(PENDING, records=[])
+            # asylum pending leaves an overstay an overstay, an adjustment pending does not:
+            # both read as a pending application, or the status would name the claim
+            interval.update(PENDING, status="pending_application", reason="application pending",
+                            records=[])  # fmt: skip
     return data
 
 
@@ -81,8 +81,13 @@ def project_assessment(
     data: dict[str, Any], groups: frozenset[str], shown: set[str], relief: bool
 ) -> dict[str, Any]:
     """An assessment (``asdict`` of it) as the caller may see it (``relief``: the person has
-    a relief application on record)."""
+    a relief application on record). For a person with one on record, a caller without the
+    asylum group is not shown the tier nor the rules that placed them there: an asylum
+    applicant past the stay is an overstay, an adjustment applicant is not, so the tier would
+    name the claim (a pending relief application is a hard stop either way)."""
     hidden = sensitive(groups, relief)
+    if hidden:
+        data["priority"], data["rules"] = "withheld", data["rules"][:0]
     for key in ("rules", "factors"):
         for rule in data[key]:
             rule["facts"] = {

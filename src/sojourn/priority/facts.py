@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from sojourn.priority.schema import FACTS
-from sojourn.status.engine import GONE, Timeline
+from sojourn.status.engine import GONE, RELIEF, Timeline
 from sojourn.status.events import Event
 from sojourn.status.presence import default_presence
 from sojourn.yamlsafe import load_yaml
 
 EWI_CHARGE = "212(a)(6)(A)"  # present without admission or parole
-RELIEF_FORMS = ("I-589", "I-485")
+RELIEF_FORMS = RELIEF
 CONFIRMED_EXITS = ("biometric", "land_exchange")
 CLASSES = {"AF": "aggravated_felony", "F": "felony", "M": "misdemeanor", "I": "infraction"}
 
@@ -185,7 +185,7 @@ def _presence(f: Facts, known: list[Event], t: Timeline) -> None:
     checked = default_presence().verify(known, last, end, t.as_of)
     f.set("exit_recording", checked.recording.recording, [last.record_id])
     f.set("presence_verified", bool(checked.presence), checked.presence)
-    unverified = bool(t.overstay_days) and checked.unverified
+    unverified = t.presence_in_question and checked.unverified
     stay = (last.record_id, *(t.current.records if t.current else ()))
     f.set("overstay_unverified", unverified, stay if unverified else checked.presence)
 

@@ -21,7 +21,14 @@ from sojourn.status.events import Event, History, sorted_events
 from sojourn.status.presence import default_presence
 from sojourn.status.rulebook import RuleBook, default_rules
 from sojourn.status.standing import citizen, permanent_resident, stay_finding
-from sojourn.status.stay import Basis, Finding, authorized_stay, departure, last_admission
+from sojourn.status.stay import (
+    Basis,
+    Finding,
+    authorized_stay,
+    departure,
+    last_admission,
+    pending,
+)
 from sojourn.status.unlawful import bar
 
 D = dt.timedelta
@@ -49,11 +56,16 @@ class Timeline:
     flags: tuple[str, ...] = field(default_factory=tuple)
     #: The 3- or 10-year bar a departure after unlawful presence triggered, if any.
     bar: str | None = None
+    #: An overstay in the U.S. on the as-of date with no relief pending: whether a record
+    #: places the person here is the question (status/presence.py).
+    presence_in_question: bool = False
 
 
 GONE = ("departed", "removed", "self_departed")
 #: Statuses that end a stay's accrual without a departure.
 SETTLED = ("us_citizen", "lawful_permanent_resident")
+#: Relief applications: pending, they bar removal (and hold the case for legal review).
+RELIEF = ("I-589", "I-485")
 #: Date fields that end a period (admit_until, valid_until, vd_until, program_end): the status
 #: can change only the day after them. Other dates (decisions, orders, exits) change it that day.
 UNTIL_SUFFIXES = ("_until", "_end")
@@ -98,7 +110,9 @@ def status_on(
     )
     known = history.upto(day)
     if found is None and known:
-        basis = Basis("unlawful_presence.accrual", (known[0].record_id,))
+        asylum = pending(history, day, ("I-589",))[:1]  # stops unlawful presence only
+        rule = "application.asylum_pending" if asylum else "unlawful_presence.accrual"
+        basis = Basis(rule, tuple(a.record_id for a in asylum) or (known[0].record_id,))
         return Finding("present_without_admission", known[0].date, "no admission recorded", basis)
     return found
 
@@ -205,7 +219,11 @@ def timeline(
         f"departure record {c.record_id} contradicted by later records in the country"
         for c in conflicts
     )
-    if over is not None and stay is not None and until is not None and last_present is None:
+    # an overstay in the U.S. now, with no relief application pending (an applicant who left
+    # would abandon it, 8 CFR 208.8(a), 245.2(a)(4)(ii)): a record must place them here
+    questioned = over is not None and last_present is None and not pending(known, as_of, RELIEF)
+    if questioned and stay is not None and until is not None:
         checked = default_presence().verify(known.events, stay.admission, until, as_of)
         flags += (checked.flag(until),) if checked.unverified else ()
-    return Timeline(as_of, tuple(intervals), current, until, over, days, flags, barred)
+    return Timeline(as_of, tuple(intervals), current, until, over, days, flags, barred,
+                    questioned)  # fmt: skip

@@ -102,7 +102,7 @@ def _overstay(history: History, day: dt.date, stay: Stay) -> Finding:
         return Finding("present_without_admission", since, "parole ended",
                        Basis(ended.rule_id, (*ended.records, *asylum)))  # fmt: skip
     if asylum:
-        basis = Basis("application.asylum_pending", (*records, *asylum))
+        basis = Basis("application.asylum_pending", asylum)  # as an adjustment cites its own
         return Finding("overstay", since, "authorized stay ended; no departure", basis)
     if stay.refused:
         reason = "authorized stay ended; the request pending protects nothing"
