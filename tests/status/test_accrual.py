@@ -202,3 +202,16 @@ def test_an_f1_withdrawal_authorized_by_the_dso_leaves_fifteen_days() -> None:
     assert status([admitted, sevis], "2024-11-01").authorized_until == D(2024, 10, 16)
     court_order = court(nta_served_on="2024-11-01")
     assert status([admitted, sevis, court_order], "2024-11-01").authorized_until == D(2024, 10, 16)
+
+
+def test_never_admitted_accrues_from_the_first_record_that_places_them_here() -> None:
+    booked = make_event("custody", "cus", book_in_on="2024-03-01", release_on="2024-03-05")
+    result = status([booked], "2024-03-31")
+    assert result.current is not None and result.current.status == "present_without_admission"
+    assert result.overstay_days is None and result.unlawful_presence_days == 31  # a lower bound
+    asylum = app("I-589", "2024-03-11")
+    assert status([booked, asylum], "2024-03-31").unlawful_presence_days == 10  # Mar 1..10
+    removed = make_event("custody", "cus", book_in_on="2024-03-01", removed_on="2025-03-01")
+    gone = status([removed], "2025-06-01")
+    assert gone.unlawful_presence_days == 366 and gone.bar is not None  # 2024 is a leap year
+    assert gone.bar.startswith("10-year bar until 2035-03-01")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sojourn.status.events import History
 from sojourn.status.rulebook import RuleBook
-from sojourn.status.stay import Stay, applications
+from sojourn.status.stay import IN_COUNTRY, Stay, applications
 
 D = dt.timedelta
 Span = tuple[dt.date, dt.date]  # first and last day, inclusive
@@ -49,11 +49,11 @@ def _decided_or(e_decided: dt.date | None, as_of: dt.date) -> dt.date:
     return e_decided if e_decided is not None else as_of
 
 
-def authorized_spans(history: History, as_of: dt.date, stay: Stay) -> list[Span]:
+def authorized_spans(history: History, as_of: dt.date, stay: Stay | None) -> list[Span]:
     """Periods of stay authorized within the stay (each cited by its rule in the rule book:
     application.extension_or_change_pending, application.adjustment_pending, deferred_action,
     tps.designation, voluntary_departure.end_of_proceedings)."""
-    spans = [(a.date, as_of) for a in stay.pending]
+    spans = [(a.date, as_of) for a in stay.pending] if stay else []
     for a in applications(history, as_of, ADJUSTMENT):
         spans.append((a.date, _decided_or(a.day("decided_on", as_of), as_of)))
     for a in applications(history, as_of, ("I-821",)):
@@ -130,13 +130,15 @@ def accrual(
     """The stay's overstay and unlawful-presence days through ``last_present`` (the as-of
     date; the day of departure or removal; the eve of a change to permanent residence or
     citizenship)."""
-    if stay is None or stay.until is None:
+    last = min(as_of, last_present) if last_present is not None else as_of
+    age = int(rules.require("unlawful_presence.minor", as_of).param("age_years"))
+    if stay is None:
+        return Accrual(None, _unadmitted(history, as_of, adult_from(birth_date, age), last))
+    if stay.until is None:
         return Accrual(None, 0)
     first = stay.until + D(days=1)
-    last = min(as_of, last_present) if last_present is not None else as_of
     authorized = authorized_spans(history, as_of, stay)
     over = count(first, last, authorized)
-    age = int(rules.require("unlawful_presence.minor", as_of).param("age_years"))
     start = max(first, adult_from(birth_date, age))
     finding = _finding(history, as_of, stay.admission.date)
     after = finding + D(days=1) if finding else dt.date.max
@@ -149,3 +151,14 @@ def accrual(
     # Parole is not an admission (INA 212(d)(5)(A)): once it ends the person is present
     # without admission or parole, accruing unlawful presence, but overstays no admission.
     return Accrual(None if stay.paroled else (over or None), unlawful)
+
+
+def _unadmitted(history: History, as_of: dt.date, adult: dt.date, last: dt.date) -> int:
+    """Unlawful presence of a person never admitted or paroled (INA 212(a)(9)(B)(ii)): from
+    the first record that places them in the country (a lower bound: the law counts from the
+    entry, which no record shows), less the days not counted."""
+    seen = [e.date for e in history.upto(as_of) if e.kind in (*IN_COUNTRY, "student")]
+    if not seen:
+        return 0
+    minus = [*authorized_spans(history, as_of, None), *asylum_spans(history, as_of)]
+    return count(max(min(seen), adult), last, minus)
