@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,12 +27,13 @@ def test_generate_then_ingest_twice(tmp_path: Path) -> None:
     out = tmp_path / "synth"
     generated = runner.invoke(app, ["generate", "--persons", "400", "--out", str(out)])
     assert generated.exit_code == 0, generated.output
-    assert (out / "manifest.json").exists()
+    files = len(json.loads((out / "manifest.json").read_text())["files"])
+    assert files == 15  # one extract per source kind with events
     first = runner.invoke(app, ["ingest", str(out)])
     assert first.exit_code == 0, first.output
-    assert "10 files" in first.output and "ingested" in first.output
+    assert f"{files} files" in first.output and "ingested" in first.output
     second = runner.invoke(app, ["ingest", str(out)])
-    assert second.output.count("skipped") == 10
+    assert second.output.count("skipped") == files
     sources = runner.invoke(app, ["sources"])
     assert "cbp-i94" in sources.output and "uscis-n400" in sources.output
 
