@@ -61,7 +61,10 @@ def test_application_approval_retroactive_makes_a_later_filing_timely() -> None:
     late = _app("s3", "2026-04-15", "approved", decided_on="2026-05-01", valid_until="2027-01-01")
     events = (_arrival("a", "2025-01-01", until="2025-03-31"), first, second, late)
     assert _kinds(*events) == [("not_due", dt.date(2026, 3, 31))]
-    assert _kinds(*events, as_of=dt.date(2026, 6, 1)) == [("in_country", dt.date(2026, 3, 31))]
+    # filed after the stay ended, the third request authorizes nothing until it is approved
+    # (8 CFR 214.1(c)(4): the late filing excused), then it covers the gap retroactively
+    assert _kinds(*events, as_of=dt.date(2026, 4, 30)) == [("in_country", dt.date(2026, 3, 31))]
+    assert _kinds(*events, as_of=dt.date(2026, 6, 1)) == [("not_due", dt.date(2027, 1, 1))]
 
 
 def test_application_denial_ends_the_stay_on_the_decision_date() -> None:

@@ -8,6 +8,8 @@ departed on time (or while a timely application was pending), departed late (an
 no departure and no pending or approved application (a **suspected in-country overstay**), is
 covered by an application (a timely extension, change or adjustment: not an overstay), or is
 not yet due on the snapshot date. Only confirmed departures count (``status.stay.departure``).
+The stay is the period of admission, as in the DHS method: a status violation that ends it
+early (the end of employment, a SEVIS termination) is not an overstay of the admission.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def _covered(history: History, arrived: dt.date, until: dt.date, day: dt.date) -
 
 def _outcome(history: History, admission: Event, last_day: dt.date, as_of: dt.date,
              rules: RuleBook) -> Outcome:  # fmt: skip
-    stay = authorized_stay(history, last_day, rules)
+    stay = authorized_stay(history, last_day, rules, cuts=False)  # the period of admission
     until = stay.until if stay else None
     left, _ = departure(history, last_day, as_of)
     gone = left.date if left is not None else None

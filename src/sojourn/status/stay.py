@@ -137,18 +137,21 @@ def _ds(rules: RuleBook, on: dt.date) -> frozenset[str]:
     return rules.require("admission.duration_of_status", on).classes
 
 
-def authorized_stay(history: History, day: dt.date, rules: RuleBook) -> Stay | None:
+def authorized_stay(
+    history: History, day: dt.date, rules: RuleBook, cuts: bool = True
+) -> Stay | None:
     """The authorized stay of the last admission on or before ``day``: approved extensions
     and changes (retroactive; an untimely request only once approved, 8 CFR 214.1(c)(4)),
     denials of timely requests (the stay ran to the decision), the end of employment (60
     days' grace) and the termination of parole. A visa-waiver entrant's requests change
-    nothing (INA 217(a)(1))."""
+    nothing (INA 217(a)(1)). Without ``cuts``, the period of admission alone (the DHS overstay
+    report's measure): no end of employment, SEVIS termination or parole termination."""
     admission = last_admission(history, day)
     if admission is None:
         return None
     until, basis = _admitted_until(history, admission, day, rules)
     i94 = until
-    until, cut = cut_short(history, admission, day, until, rules)
+    until, cut = cut_short(history, admission, day, until, rules) if cuts else (until, [])
     admitted_until = until
     violated = i94 if any(b.rule_id in VIOLATIONS for b in cut) else None
     extended: list[Basis] = list(cut)

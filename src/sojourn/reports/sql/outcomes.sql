@@ -78,7 +78,7 @@ LEFT JOIN waiver w ON w.class = a.s_cls AND a.d BETWEEN w.eff_from AND w.eff_to
 LEFT JOIN ds ON ds.class = a.s_cls AND a.d BETWEEN ds.eff_from AND ds.eff_to
 ;
 -- Duration of status: the school record's program end (or completion) plus the grace of the
--- class, or the termination date.
+-- class, the termination date, or an authorized withdrawal plus its grace.
 CREATE OR REPLACE TEMP TABLE school_end AS
 WITH known AS (
     SELECT k.ak, k.s_cls, s.pk IS NOT NULL AS has_record, s.status,
@@ -97,11 +97,18 @@ ends AS (
 SELECT e.ak, CASE
         WHEN NOT e.has_record THEN NULL
         WHEN e.status = 'terminated' AND e.status_date IS NOT NULL THEN e.status_date
+        WHEN e.status = 'withdrawn' AND e.status_date IS NOT NULL
+            THEN e.status_date + coalesce(w.value::INTEGER, 0)
         ELSE e.ends_on + g.value::INTEGER
     END AS until
 FROM ends e
 LEFT JOIN rule_param g ON g.rule_id = e.grace_rule AND g.name = 'grace_days'
     AND e.ends_on BETWEEN g.eff_from AND g.eff_to
+-- a withdrawal the DSO authorized: the F-1 grace (none for M or J)
+LEFT JOIN rule_class wc ON wc.rule_id = 'grace.f1_withdrawal' AND wc.class = e.s_cls
+    AND e.status_date BETWEEN wc.eff_from AND wc.eff_to
+LEFT JOIN rule_param w ON w.rule_id = wc.rule_id AND w.name = 'grace_days'
+    AND w.eff_from = wc.eff_from AND w.eff_to = wc.eff_to
 ;
 CREATE OR REPLACE TEMP TABLE stay0 AS
 SELECT k.ak, k.pk, k.d, k.last_day, k.horizon, k.waiver, CASE
@@ -111,8 +118,9 @@ SELECT k.ak, k.pk, k.d, k.last_day, k.horizon, k.waiver, CASE
     END AS until0
 FROM kinds k LEFT JOIN school_end e USING (ak)
 ;
--- Extensions and changes decided by the last day, in filing order: an approval extends a
--- timely stay (retroactively), a denial ends it on the decision date.
+-- Extensions and changes decided by the last day, in filing order: an approval extends the
+-- stay (retroactively; an untimely request too, once approved: 8 CFR 214.1(c)(4)), a timely
+-- request's denial ends it on the decision date.
 CREATE OR REPLACE TEMP TABLE steps AS
 SELECT a.ak, p.d, p.outcome, p.decided_on, p.valid_until,
     row_number() OVER (PARTITION BY a.ak ORDER BY p.d, p.record_id) AS n
@@ -126,7 +134,7 @@ WITH RECURSIVE ext(ak, n, until) AS (
     SELECT ak, 0::BIGINT, until0 FROM stay0 WHERE ak IN (SELECT ak FROM steps)
     UNION ALL
     SELECT e.ak, e.n + 1, CASE
-        WHEN e.until IS NOT NULL AND s.d > e.until THEN e.until
+        WHEN e.until IS NOT NULL AND s.d > e.until AND s.outcome <> 'approved' THEN e.until
         WHEN s.outcome = 'approved' THEN greatest(e.until, s.valid_until)
         WHEN e.until IS NOT NULL AND e.until < s.decided_on THEN s.decided_on
         ELSE e.until END
