@@ -103,15 +103,17 @@ RULE_STATUS = (*STATUSES, "present_without_admission")
 EMPLOYMENT = ("H1B", "H1B1", "E1", "E2", "E3", "L1", "O1", "TN")
 
 
-def authorized_until(life: Life, trips: Trips, a: int) -> IntArr:
-    """Last authorized day of each person's last admission, as known on day a."""
+def authorized_until(life: Life, trips: Trips, a: int, admission: bool = False) -> IntArr:
+    """Last authorized day of each person's last admission, as known on day a. With
+    ``admission``, the period of admission the DHS overstay method measures: a status
+    violation (the end of employment) does not shorten it."""
     spec = load_params()["sources"]
     out = life.auth0.copy()
     ext = extension_protects(life, trips)
     ext |= np.isin(life.app_form, (I129, I539)) & (life.app_outcome == APPROVED)
     decided = (ext | (life.app_form == I485)) & (life.app_decided <= a)
     out[decided] = np.where(life.app_end[decided] < NEVER, life.app_end[decided], out[decided])
-    job = (life.job_end <= a) & classes_of(trips, life, EMPLOYMENT)
+    job = (life.job_end <= a) & classes_of(trips, life, EMPLOYMENT) & (not admission)
     grace = int(spec["employment_end"]["grace"])
     out = np.where(job, np.minimum(out, life.job_end + grace), out)
     out = np.where(life.parole_notice <= a, np.minimum(out, life.parole_end - 1), out)
@@ -172,7 +174,8 @@ def status_frame(life: Life, pop: Population, trips: Trips, a: int) -> pl.DataFr
         raise RuntimeError(f"{int((status < 0).sum())} persons match no status rule")
     auth = authorized_until(life, trips, a)
     days = overstay_days(life, pop, trips, a, auth)
-    unlawful = unlawful_presence_days(life, pop, trips, a, auth)
+    admitted = authorized_until(life, trips, a, admission=True)
+    unlawful = unlawful_presence_days(life, pop, trips, a, auth, admitted)
     return pl.DataFrame(
         {
             "person_id": person_ids(pop.ids),
@@ -200,12 +203,14 @@ def trip_overstay(
 ) -> tuple[np.ndarray, IntArr, IntArr]:
     """Per admission: overstay kind (DHS method), authorized end, overstay days. An earlier
     admission's days run from the day after its end through its departure day inclusive; the
-    last admission's are the person's (``truth_days``), kept after a departure or a grant."""
+    last admission's are counted as the person's (``truth_days``: kept after a departure or a
+    grant) but from the end of the period of admission, which a status violation (the end of
+    employment) does not shorten."""
     auth = trips.auth_end.copy()
     days = np.where(trips.dep > auth, trips.dep - auth, -1)
     has = life.last >= 0
     last = life.last[has]
-    person_auth = authorized_until(life, trips, a)
+    person_auth = authorized_until(life, trips, a, admission=True)
     auth[last] = person_auth[has]
     days[last] = overstay_days(life, pop, trips, a, person_auth)[has]
     gone = trips.dep <= a

@@ -124,10 +124,12 @@ def _finding(life: Life, a: int) -> IntArr:
 
 
 def unlawful_presence_days(
-    life: Life, pop: Population, trips: Trips, a: int, auth: IntArr
+    life: Life, pop: Population, trips: Trips, a: int, auth: IntArr, admitted_to: IntArr
 ) -> IntArr:
     """Unlawful presence of the current stay (INA 212(a)(9)(B)(ii)-(iv)): from the day after
-    the authorized stay (duration of status: after a formal finding; without admission: from
+    the authorized stay (duration of status: after a formal finding; a status violator whose
+    stay ended before ``admitted_to``, the end of the period of admission: after that end or a
+    formal finding, whichever comes first, AFM 40.9.2(b)(1)(E); without admission: from
     entry), never before the 18th birthday, through the departure or removal day or the as-of
     date, less periods of stay authorized and an I-589 pending; none for a U.S. citizen and
     from lawful permanent residence on."""
@@ -136,7 +138,11 @@ def unlawful_presence_days(
     changed = np.isin(life.app_form, (I129, I539)) & (life.app_outcome == APPROVED)
     ds = admitted & (trips.admit_until[last] == NEVER) & ~(changed & (life.app_decided <= a))
     start = np.where(admitted, auth + 1, NEVER)
-    start = np.where(ds, np.maximum(auth + 1, _finding(life, a) + 1), start)
+    finding = _finding(life, a)
+    violator = admitted & (auth < admitted_to)
+    later = np.minimum(admitted_to, finding) + 1
+    start = np.where(violator, np.maximum(auth + 1, later), start)
+    start = np.where(ds, np.maximum(auth + 1, finding + 1), start)
     start = np.where(pop.group == EWI, life.entry, start)
     start = np.maximum(start, eighteenth_birthdays(pop.birth))
     days = uncovered(start, _present_until(life, a), protected(life, trips, a, asylum=True))
