@@ -85,6 +85,21 @@ def test_employment_end_grace_is_capped_at_the_i94_date(
     assert set(got["class_of_admission"]) <= {"H1B", "L1", "TN", "E2", "O1"}
     expected = pl.min_horizontal(pl.col("ended") + pl.duration(days=60), pl.col("i94"))
     assert got.select((_day("authorized_until") == expected).all()).item()
+    # a status violator: overstay days from the end of the grace, unlawful presence only from
+    # the day after the I-94 date (AFM 40.9.2(b)(1)(E)); the DHS method measures the I-94 date
+    own = ["arrivals_i94.csv", "departures_apis.jsonl", "employer_notices.csv", "numident.jsonl"]
+    busy = records.filter(~pl.col("file").is_in(own))["person_id"].unique()
+    over = got.filter((pl.col("status") == "overstay") & (pl.col("i94") < AS_OF))
+    over = over.filter(~pl.col("person_id").is_in(busy.implode()))
+    assert over.height > 0
+    unlawful = pl.col("unlawful_presence_days").cast(pl.Int64)
+    assert over.select((unlawful <= (pl.lit(AS_OF) - pl.col("i94")).dt.total_days()).all()).item()
+    days = (pl.lit(AS_OF) - _day("authorized_until")).dt.total_days()
+    assert over.select((pl.col("overstay_days").cast(pl.Int64) == days).all()).item()
+    measured = admissions.join(until, on="admission_number").filter(
+        pl.col("person_id").is_in(notices["person_id"].implode())
+    )
+    assert measured.select((_day("authorized_until") == pl.col("i94")).all()).item()
 
 
 def test_deferred_action_stops_overstay_accrual(
