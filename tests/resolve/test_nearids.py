@@ -1,4 +1,4 @@
-"""Identifiers one keystroke apart: the ``other_id`` level *one character off*, agreed by the
+"""Identifiers and postcodes one keystroke apart: the level *one character off*, agreed by the
 batch and real-time paths, and the blocking keys that make such records candidate pairs."""
 
 from __future__ import annotations
@@ -114,3 +114,31 @@ def test_one_character_off_is_evidence_of_identity() -> None:
     vector = dict.fromkeys(COMPARISONS, MISSING) | {"other_id": NEAR, "name": 1}
     assert identified(vector)
     assert not identified(vector | {"other_id": 0})
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("6076", "0676", NEAR),  # two digits swapped
+        ("2316", "2317", NEAR),  # one mistyped
+        ("2316", "2361", NEAR),
+        ("2316", "3216", NEAR),
+        ("2316", "2316", SAME),
+        ("2316", "3261", 0),  # two edits
+        ("2316", "231", 0),  # a digit dropped is another code's length: different
+        ("2316", None, MISSING),
+    ],
+)
+def test_postcode_one_character_off(a: str, b: str | None, expected: int) -> None:
+    frame = pl.DataFrame(
+        {c: [None, None] for c in SOURCE_COLUMNS}, schema=dict.fromkeys(SOURCE_COLUMNS, pl.Utf8)
+    ).with_columns(
+        pl.Series("id", ["x", "y"]),
+        pl.Series("given_name", ["ana", "ben"]),
+        pl.Series("postcode", [a, b], dtype=pl.Utf8),
+    )
+    feats = features(frame)
+    rows = {str(r["id"]): r for r in feats.to_dicts()}
+    batch = compare_pairs(pl.DataFrame({"id_l": ["x"], "id_r": ["y"]}), feats)["postcode"][0]
+    assert batch == compare_one(rows["x"], rows["y"])["postcode"] == expected
+    assert COMPARISONS["postcode"] == ("different", "one character off", "same")

@@ -52,7 +52,7 @@ COMPARISONS: dict[str, tuple[str, ...]] = {
     "passport": ("different", "same"),
     "other_id": ("different", "one character off", "same"),
     "address": ("different", "jw>=0.88", "exact"),
-    "postcode": ("different", "same"),
+    "postcode": ("different", "one character off", "same"),
     "birth_place": ("different", "same"),
 }  # fmt: skip
 #: The feature columns ``compare_one`` reads.
@@ -134,6 +134,15 @@ def address_level(a: str | None, b: str | None) -> int:
     return 1 if _jw(a, b) >= JW_LOW else 0
 
 
+def postcode_level(a: str | None, b: str | None) -> int:
+    """Postcodes: the same, one character off (a digit mistyped, two swapped), different."""
+    if not a or not b:
+        return MISSING
+    if a == b:
+        return 2
+    return 1 if len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) == 1 else 0
+
+
 def _other_ids(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     """``other_id`` (``nearids.level``): same, one character off, different or missing."""
     return id_level(typed(a), typed(b))
@@ -154,7 +163,7 @@ def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
         "passport": passport_level(a["passport"], b["passport"]),
         "other_id": _other_ids(a, b),
         "address": address_level(a["address"], b["address"]),
-        "postcode": _same(a["postcode"], b["postcode"]),
+        "postcode": postcode_level(a["postcode"], b["postcode"]),
         "birth_place": _same(a["birth_place"], b["birth_place"]),
     }
 
@@ -172,6 +181,7 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
     joined = joined.with_columns(
         pl.Series("jw", _similarities(joined, "name_sorted"), dtype=pl.Float32),
         pl.Series("jw_address", _similarities(joined, "address"), dtype=pl.Float32),
+        pl.Series("postcode_off", _one_off(joined["postcode_l"], joined["postcode_r"], 1)),
     )
     joined = joined.with_columns(_name_expr().alias("name"), _other_id_levels(joined))
     return joined.select(
@@ -186,7 +196,8 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         _passport_expr().alias("passport"),
         "other_id",
         _address_expr().alias("address"),
-        *(_same_expr(c).alias(c) for c in ("postcode", "birth_place")),
+        _postcode_expr().alias("postcode"),
+        _same_expr("birth_place").alias("birth_place"),
     )
 
 
@@ -210,12 +221,14 @@ def _other_id_levels(joined: pl.DataFrame) -> pl.Series:
     return levels.scatter(rows, found).alias("other_id")
 
 
-def _one_off(left: pl.Series, right: pl.Series) -> np.ndarray[Any, np.dtype[np.bool_]]:
+def _one_off(
+    left: pl.Series, right: pl.Series, shortest: int = MIN_NEAR
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Whether each pair of values is one edit apart (optimal string alignment), both at
-    least ``MIN_NEAR`` characters long; a missing value is not."""
+    least ``shortest`` characters long; a missing value is not."""
     a, b = left.fill_null("").to_list(), right.fill_null("").to_list()
     distances = process.cpdist(a, b, scorer=OSA.distance, workers=1)
-    long_enough = (left.str.len_chars() >= MIN_NEAR) & (right.str.len_chars() >= MIN_NEAR)
+    long_enough = (left.str.len_chars() >= shortest) & (right.str.len_chars() >= shortest)
     close: np.ndarray[Any, np.dtype[np.bool_]] = np.asarray(distances == 1, dtype=bool)
     result: np.ndarray[Any, np.dtype[np.bool_]] = close & long_enough.fill_null(False).to_numpy()
     return result
@@ -271,6 +284,21 @@ def _passport_expr() -> pl.Expr:
         pl.when(pl.col("passport_l").is_null() | pl.col("passport_r").is_null())
         .then(MISSING)
         .when((number_l == number_r) & countries_fit)
+        .then(1)
+        .otherwise(0)
+        .cast(pl.Int8)
+    )
+
+
+def _postcode_expr() -> pl.Expr:
+    left, right = pl.col("postcode_l"), pl.col("postcode_r")
+    same_length = left.str.len_chars() == right.str.len_chars()
+    return (
+        pl.when(left.is_null() | right.is_null())
+        .then(MISSING)
+        .when(left == right)
+        .then(2)
+        .when(same_length & pl.col("postcode_off"))
         .then(1)
         .otherwise(0)
         .cast(pl.Int8)

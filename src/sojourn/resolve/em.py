@@ -40,9 +40,9 @@ PSEUDO_MATCHES = 10.0
 #: identifier that differs keeps what EM learned: a different A-number is two people.)
 M_FLOOR = 1e-3
 FLOORED = ("name", "middle_initial", "birth_date")
-#: Levels of other comparisons that a clerk's typo makes (an identifier one character off):
+#: Levels of other comparisons that a clerk's typo makes (one character off):
 #: floored too, although a population without such typos never shows one.
-FLOORED_LEVELS = {"other_id": (1,)}
+FLOORED_LEVELS = {"other_id": (1,), "postcode": (1,)}
 
 
 #: Comparisons whose values go with a name (see the ``name_exact`` session).
