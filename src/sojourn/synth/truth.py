@@ -15,14 +15,14 @@ Status vocabulary, first matching rule wins (every event dated <= A):
   voluntary_departure        voluntary departure granted, through vd_until (INA 240B).
   in_proceedings             NTA filed with the court (served only is not enough), no final
                              order, not terminated or dismissed (includes non-final orders).
-  in_status                  admitted, authorized stay not ended (``authorized_until``), no
-                             I-485 pending.
+  in_status                  admitted, authorized stay not ended (``authorized_until``); an
+                             I-485 filed meanwhile leaves the status as it is.
   deferred_action            deferred action granted, through min(valid_until, terminated_on-1).
-  pending_application        a properly filed I-485 pending (from its filing date, 8 CFR 245;
-                             USCIS May 6, 2009 memo); a timely I-539/I-129 pending after the stay
-                             ended, not by a visa-waiver entrant (INA 217(a)(1); 8 CFR
-                             214.1(c)(3)-(4)). An I-589 pending never is: it stops unlawful
-                             presence only (INA 212(a)(9)(B)(iii)(II)), the status is unchanged.
+  pending_application        a properly filed I-485 pending (protecting from its filing date,
+                             8 CFR 245; USCIS May 6, 2009 memo); a timely I-539/I-129 pending
+                             after the stay ended, not by a visa-waiver entrant (INA
+                             217(a)(1); 8 CFR 214.1(c)(3)-(4)). An I-589 pending never is: it
+                             stops unlawful presence only (INA 212(a)(9)(B)(iii)(II)).
   overstay                   admitted (not paroled), authorized stay ended.
   present_without_admission  entered without inspection, or paroled and the parole ended
                              (parole is no admission, INA 101(a)(13)(B); 8 CFR 212.5(e)(2)(i)).
@@ -150,7 +150,7 @@ def _rules(life: Life, pop: Population, trips: Trips, a: int) -> list[tuple[Bool
         (life.final_on <= a, life.final_on),
         ((life.decision == VD) & (life.decided <= a), life.decided),
         ((life.nta_filed <= a) & ~closed, life.nta_filed),
-        (admitted & (auth >= a) & ~adjusting, arr),
+        (admitted & (auth >= a), arr),
         (deferred, life.da_granted),
         (
             adjusting | extending,
