@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sojourn.access.model import FIELD_GROUPS
+from sojourn.records.kinds import KINDS
 from sojourn.yamlsafe import load_yaml
 
 FIELDS_FILE = Path(__file__).with_name("fields.yaml")
@@ -22,6 +23,9 @@ def field_map() -> dict[str, Any]:
     unknown = groups - set(FIELD_GROUPS)
     if unknown:
         raise ValueError(f"{FIELDS_FILE.name}: unknown field groups {sorted(unknown)}")
+    missing = set(KINDS) - set(data["record_kinds"])
+    if missing:  # a record of such a kind would fail every page that lists it
+        raise ValueError(f"{FIELDS_FILE.name}: record_kinds has no group for {sorted(missing)}")
     return data
 
 
