@@ -172,7 +172,7 @@ def test_a_task_moved_meanwhile_is_never_overwritten(engine: Engine) -> None:
 
 
 def test_a_merged_person_s_approval_is_withdrawn(world: Engine) -> None:
-    person = ready_persons(world)[3]
+    person = ready_persons(world, at_least=4)[3]
     approval = _task(world, person, "supervisor_approval")
     with world.begin() as conn:
         approved = decide(conn, approval.id, "approve", FINDING, SUPERVISOR)
