@@ -215,3 +215,25 @@ def test_never_admitted_accrues_from_the_first_record_that_places_them_here() ->
     gone = status([removed], "2025-06-01")
     assert gone.unlawful_presence_days == 366 and gone.bar is not None  # 2024 is a leap year
     assert gone.bar.startswith("10-year bar until 2035-03-01")
+
+
+def test_a_timely_request_withdrawn_authorized_the_stay_until_the_withdrawal() -> None:
+    withdrawn = app("I-539", "2024-07-01", "withdrawn", decided="2024-09-01")
+    result = status([arrival(), withdrawn], "2024-09-30")
+    assert result.authorized_until == D(2024, 9, 1) and result.overstay_days == 29
+
+
+def test_a_change_to_h1b_leaves_duration_of_status_and_employment_grace_follows_it() -> None:
+    student_admission = arrival("F1", until=None, duration_of_status=True)
+    change = make_event("status", "cos", form="I-129", filed_on="2024-03-01", outcome="approved",
+                        decided_on="2024-05-01", new_class="H1B", valid_until="2027-09-30")  # fmt: skip
+    ended = make_event("employment_end", "emp", ended_on="2025-01-31",
+                       notice_type="employer_notice")  # fmt: skip
+    result = status([student_admission, change, ended], "2025-04-10")
+    assert result.authorized_until == D(2025, 4, 1) and result.overstay_days == 9
+    # a status violation before the I-94 date: no unlawful presence yet (not D/S rules either)
+    assert result.unlawful_presence_days == 0
+    denial = make_event("status", "den", form="I-539", filed_on="2025-04-02", outcome="denied",
+                        decided_on="2025-04-05")  # fmt: skip
+    found = status([student_admission, change, ended, denial], "2025-04-10")
+    assert found.unlawful_presence_days == 5  # from the day after the formal finding

@@ -142,7 +142,10 @@ def accrual(
     start = max(first, adult_from(birth_date, age))
     finding = _finding(history, as_of, stay.admission.date)
     after = finding + D(days=1) if finding else dt.date.max
-    if stay.basis.rule_id.startswith(("admission.duration_of_status", "grace.")):
+    if stay.basis.rule_id.startswith(("admission.duration_of_status", "grace.")) and (
+        stay.changed_to is None
+        or stay.changed_to in rules.require("admission.duration_of_status", as_of).classes
+    ):  # duration of status, unless a change of status gave a class admitted to a date
         start = max(start, after)
     elif stay.violated_until is not None:  # a status violation: the I-94 date or a finding
         start = max(start, min(stay.violated_until + D(days=1), after))

@@ -58,6 +58,8 @@ class Stay:
     #: The I-94 date when a status violation (employment ended, SEVIS terminated) cut the
     #: stay short: unlawful presence waits for it or for a formal finding.
     violated_until: dt.date | None = None
+    #: The class an approved change of status gave (None: the admission's class).
+    changed_to: str | None = None
 
     @property
     def paroled(self) -> bool:
@@ -150,13 +152,11 @@ def authorized_stay(
     if admission is None:
         return None
     until, basis = _admitted_until(history, admission, day, rules)
-    i94 = until
-    until, cut = cut_short(history, admission, day, until, rules) if cuts else (until, [])
     admitted_until = until
-    violated = i94 if any(b.rule_id in VIOLATIONS for b in cut) else None
-    extended: list[Basis] = list(cut)
+    extended: list[Basis] = []
     waiting: list[Event] = []
     refused: list[Basis] = []
+    changed: tuple[str | None, dt.date] = (None, admission.date)  # new class, since
     waiver = (
         admission.get("class_of_admission")
         in rules.require("admission.visa_waiver", admission.date).classes
@@ -176,21 +176,32 @@ def authorized_stay(
         if approved and valid is not None:
             until = max(until, valid) if until else valid
             extended.append(Basis("application.approval_retroactive", (app.record_id,)))
-        elif app.get("outcome") == "denied" and until is not None and until < decided:
+            changed = (app.get("new_class") or changed[0], app.date)
+        elif (
+            app.get("outcome") in ("denied", "withdrawn")
+            and until is not None
+            and (until < decided)
+        ):  # a timely request authorized the stay until it was denied or withdrawn
             until = decided
             extended.append(Basis("application.denial", (app.record_id,)))
+    i94 = until
+    cls = changed[0] or str(admission.get("class_of_admission") or "")
+    if cuts:
+        until, cut = cut_short(history, admission, day, until, rules, cls, changed[1])
+        extended += cut
+    violated = i94 if any(b.rule_id in VIOLATIONS for b in extended) else None
     return Stay(admission, until, basis, tuple(extended), admitted_until, tuple(waiting),
-                tuple(refused), violated)  # fmt: skip
+                tuple(refused), violated, changed[0])  # fmt: skip
 
 
 Ending = tuple[dt.date, Basis]
 
 
-def _employment_ended(history: History, admission: Event, day: dt.date, rules: RuleBook,
-                      cls: str) -> list[Ending]:  # fmt: skip
+def _employment_ended(history: History, admission: Event, since: dt.date, day: dt.date,
+                      rules: RuleBook, cls: str) -> list[Ending]:  # fmt: skip
     for e in history.of("employment_end", day):
         grace = rules.rule("grace.employment_cessation", e.date)
-        if e.date >= admission.date and grace is not None and cls in grace.classes:
+        if e.date >= since and grace is not None and cls in grace.classes:
             end = e.date + D(days=int(grace.param("grace_days")))
             return [(end, Basis(grace.id, (admission.record_id, e.record_id)))]  # once
     return []
@@ -215,13 +226,20 @@ def _parole_terminated(history: History, admission: Event, day: dt.date, rules: 
 
 
 def cut_short(
-    history: History, admission: Event, day: dt.date, until: dt.date | None, rules: RuleBook
+    history: History,
+    admission: Event,
+    day: dt.date,
+    until: dt.date | None,
+    rules: RuleBook,
+    cls: str,
+    since: dt.date,
 ) -> tuple[dt.date | None, list[Basis]]:
-    """The stay ended early: 60 days after employment ended, or the I-94 date if sooner (8
-    CFR 214.1(l)(2)); a SEVIS termination of a student admitted to a date (no grace); the day
-    before a parole termination takes effect."""
-    cls = str(admission.get("class_of_admission") or "")
-    ends = [*_employment_ended(history, admission, day, rules, cls),
+    """The stay of class ``cls`` ended early by an event on or after ``since`` (the admission,
+    or the last approved change or extension, which authorized new employment): 60 days after
+    employment ended, or the stay's end if sooner (8 CFR 214.1(l)(2)); a SEVIS termination of
+    a student admitted to a date (no grace); the day before a parole termination takes
+    effect."""
+    ends = [*_employment_ended(history, admission, since, day, rules, cls),
             *(_sevis_terminated(history, admission, day, rules, cls) if until else []),
             *_parole_terminated(history, admission, day, rules, cls)]  # fmt: skip
     cut: list[Basis] = []

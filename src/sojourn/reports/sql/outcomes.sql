@@ -120,14 +120,15 @@ FROM kinds k LEFT JOIN school_end e USING (ak)
 ;
 -- Extensions and changes decided by the last day, in filing order: an approval extends the
 -- stay (retroactively; an untimely request too, once approved: 8 CFR 214.1(c)(4)), a timely
--- request's denial ends it on the decision date.
+-- request's denial or withdrawal ends it on the decision date.
 CREATE OR REPLACE TEMP TABLE steps AS
 SELECT a.ak, p.d, p.outcome, p.decided_on, p.valid_until,
     row_number() OVER (PARTITION BY a.ak ORDER BY p.d, p.record_id) AS n
 FROM stay0 a JOIN app p
   ON p.pk = a.pk AND p.d BETWEEN a.d AND a.last_day
 WHERE NOT a.waiver AND p.form IN ('I-539', 'I-129') AND p.decided_on <= a.last_day
-  AND ((p.outcome = 'approved' AND p.valid_until IS NOT NULL) OR p.outcome = 'denied')
+  AND ((p.outcome = 'approved' AND p.valid_until IS NOT NULL)
+       OR p.outcome IN ('denied', 'withdrawn'))
 ;
 CREATE OR REPLACE TEMP TABLE extended AS
 WITH RECURSIVE ext(ak, n, until) AS (
