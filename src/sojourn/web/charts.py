@@ -13,6 +13,7 @@ WIDTH, HEIGHT, TOP = 900, 80, 30
 COLOURS = {
     "in_status": "#2e7d32",
     "pending_application": "#6a8f2e",
+    "deferred_action": "#4f7a5a",
     "lawful_permanent_resident": "#1a4f8b",
     "us_citizen": "#0b3d91",
     "overstay": "#b3261e",
@@ -32,7 +33,9 @@ def _day(value: Any) -> dt.date:
 
 MARKS = {"arrival": "#1a4f8b", "departure": "#444444", "status": "#6a8f2e", "court": "#c77700",
          "custody": "#6d1b14", "naturalization": "#0b3d91", "self_departure": "#5f6f7f",
-         "student": "#2e7d32", "conviction": "#8d3b2b"}  # fmt: skip
+         "student": "#2e7d32", "conviction": "#8d3b2b", "passport": "#0b3d91",
+         "numident": "#0b3d91", "employment_end": "#6a8f2e", "deferred_action": "#4f7a5a",
+         "parole_termination": "#8d3b2b"}  # fmt: skip
 
 
 def _marks(events: list[tuple[str, str]], x: Any, start: dt.date, end: dt.date) -> list[str]:
