@@ -84,3 +84,26 @@ def test_compare_one_levels_by_hand() -> None:
     assert {
         k: v for k, v in compare_pairs(pairs, frame).to_dicts()[0].items() if k in vector
     } == vector
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "within"),
+    [
+        ("wong", "meredith wong", True),  # the given name missing on one side
+        ("justin", "justin kanno", True),  # the family name missing
+        ("garcia jose", "garcia jose lopez", True),  # a second surname on one side
+        ("wong", "meredith chan", False),
+        ("wang", "meredith wong", False),
+    ],
+)
+def test_a_name_part_missing_on_one_side(a: str, b: str, within: bool) -> None:
+    from sojourn.resolve.compare import COMPARISONS
+    from sojourn.resolve.rowfeatures import name_columns
+
+    left, right = _row(**name_columns(a)), _row(**name_columns(b))
+    level = COMPARISONS["name"].index("one name's tokens within the other's")
+    scalar = compare_one(left, right)["name"]
+    frame = pl.DataFrame([left | {"id": "l"}, right | {"id": "r"}])
+    batch = compare_pairs(pl.DataFrame({"id_l": ["l"], "id_r": ["r"]}), frame)["name"][0]
+    assert scalar == batch
+    assert (scalar == level) is within

@@ -90,10 +90,11 @@ def name_level(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
 
 
 def _subset(a: str, b: str) -> bool:
-    """All tokens of the shorter name (two or more) appear in the longer one: a middle name
-    or a second surname present on one side only."""
+    """All tokens of the shorter name appear in the longer one: a middle name or a second
+    surname present on one side only, or one side's given or family name missing
+    (``wong``, ``meredith wong``)."""
     small, large = sorted((set(a.split(" ")), set(b.split(" "))), key=len)
-    return len(small) >= 2 and small <= large
+    return small <= large
 
 
 def _same(a: Any, b: Any) -> int:
@@ -226,6 +227,7 @@ def _one_off(
 ) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Whether each pair of values is one edit apart (optimal string alignment), both at
     least ``shortest`` characters long; a missing value is not."""
+    left, right = left.cast(pl.Utf8), right.cast(pl.Utf8)
     a, b = left.fill_null("").to_list(), right.fill_null("").to_list()
     distances = process.cpdist(a, b, scorer=OSA.distance, workers=1)
     long_enough = (left.str.len_chars() >= shortest) & (right.str.len_chars() >= shortest)
@@ -253,8 +255,8 @@ def _name_expr() -> pl.Expr:
     n_l, n_r = tokens_l.list.len(), tokens_r.list.len()
     shape_l, shape_r = pl.col("name_shape_l"), pl.col("name_shape_r")
     shapes = (shape_l == shape_r) | (shape_l == "*") | (shape_r == "*")
-    left_in = (n_l >= 2) & (n_l <= n_r) & (tokens_l.list.set_difference(tokens_r).list.len() == 0)
-    right_in = (n_r >= 2) & (n_r <= n_l) & (tokens_r.list.set_difference(tokens_l).list.len() == 0)
+    left_in = (n_l <= n_r) & (tokens_l.list.set_difference(tokens_r).list.len() == 0)
+    right_in = (n_r <= n_l) & (tokens_r.list.set_difference(tokens_l).list.len() == 0)
     return (
         pl.when(sorted_l.is_null() | sorted_r.is_null() | (sorted_l == "") | (sorted_r == ""))
         .then(MISSING)
@@ -291,7 +293,7 @@ def _passport_expr() -> pl.Expr:
 
 
 def _postcode_expr() -> pl.Expr:
-    left, right = pl.col("postcode_l"), pl.col("postcode_r")
+    left, right = pl.col("postcode_l").cast(pl.Utf8), pl.col("postcode_r").cast(pl.Utf8)
     same_length = left.str.len_chars() == right.str.len_chars()
     return (
         pl.when(left.is_null() | right.is_null())
