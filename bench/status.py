@@ -16,6 +16,7 @@ import argparse
 import collections
 import datetime as dt
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +31,7 @@ from population import ingested, machine
 from sojourn.records.tables import records
 from sojourn.resolve.run import resolve_all
 from sojourn.resolve.store import current_links
-from sojourn.status.engine import timeline
+from sojourn.status.engine import GONE, Timeline, timeline
 from sojourn.status.events import Event, event_from_record, make_event
 from sojourn.synth.observable import observable_persons
 
@@ -81,9 +82,9 @@ def _compare(data: Path, by: dict[str, list[Event]], as_of: dt.date, observable:
     expected = dict(truth.select("person_id", "status").iter_rows())
     births = _births(data)
     start = time.perf_counter()
-    got = {}
+    got, results = {}, {}
     for person, events in by.items():
-        result = timeline(events, as_of, births.get(person))
+        result = results[person] = timeline(events, as_of, births.get(person))
         got[person] = result.current.status if result.current else "none"
     seconds = time.perf_counter() - start
     pairs = collections.Counter((expected[p], got[p]) for p in got)
@@ -96,10 +97,46 @@ def _compare(data: Path, by: dict[str, list[Event]], as_of: dt.date, observable:
         f"({equal / max(len(seen), 1):.3%})"
     )
     print(f"  {seconds / len(got) * 1000:.3f} ms per person ({seconds:.1f} s in all)")
+    _days(truth, results, [p for p in seen if got[p] == expected[p]])
     print("  differences (truth → engine):")
     for (a, b), v in pairs.most_common():
         if a != b:
             print(f"    {a:<26} → {b:<26} {v:>6,}")
+
+
+def _days(truth: pl.DataFrame, results: dict[str, Timeline], persons: list[str]) -> None:
+    """Day counts and bars against the truth (written from the same conventions, separately
+    from the engine), for the observable persons whose status agrees."""
+    rows = {r["person_id"]: r for r in truth.iter_rows(named=True)}
+
+    def bar(text: str | None) -> str:
+        return (text or "").split("-year")[0]
+
+    checks = {
+        "overstay days (in the U.S.)": lambda r, t: (
+            r["overstay_days"] in (None, "") or int(r["overstay_days"]) == (t.overstay_days or 0)
+        ),
+        "out-of-country overstay": lambda r, t: (
+            (r["out_of_country_overstay"] == "true")
+            == bool(t.current and t.current.status in GONE and t.overstay_days)
+        ),
+        "unlawful-presence days": lambda r, t: (
+            int(r["unlawful_presence_days"] or 0) == t.unlawful_presence_days
+        ),
+        "3- or 10-year bar": lambda r, t: bar(r["bar"]) == bar(t.bar),
+    }
+    for name, check in checks.items():
+        wrong = [p for p in persons if not check(rows[p], results[p])]
+        equal = len(persons) - len(wrong)
+        by = collections.Counter(rows[p]["status"] for p in wrong).most_common(3)
+        where = ", ".join(f"{s} {n}" for s, n in by)
+        share = f"{equal / max(len(persons), 1):.3%}"
+        print(f"  {name}: equal for {equal:,} of {len(persons):,} ({share})"
+              + (f"; differ: {where}" if wrong else ""))  # fmt: skip
+        if os.environ.get("SHOW_DIFF"):
+            for q in wrong[:8]:
+                print("    ", rows[q], results[q].overstay_days, results[q].unlawful_presence_days,
+                      results[q].bar)  # fmt: skip
 
 
 def _resolved(engine: Engine, data: Path, as_of: dt.date) -> None:

@@ -206,13 +206,16 @@ def test_an_f1_withdrawal_authorized_by_the_dso_leaves_fifteen_days() -> None:
 
 def test_never_admitted_accrues_from_the_first_record_that_places_them_here() -> None:
     booked = make_event("custody", "cus", book_in_on="2024-03-01", release_on="2024-03-05")
-    result = status([booked], "2024-03-31")
+    # no arrival on record is no evidence of no admission: nothing counts without the charge
+    assert status([booked], "2024-03-31").unlawful_presence_days == 0
+    charged = court(nta_served_on="2024-03-02", charge="INA 212(a)(6)(A)(i)")
+    result = status([booked, charged], "2024-03-31")
     assert result.current is not None and result.current.status == "present_without_admission"
     assert result.overstay_days is None and result.unlawful_presence_days == 31  # a lower bound
     asylum = app("I-589", "2024-03-11")
-    assert status([booked, asylum], "2024-03-31").unlawful_presence_days == 10  # Mar 1..10
+    assert status([booked, charged, asylum], "2024-03-31").unlawful_presence_days == 10
     removed = make_event("custody", "cus", book_in_on="2024-03-01", removed_on="2025-03-01")
-    gone = status([removed], "2025-06-01")
+    gone = status([removed, charged], "2025-06-01")
     assert gone.unlawful_presence_days == 366 and gone.bar is not None  # 2024 is a leap year
     assert gone.bar.startswith("10-year bar until 2035-03-01")
 
@@ -225,8 +228,9 @@ def test_a_timely_request_withdrawn_authorized_the_stay_until_the_withdrawal() -
 
 def test_a_change_to_h1b_leaves_duration_of_status_and_employment_grace_follows_it() -> None:
     student_admission = arrival("F1", until=None, duration_of_status=True)
-    change = make_event("status", "cos", form="I-129", filed_on="2024-03-01", outcome="approved",
-                        decided_on="2024-05-01", new_class="H1B", valid_until="2027-09-30")  # fmt: skip
+    change = make_event("status", "cos", form="I-129", filed_on="2024-03-01",
+                        outcome="approved", decided_on="2024-05-01", new_class="H1B",
+                        valid_until="2027-09-30")  # fmt: skip
     ended = make_event("employment_end", "emp", ended_on="2025-01-31",
                        notice_type="employer_notice")  # fmt: skip
     result = status([student_admission, change, ended], "2025-04-10")

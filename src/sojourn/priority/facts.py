@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from sojourn.priority.schema import FACTS
+from sojourn.status.accrual import EWI_CHARGE
 from sojourn.status.engine import GONE, RELIEF, Timeline
 from sojourn.status.events import Event
 from sojourn.status.presence import default_presence
 from sojourn.yamlsafe import load_yaml
 
-EWI_CHARGE = "212(a)(6)(A)"  # present without admission or parole
 RELIEF_FORMS = RELIEF
 CONFIRMED_EXITS = ("biometric", "land_exchange")
 CLASSES = {"AF": "aggravated_felony", "F": "felony", "M": "misdemeanor", "I": "infraction"}

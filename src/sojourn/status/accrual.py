@@ -27,6 +27,8 @@ D = dt.timedelta
 Span = tuple[dt.date, dt.date]  # first and last day, inclusive
 #: Benefits whose pending period is a period of stay authorized once properly filed.
 ADJUSTMENT = ("I-485",)
+#: The charge of presence without admission or parole (INA 212(a)(6)(A)(i)).
+EWI_CHARGE = "212(a)(6)(A)"
 
 
 @dataclass(frozen=True)
@@ -157,11 +159,13 @@ def accrual(
 
 
 def _unadmitted(history: History, as_of: dt.date, adult: dt.date, last: dt.date) -> int:
-    """Unlawful presence of a person never admitted or paroled (INA 212(a)(9)(B)(ii)): from
-    the first record that places them in the country (a lower bound: the law counts from the
-    entry, which no record shows), less the days not counted."""
+    """Unlawful presence of a person charged with presence without admission or parole (INA
+    212(a)(6)(A)(i); 212(a)(9)(B)(ii)): from the first record that places them in the country
+    (a lower bound: the law counts from the entry, which no record shows), less the days not
+    counted. Without such a charge nothing is counted: an arrival record can be missing."""
     seen = [e.date for e in history.upto(as_of) if e.kind in (*IN_COUNTRY, "student")]
-    if not seen:
+    charged = any(EWI_CHARGE in str(e.get("charge")) for e in history.of("court", as_of))
+    if not seen or not charged:  # no admission on record is not evidence of none
         return 0
     minus = [*authorized_spans(history, as_of, None), *asylum_spans(history, as_of)]
     return count(max(min(seen), adult), last, minus)
