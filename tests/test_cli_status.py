@@ -48,3 +48,18 @@ def test_rules_lists_the_rules_in_force_with_citations() -> None:
     assert statuses["admission.fixed_period_students"] == "proposed"
     table = runner.invoke(app, ["rules", "--on", "2024-06-01"])
     assert table.exit_code == 0 and "admission.visa_waiver" in table.output
+
+
+def test_the_summary_says_an_overstay_ended_with_a_departure() -> None:
+    import datetime as dt
+
+    from sojourn.cli_status import summary_line
+    from sojourn.status.engine import timeline
+    from sojourn.status.events import make_event
+
+    admitted = make_event("arrival", "a", arrival_date="2024-01-10", class_of_admission="B2",
+                          admit_until="2024-07-09", mode="air")  # fmt: skip
+    left = make_event("departure", "d", departure_date="2024-07-19", provenance="biometric")
+    line = summary_line(timeline([admitted, left], dt.date(2024, 9, 1)))
+    assert "overstay 10 days before leaving (out-of-country overstay)" in line
+    assert "unlawful presence 10 days" in line

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, record
 from sojourn.resolve.queries import example_link, person_of_record
-from sojourn.status.engine import Timeline
+from sojourn.status.engine import GONE, Timeline
 from sojourn.status.person import person_status, timeline_dict
 from sojourn.status.rulebook import default_rules
 from sojourn.store import connect, upgrade
@@ -60,7 +60,9 @@ def summary_line(result: Timeline) -> str:
     if result.authorized_until:
         parts.append(f"authorized until {result.authorized_until.isoformat()}")
     if result.overstay_days is not None:
-        parts.append(f"overstay {result.overstay_days} days")
+        gone = result.current is not None and result.current.status in GONE
+        where = " before leaving (out-of-country overstay)" if gone else ""
+        parts.append(f"overstay {result.overstay_days} days{where}")
     parts.append(f"unlawful presence {result.unlawful_presence_days} days")
     if result.bar:
         parts.append(result.bar)
