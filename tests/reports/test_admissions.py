@@ -64,4 +64,5 @@ def test_application_extension_or_change_pending_a_departure_while_pending_is_no
     assert _outcomes(arrival, pending, _left("d", "2025-06-10")) == [("on_time", None)]
     decided = make_event("status", "x", form="I-129", filed_on="2025-03-16", outcome="withdrawn",
                          decided_on="2025-05-01")  # fmt: skip
-    assert _outcomes(arrival, decided, _left("d", "2025-06-10")) == [("out_of_country", 71)]
+    # withdrawn on May 1: the request authorized the stay until then, as a denial does
+    assert _outcomes(arrival, decided, _left("d", "2025-06-10")) == [("out_of_country", 40)]

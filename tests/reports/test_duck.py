@@ -115,6 +115,40 @@ def test_pending_when_decided_after_the_snapshot_and_adjustment_approved_covers(
     assert _kinds(arrival, green) == [("covered", dt.date(2025, 3, 31))]
 
 
+def test_a_visa_waiver_entrants_pending_extension_covers_nothing() -> None:
+    """INA 217(a)(1): a WT/WB entrant cannot extend or change status; an adjustment covers."""
+    pending = _app("s", "2025-03-01", "pending")
+    assert _kinds(_arrival("a", "2025-01-01", "WT"), pending)[0][0] == "in_country"
+    assert _kinds(_arrival("a", "2025-01-01", until="2025-03-31"), pending)[0][0] == "covered"
+    green = _app("g", "2025-03-01", "pending", form="I-485")
+    assert _kinds(_arrival("a", "2025-01-01", "WT"), green)[0][0] == "covered"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "outcome"),
+    [
+        (make_event("passport", "p", issued_on="2025-06-01"), "covered"),
+        (make_event("numident", "n", recorded_on="2025-06-01", citizenship_code="A"), "covered"),
+        (make_event("numident", "n", recorded_on="2025-06-01", citizenship_code="C"), "in_country"),
+        (make_event("naturalization", "z", naturalized_on="2025-06-01"), "covered"),
+        (make_event("passport", "p", issued_on="2026-01-05"), "in_country"),  # after the snapshot
+    ],
+)
+def test_a_person_shown_to_be_a_citizen_is_no_overstay(evidence: Event, outcome: str) -> None:
+    arrival = _arrival("a", "2025-01-01", until="2025-03-31")
+    assert _kinds(arrival, evidence) == [(outcome, dt.date(2025, 3, 31))]
+
+
+def test_citizenship_shown_excuses_a_late_departure_of_its_stay_only() -> None:
+    passport = make_event("passport", "p", issued_on="2025-06-01")
+    first = _arrival("a", "2025-01-01", until="2025-03-31")
+    late = _left("d", "2025-04-10")
+    assert _kinds(first, late, passport)[0][0] == "on_time"
+    # shown after a new arrival: records after it say nothing about the earlier stay
+    second = _arrival("b", "2025-05-01", until="2025-07-31")
+    assert [k for k, _ in _kinds(first, late, second, passport)] == ["out_of_country", "covered"]
+
+
 def test_a_new_rule_version_changes_both_paths_alike() -> None:
     book = default_rules()
     waiver = book.versions["admission.visa_waiver"][0]

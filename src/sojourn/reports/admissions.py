@@ -9,7 +9,11 @@ no departure and no pending or approved application (a **suspected in-country ov
 covered by an application (a timely extension, change or adjustment: not an overstay), or is
 not yet due on the snapshot date. Only confirmed departures count (``status.stay.departure``).
 The stay is the period of admission, as in the DHS method: a status violation that ends it
-early (the end of employment, a SEVIS termination) is not an overstay of the admission.
+early (the end of employment, a SEVIS termination) is not an overstay of the admission. A
+visa-waiver entrant's extension or change protects nothing (INA 217(a)(1)), so it covers
+nothing; a person shown to be a U.S. citizen (naturalized, a U.S. passport, SSA indicator A,
+by the admission's last day) is no overstay: covered, as an approved adjustment is, or on
+time if they left.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from dataclasses import dataclass
 
 from sojourn.status.events import Event, History
 from sojourn.status.rulebook import RuleBook
-from sojourn.status.stay import authorized_stay, departure
+from sojourn.status.standing import citizen
+from sojourn.status.stay import STAY_FORMS, Stay, authorized_stay, departure
 
 D = dt.timedelta
 COVERING_FORMS = ("I-539", "I-129", "I-485", "I-589")
@@ -42,12 +47,17 @@ class Outcome:
     overstay_days: int | None
 
 
-def _covered(history: History, arrived: dt.date, until: dt.date, day: dt.date) -> bool:
+def _covered(history: History, stay: Stay, until: dt.date, day: dt.date, rules: RuleBook) -> bool:
     """A timely application of this stay (filed after the arrival, by the end of the stay)
-    pending on ``day``, or an adjustment of status approved: not an overstay."""
+    pending on ``day`` (not a visa-waiver entrant's extension or change), or an adjustment of
+    status approved: not an overstay."""
+    arrived, cls = stay.admission.date, stay.admission.get("class_of_admission")
+    waiver = cls in rules.require("admission.visa_waiver", arrived).classes
     for e in history.of("status", day):
         if e.get("form") not in COVERING_FORMS or not arrived <= e.date <= until:
             continue
+        if waiver and e.get("form") in STAY_FORMS:
+            continue  # INA 217(a)(1): a visa-waiver entrant cannot extend or change status
         decided = e.day("decided_on", day)
         if decided is None or (e.get("form") == "I-485" and e.get("outcome") == "approved"):
             return True
@@ -62,18 +72,19 @@ def _outcome(history: History, admission: Event, last_day: dt.date, as_of: dt.da
     gone = left.date if left is not None else None
     base = (admission.record_id, admission.date, str(admission.get("class_of_admission")),
             admission.get("mode"), until, gone)  # fmt: skip
-    if until is None:
+    if stay is None or until is None:
         return Outcome(*base, "no_end", None)
+    shown = citizen(history, last_day) is not None  # a U.S. citizen is no overstay
     if gone is not None:
         late = (gone - until).days
-        if late > 0 and _covered(history, admission.date, until, gone):
-            late = 0  # left while a timely application kept the stay authorized
+        if late > 0 and (shown or _covered(history, stay, until, gone, rules)):
+            late = 0  # a citizen, or left while a timely application kept the stay authorized
         return Outcome(*base, "out_of_country" if late > 0 else "on_time", max(late, 0) or None)
     if last_day < as_of:  # a later arrival: they left, but no record says when
         return Outcome(*base, "left_date_unknown", None)
     if until >= as_of:
         return Outcome(*base, "not_due", None)
-    if _covered(history, admission.date, until, last_day):
+    if shown or _covered(history, stay, until, last_day, rules):
         return Outcome(*base, "covered", None)
     return Outcome(*base, "in_country", (as_of - until).days)
 

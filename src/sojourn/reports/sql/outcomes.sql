@@ -164,21 +164,37 @@ WITH left_on AS (
     WHERE NOT (p.provenance = 'manifest' AND coalesce(p.next_seen <= a.horizon, false))
     GROUP BY a.ak
 )
-SELECT a.ak, a.pk, a.d, a.last_day, coalesce(x.until, a.until0) AS until, g.gone
+SELECT a.ak, a.pk, a.d, a.last_day, a.waiver, coalesce(x.until, a.until0) AS until, g.gone
 FROM stay0 a LEFT JOIN extended x USING (ak) LEFT JOIN left_on g USING (ak)
 ;
+-- Each person's first evidence of U.S. citizenship (status.standing.CITIZENSHIP: a
+-- naturalization, a U.S. passport, an SSA citizenship indicator A).
+CREATE OR REPLACE TEMP TABLE citizen AS
+SELECT pk, min(event_date) AS d
+FROM events
+WHERE event_date <= getvariable('as_of')
+  AND (kind IN ('naturalization', 'passport')
+       OR (kind = 'numident' AND event->>'citizenship_code' = 'A'))
+GROUP BY pk
+;
 -- Admissions covered by a timely application pending on the day that matters (or an approved
--- adjustment): the last day for a person still here, the departure day for a late one.
+-- adjustment): the last day for a person still here, the departure day for a late one. A
+-- visa-waiver entrant's extension or change covers nothing (INA 217(a)(1)). A person shown
+-- to be a U.S. citizen by the admission's last day is no overstay either.
 CREATE OR REPLACE TEMP TABLE covered AS
-SELECT DISTINCT a.ak
-FROM (
-    SELECT ak, pk, d, until, coalesce(gone, last_day) AS upto FROM stay
+WITH late AS (
+    SELECT ak, pk, d, last_day, waiver, until, coalesce(gone, last_day) AS upto FROM stay
     WHERE gone IS NULL OR gone > until
-) a
+)
+SELECT a.ak
+FROM late a
 JOIN app p ON p.pk = a.pk AND p.d BETWEEN a.d AND least(a.until, a.upto)
 WHERE p.form IN ('I-539', 'I-129', 'I-485', 'I-589')
+  AND NOT (a.waiver AND p.form IN ('I-539', 'I-129'))
   AND (p.decided_on IS NULL OR p.decided_on > a.upto
        OR (p.form = 'I-485' AND p.outcome = 'approved'))
+UNION
+SELECT a.ak FROM late a JOIN citizen c ON c.pk = a.pk AND c.d <= a.last_day
 ;
 CREATE OR REPLACE TEMP TABLE outcomes AS
 SELECT a.pk, a.record_id, a.d AS arrival_date, a.class_of_admission, a.mode,
