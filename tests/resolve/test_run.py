@@ -78,7 +78,9 @@ def test_person_ids_survive_new_records_and_retraining(engine: Engine, populatio
         pl.col("person_id") != pl.col("person_id_now")
     )
     with engine.connect() as conn:
-        events = conn.execute(select(person_events).where(person_events.c.run_id == run.run_id))
+        events = conn.execute(
+            select(person_events).where(person_events.c.run_id == run.run_id)
+        ).all()  # a list: a result read twice would be empty the second time
         logged = {r.person_id for r in events} | {r.other_person_id for r in events}
     # Every record that changed person did so through a logged merge, split or move.
     assert set(moved["person_id"]) <= logged
