@@ -81,3 +81,22 @@ def timeline_svg(status: dict[str, Any], events: list[tuple[str, str]] | None = 
     parts.append(f'<text x="0" y="14" font-size="12">{start}</text>'
                  f'<text x="{WIDTH - 70}" y="14" font-size="12">{end}</text></svg>')  # fmt: skip
     return Markup("".join(parts))
+
+
+def _swatch(colour: str, words: str, shape: str) -> str:
+    return (f'<li><span class="swatch {shape}" style="background:{colour}" aria-hidden="true">'
+            f"</span>{escape(words)}</li>")  # fmt: skip
+
+
+def legend(status: dict[str, Any], events: list[tuple[str, str]] | None = None) -> Markup:
+    """What the chart's colours mean: each status its bands show, then each kind of record
+    its ticks mark (only those on this chart)."""
+    shown = list(dict.fromkeys(i["status"] for i in status.get("intervals") or []))
+    kinds = list(dict.fromkeys(kind for _, kind in events or []))
+    if not shown:
+        return Markup("")
+    bands = [_swatch(COLOURS.get(s, "#999"), s.replace("_", " "), "band") for s in shown]
+    ticks = [_swatch(MARKS.get(k, "#999"), k.replace("_", " ") + " record", "tick")
+             for k in kinds]  # fmt: skip
+    return Markup('<ul class="legend" data-testid="legend" aria-label="Legend">'
+                  + "".join(bands + ticks) + "</ul>")  # fmt: skip

@@ -16,6 +16,7 @@ from sojourn.access.users import LoginError, login
 from sojourn.api.security import Guard, engine_of
 from sojourn.resolve.search import search
 from sojourn.settings import get_settings
+from sojourn.web.people import named_fields, person_labels
 from sojourn.web.render import page
 from sojourn.web.security import (
     PURPOSE,
@@ -151,5 +152,7 @@ def search_page(
                     error="Give a name with a date of birth, or an identifier.")  # fmt: skip
     hits = search(request.app.state.search_index.get(), name, birth_date, identifier, 20)
     asked = {k: v for k, v in q.items() if v}
-    g.audit("person", [h.person_id for h in hits], sorted(asked), {"query": asked, "web": True})
-    return page(request, template, q=q, hits=hits)
+    people = person_labels(g.engine, [h.person_id for h in hits], g.field_groups())
+    fields = sorted({*asked, *named_fields(people)})
+    g.audit("person", [h.person_id for h in hits], fields, {"query": asked, "web": True})
+    return page(request, template, q=q, hits=hits, people=people)

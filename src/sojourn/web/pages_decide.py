@@ -22,6 +22,7 @@ from sojourn.cases.redress import Correction, decide_request, open_review, perso
 from sojourn.cases.remedy import FINDINGS, Finding
 from sojourn.records.corrections import CorrectionError
 from sojourn.resolve.judgements import JudgementError, judge_on
+from sojourn.web.people import person_labels
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
 
@@ -53,7 +54,8 @@ def decide_page(request: Request, redress_id: Number, g: Decider) -> HTMLRespons
         assessment = assessment_view(g, person, dt.date.today(), records, groups)
     contested = {str(v) for v in (shown.get("subject") or {}).values()}
     shown_records = views.record_views(records, groups)
-    return page(request, "redress_decide.html", r=shown, records=shown_records,
+    who = person_labels(g.engine, [person], groups)[person]
+    return page(request, "redress_decide.html", r=shown, records=shown_records, who=who,
                 contested=contested, assessment=assessment, outcomes=OUTCOMES,
                 findings=sorted(FINDINGS))  # fmt: skip
 

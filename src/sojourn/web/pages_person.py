@@ -19,7 +19,9 @@ from sojourn.api.routes_assessment import assessment_view
 from sojourn.api.security import Guard
 from sojourn.audit.queries import events
 from sojourn.cases.queries import case_detail, list_cases
-from sojourn.web.charts import timeline_svg
+from sojourn.web import actionable
+from sojourn.web.charts import legend, timeline_svg
+from sojourn.web.people import person_labels, withheld_count
 from sojourn.web.render import page
 from sojourn.web.security import page_guard
 
@@ -45,18 +47,40 @@ def _sections(g: Guard, person_id: str) -> dict[str, Any]:
         "assessment": None,
         "cases": [],
         "viewers": None,
+        "who": person_labels(g.engine, [person_id], groups)[person_id],
+        "withheld": withheld_count(g.engine, person_id, groups),
     }
     if "immigration_history" in groups:
         status = views.status_view(g.engine, person_id, dt.date.today(), records, groups)
         dated = [(r["event_date"], r["kind"]) for r in records if r["event_date"] is not None]
-        out.update(status=status, chart=timeline_svg(status, dated))
+        out.update(
+            status=status, chart=timeline_svg(status, dated), chart_legend=legend(status, dated)
+        )
         out["assessment"] = assessment_view(g, person_id, dt.date.today(), records, groups)
+        out.update(_why(g, out["assessment"], out["records"], out["links"]))
     if g.principal.role != "administrator":
         out["cases"] = _cases(g, person_id, groups)
     if "audit" in groups:
         with g.engine.connect() as conn:
             out["viewers"] = events(conn, person_id, None, 50)
     return out
+
+
+def _why(
+    g: Guard, assessment: dict[str, Any] | None, shown: list[Any], links: list[Any]
+) -> dict[str, Any]:
+    """Why the person is actionable, in words; where they are and the departures checked."""
+    if assessment is None:
+        return {}
+    linked = {k.record_id: 1.0 if k.probability is None else k.probability for k in links}
+    found = actionable.presence(assessment, shown, linked)
+    gone = found is None or assessment["facts"].get("in_us") is not True
+    return {
+        "why": actionable.why(assessment, shown),
+        "presence": found,
+        "departures": [] if gone else actionable.departure_sources(g.engine),
+        "since": assessment["facts"].get("present_since"),
+    }
 
 
 def _fields(sections: dict[str, Any]) -> list[str]:

@@ -16,6 +16,7 @@ from sojourn.cases.model import WorkflowError
 from sojourn.cases.tables import redress_requests
 from sojourn.cases.workflow import assign
 from sojourn.resolve.queries import UnknownRecordError, explain_record
+from sojourn.web.people import named_fields, person_labels
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
 
@@ -37,10 +38,12 @@ def redress_page(request: Request, g: Tracker) -> HTMLResponse:
                                               redress_requests.c.id.desc())  # fmt: skip
     with g.engine.connect() as conn:
         found = [dict(r._mapping) for r in conn.execute(query.limit(200))]
-    found = project_redress(g.engine, found, g.field_groups())
-    g.audit("redress", [r["person_id"] for r in found], ["redress"])
+    groups = g.field_groups()
+    found = project_redress(g.engine, found, groups)
+    people = person_labels(g.engine, [r["person_id"] for r in found], groups)
+    g.audit("redress", [r["person_id"] for r in found], ["redress", *named_fields(people)])
     can_decide = g.principal.role in ("redress_officer", "supervisor")
-    return page(request, "redress.html", requests=found, can_decide=can_decide)
+    return page(request, "redress.html", requests=found, can_decide=can_decide, people=people)
 
 
 @router.post("/tasks/{task_id}/assignee")

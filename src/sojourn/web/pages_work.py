@@ -23,6 +23,7 @@ from sojourn.cases.workflow import decide, transition
 from sojourn.resolve.judgements import JudgementError, judge_on
 from sojourn.resolve.queries import UnknownRecordError, open_reviews, review_pair
 from sojourn.resolve.run import resolve_records
+from sojourn.web.people import named_fields, person_labels, record_labels
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
 
@@ -47,8 +48,10 @@ def reviews_page(request: Request, g: Judge) -> HTMLResponse:
     groups = g.field_groups()
     found = [r for r in open_reviews(g.engine, 200)
              if sees_records(g.engine, groups, [r["record_l"], r["record_r"]])][:100]  # fmt: skip
-    g.audit("review", [str(r["id"]) for r in found], ["reviews"])
-    return page(request, "reviews.html", reviews=found)
+    names = record_labels(g.engine, [i for r in found for i in (r["record_l"], r["record_r"])],
+                          groups)  # fmt: skip
+    g.audit("review", [str(r["id"]) for r in found], ["reviews", *named_fields(names)])
+    return page(request, "reviews.html", reviews=found, names=names)
 
 
 @router.get("/reviews/{review_id}")
@@ -105,8 +108,9 @@ def board(request: Request, g: CaseReader) -> HTMLResponse:
         found = [case_detail(conn, c["id"]) for c in list_cases(conn, None, "open", 50)]
     tasks = [dict(t, person_id=c["person_id"]) for c in found for t in c["tasks"]
              if t["type"] != "case"]  # fmt: skip
-    g.audit("case", [str(c["id"]) for c in found], ["case", "tasks"])
-    return page(request, "cases.html", tasks=tasks)
+    people = person_labels(g.engine, [t["person_id"] for t in tasks], g.field_groups())
+    g.audit("case", [str(c["id"]) for c in found], ["case", "tasks", *named_fields(people)])
+    return page(request, "cases.html", tasks=tasks, people=people)
 
 
 @router.get("/cases/{case_id}")
@@ -118,10 +122,13 @@ def case_page(
             found = case_detail(conn, case_id)
     except NotFoundError as exc:
         raise PageError(404, str(exc)) from exc
-    g.audit("case", [str(case_id), found["person_id"]], ["case", "tasks", "decisions"])
-    found = project_case(g.engine, found, g.field_groups())
+    groups = g.field_groups()
+    who = person_labels(g.engine, [found["person_id"]], groups)[found["person_id"]]
+    g.audit("case", [str(case_id), found["person_id"]],
+            ["case", "tasks", "decisions", *named_fields({who.id: who})])  # fmt: skip
+    found = project_case(g.engine, found, groups)
     return page(request, "case.html", case=found, supervisor=g.principal.role == "supervisor",
-                decided=DECIDED, ended_by=ENDED_BY)  # fmt: skip
+                who=who, decided=DECIDED, ended_by=ENDED_BY)  # fmt: skip
 
 
 @router.post("/tasks/{task_id}")
