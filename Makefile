@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BYTECODE := $(VENV)/.bytecode
 UV_VERSION := 0.13.8
 
 .PHONY: install browser demo test bench lint lock clean
@@ -13,7 +14,15 @@ UV_VERSION := 0.13.8
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-install: $(STAMP)
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE=1 (set on some machines) Python
+# never writes it, and every `sojourn` start would compile its libraries again (seconds).
+install: $(STAMP) $(BYTECODE)
+	@$(BIN)/python -m compileall -q -j 0 src
+
+$(BYTECODE): $(STAMP)
+	@$(BIN)/python -m compileall -qq -j 0 "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+	  || echo "note: some installed files do not compile (they keep no bytecode)"
+	@touch $@
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +52,7 @@ bench: install
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/stream.py
 	$(BIN)/python bench/safeguards.py
+	$(BIN)/python bench/cli_start.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -6,22 +6,15 @@ import datetime as dt
 import gc
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from sojourn.cli_trail import WRITE_PURPOSE, WritePurpose, audited
-from sojourn.records.manifest import plan
-from sojourn.resolve.serving import load_index
-from sojourn.settings import get_settings
-from sojourn.store import connect, upgrade
-from sojourn.stream.batch import handle_batch
-from sojourn.stream.bus import relay, unpublished
-from sojourn.stream.inprocess import InProcessBus
-from sojourn.stream.jetstream import JetStreamBus
-from sojourn.stream.pipeline import Pipeline
-from sojourn.stream.replay import replay
+from sojourn.cli.trail import WRITE_PURPOSE, WritePurpose, audited, store_engine
+
+if TYPE_CHECKING:
+    from sojourn.stream.jetstream import JetStreamBus
 
 console = Console()
 stream_app = typer.Typer(help="The real-time pipeline: records in, persons and cases updated.")
@@ -33,6 +26,9 @@ def _day(as_of: str | None) -> dt.date | None:
 
 
 def _nats() -> JetStreamBus:
+    from sojourn.settings import get_settings
+    from sojourn.stream.jetstream import JetStreamBus
+
     settings = get_settings()
     return JetStreamBus(settings.nats_url, max_bytes=settings.nats_max_bytes,
                         max_age=settings.nats_max_age_days * 86_400)  # fmt: skip
@@ -55,8 +51,12 @@ def consume(
 ) -> None:
     """Take records from NATS as they arrive: ingest, match, status, assessment, case, and
     publish sojourn.person.* events. Safe to kill and restart: nothing lost, nothing twice."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.resolve.serving import load_index
+    from sojourn.settings import get_settings
+    from sojourn.stream.batch import handle_batch
+    from sojourn.stream.pipeline import Pipeline
+
+    engine = store_engine()
     bus = _nats()
     pipeline = Pipeline(engine, bus, as_of=_day(as_of))
     with console.status("loading the resolution index"):
@@ -89,11 +89,16 @@ def replay_command(
 ) -> None:
     """Publish a source extract's rows as events at a steady rate: to NATS
     (SOJOURN_BUS=nats), or through the whole pipeline in this process (the default)."""
+    from sojourn.records.manifest import plan
+    from sojourn.settings import get_settings
+    from sojourn.stream.inprocess import InProcessBus
+    from sojourn.stream.pipeline import Pipeline
+    from sojourn.stream.replay import replay
+
     files = [p for p in plan([path], None) if p.mapping.kind == kind]
     if not files:
         raise typer.BadParameter(f"no {kind} file in {path}")
-    engine = connect()
-    upgrade(engine)
+    engine = store_engine()
     if get_settings().bus == "nats":
         nats = _nats()
         sent = sum(replay(nats, f.path, f.mapping, rate, limit) for f in files)
@@ -116,8 +121,9 @@ def replay_command(
 @stream_app.command("relay")
 def relay_command() -> None:
     """Publish the outbox's pending events to NATS (after a crash of a publisher)."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.stream.bus import relay
+
+    engine = store_engine()
     bus = _nats()
     console.print(f"{relay(engine, bus):,} events published")
     bus.close()
@@ -129,8 +135,9 @@ def status_command(
 ) -> None:
     """How far behind the consumer is (back-pressure shows here: events wait in the stream,
     not in memory), how full the stream is, and the outbox events not yet published."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.stream.bus import unpublished
+
+    engine = store_engine()
     bus = _nats()
     try:
         lag = bus.lag(durable)

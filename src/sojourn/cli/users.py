@@ -5,17 +5,17 @@ log as ``cli:<OS user>``."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
 from sojourn.access.model import ROLES
-from sojourn.access.users import add_user, disable_user, list_users
-from sojourn.cli_trail import operator
-from sojourn.store import connect, upgrade
+from sojourn.cli.trail import operator, store_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 console = Console()
 users_app = typer.Typer(help="Users and their roles.")
@@ -46,8 +46,9 @@ def add(
     ],
 ) -> None:
     """Add a local user with an Argon2id password hash."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.access.users import add_user
+
+    engine = store_engine()
     user = add_user(engine, username, role, password, by=operator())
     console.print(f"added {user.username} ({user.role})")
 
@@ -57,8 +58,9 @@ def list_command(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Every user, active or disabled, with their role."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.access.users import list_users
+
+    engine = store_engine()
     with engine.connect() as conn:
         found = list_users(conn)
     rows = [{"username": u.username, "role": u.role, "active": u.active,
@@ -81,8 +83,9 @@ def disable(
     reason: Annotated[str, typer.Option(help="Why (kept with the user and in the audit log).")],
 ) -> None:
     """Disable a user (never deleted): their tokens and logins are refused from now on."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.access.users import disable_user
+
+    engine = store_engine()
     disable_user(engine, username, by=operator(), reason=reason)
     console.print(f"disabled {username}")
 
@@ -98,6 +101,9 @@ def demo_password(role: str) -> str:
 
 def show_demo_users(engine: Engine) -> None:
     """One user per role for the demo (created if missing), printed with their passwords."""
+    from sojourn.access.users import add_user, list_users
+    from sojourn.store import upgrade
+
     upgrade(engine)
     with engine.connect() as conn:
         have = {u.username for u in list_users(conn)}

@@ -1,5 +1,5 @@
 """``sojourn cases sync|list|show`` (thin over ``sojourn.cases``). The operator's reads and
-syncs are audited as ``cli:<OS user>`` with their purpose (``sojourn.cli_trail``); working a
+syncs are audited as ``cli:<OS user>`` with their purpose (``sojourn.cli.trail``); working a
 case (moving tasks, decisions, redress) goes through the API, under its access control."""
 
 from __future__ import annotations
@@ -14,10 +14,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from sojourn.cases.model import NotFoundError
-from sojourn.cases.queries import case_detail, list_cases
-from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, WritePurpose, audited, record
-from sojourn.store import connect, upgrade
+from sojourn.cli.trail import (
+    WRITE_PURPOSE,
+    ReadPurpose,
+    WritePurpose,
+    audited,
+    record,
+    store_engine,
+)
 
 console = Console()
 cases_app = typer.Typer(help="Cases: their task trees, decisions and redress.")
@@ -35,8 +39,7 @@ def sync(
     from sojourn.cases.recompute import recompute  # DuckDB, Arrow, polars: only here
 
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    engine = connect()
-    upgrade(engine)
+    engine = store_engine()
     with audited(engine, purpose, "case.sync", "case") as trail:
         with console.status("assessing and syncing cases"):
             done = recompute(engine, day, "sojourn cases sync")
@@ -56,8 +59,9 @@ def list_command(
     output: Annotated[str, FORMAT] = "table",
 ) -> None:
     """Cases, newest first."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.cases.queries import list_cases
+
+    engine = store_engine()
     with engine.connect() as conn:
         found = list_cases(conn, person, status, limit)
     shown = [*(str(c["id"]) for c in found), *sorted({str(c["person_id"]) for c in found})]
@@ -81,8 +85,10 @@ def show(
     output: Annotated[str, FORMAT] = "table",
 ) -> None:
     """One case: its task tree with every state change, its decisions and redress."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.cases.model import NotFoundError
+    from sojourn.cases.queries import case_detail
+
+    engine = store_engine()
     try:
         with engine.connect() as conn:
             found = case_detail(conn, case_id)

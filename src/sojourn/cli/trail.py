@@ -10,21 +10,32 @@ checkpoint is signed (``checkpoint_on_close``)."""
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 
 from sojourn.access.model import PURPOSES
-from sojourn.audit import log
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 ROLE = "administrator"
 WRITE_PURPOSE = "civil_enforcement"
 CHOICES = ", ".join(PURPOSES)
 MAX_IDS = 1000
+
+
+def store_engine() -> Engine:
+    """The configured store, migrated to the latest schema."""
+    from sojourn.store import connect, upgrade
+
+    engine = connect()
+    upgrade(engine)
+    return engine
 
 
 def operator() -> str:
@@ -74,6 +85,8 @@ def record(
 ) -> None:
     """One event, in a transaction of its own: the operator did ``action`` for ``purpose``
     (more than ``MAX_IDS`` resources are counted, not named)."""
+    from sojourn.audit import log
+
     named, detail = [str(i) for i in ids], dict(detail or {})
     if len(named) > MAX_IDS:
         named, detail["resources"] = [], len(named)
@@ -105,13 +118,20 @@ def audited(engine: Engine, purpose: str, action: str, kind: str) -> Iterator[Tr
     record(engine, purpose, action, kind, trail.ids, {**trail.detail, "phase": "ended"})
 
 
+def _appended() -> int:
+    """How many audit events this process has appended: none before the audit log module
+    was first imported (it is imported by the commands that write, not by ``--help``)."""
+    log = sys.modules.get("sojourn.audit.log")
+    return 0 if log is None else int(log.appended())
+
+
 def checkpoint_on_close(ctx: typer.Context) -> None:
     """Sign a checkpoint when the command ends if it appended any audit event (so the log's
     tail is signed and exported: cutting it is caught by ``sojourn audit verify``)."""
-    before = log.appended()
+    before = _appended()
 
     def close() -> None:
-        if log.appended() == before:
+        if _appended() == before:
             return
         from sojourn.audit.checkpoint import checkpoint_if_new
         from sojourn.store import connect

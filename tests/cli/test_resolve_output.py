@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from sojourn.cli_resolve_output import run_table
+from sojourn.cli.resolve_output import run_table
 from sojourn.resolve.run import RunSummary
 
 

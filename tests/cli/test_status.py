@@ -53,7 +53,7 @@ def test_rules_lists_the_rules_in_force_with_citations() -> None:
 def test_the_summary_says_an_overstay_ended_with_a_departure() -> None:
     import datetime as dt
 
-    from sojourn.cli_status import summary_line
+    from sojourn.cli.status import summary_line
     from sojourn.status.engine import timeline
     from sojourn.status.events import make_event
 

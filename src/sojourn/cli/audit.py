@@ -12,11 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sojourn.audit.checkpoint import make_checkpoint
-from sojourn.audit.queries import events
-from sojourn.audit.verify import verify
-from sojourn.cli_trail import MaybePurpose, record, require
-from sojourn.store import connect, upgrade
+from sojourn.cli.trail import MaybePurpose, record, require, store_engine
 
 console = Console()
 audit_app = typer.Typer(help="The tamper-evident audit log.")
@@ -42,8 +38,9 @@ def verify_command(
     """Recompute the hash chain and every exported signed checkpoint, and check the log
     still holds what the newest head signs; name the first bad event. Exits 1 when the log
     does not verify."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.audit.verify import verify
+
+    engine = store_engine()
     kept = head.read_text(encoding="utf-8") if head else None
     report = verify(engine, public_key=public_key.read_bytes() if public_key else None,
                     head=kept)  # fmt: skip
@@ -66,8 +63,9 @@ def verify_command(
 @audit_app.command("checkpoint")
 def checkpoint_command() -> None:
     """Sign and export a checkpoint over every event so far."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.audit.checkpoint import make_checkpoint
+
+    engine = store_engine()
     made = make_checkpoint(engine)
     if made is None:
         console.print("no new events since the last checkpoint")
@@ -85,9 +83,10 @@ def log_command(
 ) -> None:
     """Who looked at a person (or what a user did): when, in which role, why, and what.
     Audited; --purpose is required with --person."""
+    from sojourn.audit.queries import events
+
     why = require(purpose, "with --person") if person else purpose or "oversight_audit"
-    engine = connect()
-    upgrade(engine)
+    engine = store_engine()
     with engine.connect() as conn:
         found = events(conn, person, actor, limit)
     named = [x for x in (person, actor) if x]

@@ -8,21 +8,27 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import track
 from rich.table import Table
-from sqlalchemy import Engine
 
-from sojourn.cli_trail import WRITE_PURPOSE, MaybePurpose, audited, operator, require
-from sojourn.priority.assess import Assessment
-from sojourn.priority.policy import Policy, PolicyError, shipped
-from sojourn.priority.run import assess_store
-from sojourn.priority.store import activate, active_policy, save
-from sojourn.store import connect, upgrade
+from sojourn.cli.trail import (
+    WRITE_PURPOSE,
+    MaybePurpose,
+    audited,
+    operator,
+    require,
+    store_engine,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from sojourn.priority.assess import Assessment
+    from sojourn.priority.policy import Policy
 
 console = Console()
 policy_app = typer.Typer(help="Prioritization policies: the shipped ones, and the active one.")
@@ -42,12 +48,14 @@ def assess(
 ) -> None:
     """Assess persons under a policy: priority, the rules that fired with their evidence,
     the factors for a human to weigh, and the hard stops (one person: --purpose required)."""
+    from sojourn.priority.policy import shipped
+    from sojourn.priority.store import active_policy
+
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     if policy is not None and policy not in shipped():
         raise typer.BadParameter(f"unknown policy {policy!r}: see `sojourn policy list`")
     why = require(purpose, "to assess one person") if person_id else purpose or WRITE_PURPOSE
-    engine = connect()
-    upgrade(engine)
+    engine = store_engine()
     with engine.connect() as conn:
         chosen = shipped()[policy] if policy else active_policy(conn, day)
     with audited(engine, why, "person.assess", "person") as trail:
@@ -64,6 +72,11 @@ def assess(
 def _assess(
     engine: Engine, day: dt.date, chosen: Policy, person_id: str | None, store: bool
 ) -> tuple[list[Assessment], int]:
+    from rich.progress import track
+
+    from sojourn.priority.run import assess_store
+    from sojourn.priority.store import save
+
     found = assess_store(engine, day, chosen, [person_id] if person_id else None)
     done = list(track(found, description="assessing", console=console, transient=True))
     if person_id and not done:
@@ -123,6 +136,8 @@ def policies(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """The shipped prioritization policies, their versions, dates and tiers."""
+    from sojourn.priority.policy import shipped
+
     rows = [
         {"policy": p.key, "title": p.title, "from": p.effective_from.isoformat(),
          "until": p.effective_until.isoformat() if p.effective_until else None,
@@ -147,8 +162,10 @@ def activate_command(
     reason: Annotated[str, typer.Option(help="Why (kept with the switch and audited).")],
 ) -> None:
     """Make a shipped policy the active one (an audited administrator act)."""
-    engine = connect()
-    upgrade(engine)
+    from sojourn.priority.policy import PolicyError
+    from sojourn.priority.store import activate
+
+    engine = store_engine()
     try:
         activate(engine, key, operator(), "administrator", reason)
     except PolicyError as exc:

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, record
-from sojourn.resolve.queries import example_link, person_of_record
-from sojourn.status.engine import GONE, Timeline
-from sojourn.status.person import person_status, timeline_dict
-from sojourn.status.rulebook import default_rules
-from sojourn.store import connect, upgrade
+from sojourn.cli.trail import WRITE_PURPOSE, ReadPurpose, record, store_engine
+
+if TYPE_CHECKING:
+    from sojourn.status.engine import Timeline
 
 console = Console()
 
@@ -30,9 +28,10 @@ def status(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Where a person stands: the timeline of statuses, each with its rule and citation."""
+    from sojourn.status.person import person_status, timeline_dict
+
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    engine = connect()
-    upgrade(engine)
+    engine = store_engine()
     result = person_status(engine, person_id, day)
     shown = sorted({r for i in result.intervals for r in i.records})
     record(engine, purpose, "person.status", "person", [person_id, *shown], {"as_of": str(day)})
@@ -55,6 +54,8 @@ def timeline_table(result: Timeline, person_id: str) -> Table:
 
 
 def summary_line(result: Timeline) -> str:
+    from sojourn.status.engine import GONE
+
     current = result.current.status if result.current else "no records known on this date"
     parts = [f"current: {current}"]
     if result.authorized_until:
@@ -72,6 +73,10 @@ def summary_line(result: Timeline) -> str:
 
 def show_status_example(as_of: dt.date, purpose: str = WRITE_PURPOSE) -> None:
     """For the demo: the timeline of a person with several records."""
+    from sojourn.resolve.queries import example_link, person_of_record
+    from sojourn.status.person import person_status
+    from sojourn.store import connect
+
     engine = connect()
     example = example_link(engine)
     if example is None:
@@ -93,6 +98,8 @@ def rules(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """The status rules in force on a date, each with its citation (status/rules/*.yaml)."""
+    from sojourn.status.rulebook import default_rules
+
     day = dt.date.fromisoformat(on) if on else dt.date.today()
     book = default_rules()
     found = [book.rule(rule_id, day, proposed) for rule_id in sorted(book.versions)]

@@ -1,5 +1,5 @@
-"""Entity-resolution commands: resolve, resolve train, explain, evaluate, export links,
-reviews, judge and retract (thin layers over ``sojourn.resolve``)."""
+"""Entity-resolution commands: resolve, resolve train|model, explain, evaluate and export
+links (thin layers over ``sojourn.resolve``); the identity reviews are in ``cli.reviews``."""
 
 from __future__ import annotations
 
@@ -8,31 +8,30 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy import Engine
 
-from sojourn.cases.recompute import recompute
-from sojourn.cli_output import stage_progress
-from sojourn.cli_resolve_output import (
+from sojourn.cli.output import stage_progress
+from sojourn.cli.resolve_output import (
     evaluation_tables,
     explanation_view,
     model_tables,
-    reviews_table,
     run_table,
 )
-from sojourn.cli_trail import WRITE_PURPOSE, ReadPurpose, WritePurpose, audited, record
-from sojourn.resolve import judgements, queries
-from sojourn.resolve.evaluation import evaluate_links
-from sojourn.resolve.health import DegenerateModelError
-from sojourn.resolve.linkonly import WHOLE_STORE, LinkOnly, UnknownSourceError
-from sojourn.resolve.run import resolve_all, resolve_records, train_model
-from sojourn.resolve.store import NoModelError, load_model
-from sojourn.settings import get_settings
-from sojourn.store import connect, upgrade
+from sojourn.cli.trail import (
+    WRITE_PURPOSE,
+    ReadPurpose,
+    WritePurpose,
+    audited,
+    record,
+    store_engine,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 console = Console()
 resolve_app = typer.Typer(
@@ -40,7 +39,6 @@ resolve_app = typer.Typer(
     invoke_without_command=True,
 )
 export_app = typer.Typer(help="Write results to files.")
-reviews_app = typer.Typer(help="Identity-review items: pairs of records for a person to decide.")
 
 Accept = Annotated[
     float | None,
@@ -69,12 +67,6 @@ LinkOnlySources = Annotated[
 ]
 
 
-def _engine() -> Engine:
-    engine = connect()
-    upgrade(engine)
-    return engine
-
-
 @resolve_app.callback()
 def resolve(
     ctx: typer.Context,
@@ -91,7 +83,10 @@ def resolve(
     ctx.obj = purpose  # for `resolve train`
     if ctx.invoked_subcommand is not None:
         return
-    engine = _engine()
+    from sojourn.resolve.linkonly import WHOLE_STORE, LinkOnly
+    from sojourn.resolve.run import resolve_all
+
+    engine = store_engine()
     scope = WHOLE_STORE if link_only is None else LinkOnly(*link_only)
     with _refusal(), audited(engine, purpose, "records.resolve", "resolution_run") as trail:
         with stage_progress(console) as progress:
@@ -104,10 +99,12 @@ def resolve(
     if summary.trained:
         _show_model(engine, summary.model_version)
     _warn(summary.warnings)
-    _reassess(engine, None, f"resolution run {summary.run_id}")
+    reassess(engine, None, f"resolution run {summary.run_id}")
 
 
 def _show_model(engine: Engine, version: str | None = None) -> None:
+    from sojourn.resolve.store import load_model
+
     with engine.connect() as conn:
         model = load_model(conn, version)
     for table in model_tables(model):
@@ -118,6 +115,9 @@ def _show_model(engine: Engine, version: str | None = None) -> None:
 def _refusal() -> Iterator[None]:
     """A degenerate model, or a link-only source with no records: the message on stderr
     and exit code 1."""
+    from sojourn.resolve.health import DegenerateModelError
+    from sojourn.resolve.linkonly import UnknownSourceError
+
     try:
         yield
     except (DegenerateModelError, UnknownSourceError) as exc:
@@ -130,9 +130,12 @@ def _warn(warnings: tuple[str, ...]) -> None:
         Console(stderr=True).print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
 
 
-def _reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
+def reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
     """Persons changed: their assessments and cases follow (everyone after a full run; the
     persons of the judged records after a judgement)."""
+    from sojourn.cases.recompute import recompute
+    from sojourn.resolve import queries
+
     persons = None
     if records is not None:
         found = {queries.person_of_record(engine, r) for r in records}
@@ -149,7 +152,10 @@ def _reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
 def resolve_train(ctx: typer.Context, allow_degenerate: AllowDegenerate = False) -> None:
     """Train the model on every stored record and save it (database and a JSON file);
     exits 1 when it learned nothing (see --allow-degenerate-model)."""
-    engine = _engine()
+    from sojourn.resolve.run import train_model
+    from sojourn.settings import get_settings
+
+    engine = store_engine()
     purpose = str(ctx.obj or WRITE_PURPOSE)
     with _refusal(), audited(engine, purpose, "model.train", "model") as trail:
         with stage_progress(console) as progress:
@@ -171,7 +177,9 @@ def resolve_model(
 ) -> None:
     """The model's diagnostics: m, u and weight of every comparison level, the prior and how
     it was estimated, the values read as missing, and each EM session's convergence."""
-    engine = _engine()
+    from sojourn.resolve.store import NoModelError
+
+    engine = store_engine()
     try:
         _show_model(engine, version)
     except NoModelError as exc:
@@ -185,7 +193,9 @@ def explain(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Why a record belongs to its person: field-by-field levels and weights, prior, result."""
-    engine = _engine()
+    from sojourn.resolve import queries
+
+    engine = store_engine()
     result = queries.explain_record(engine, record_id)
     shown = [record_id, *([result.person_id] if result.person_id else [])]
     shown += [str(r["id"]) for r in result.person_records if "id" in r]
@@ -202,9 +212,10 @@ def evaluate(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Measure the current links against ground truth, per name-origin group with 95% CIs."""
+    from sojourn.resolve.evaluation import evaluate_links
     from sojourn.resolve.latency import measure_latency
 
-    report = evaluate_links(_engine(), truth, measure_latency)
+    report = evaluate_links(store_engine(), truth, measure_latency)
     if output == "json":
         console.print_json(json.dumps(report, default=str))
     else:
@@ -218,7 +229,9 @@ def export_links(
     purpose: ReadPurpose,
 ) -> None:
     """One row per record: source, source_record_id, record_id, person_id, match_probability."""
-    engine = _engine()
+    from sojourn.resolve import queries
+
+    engine = store_engine()
     with audited(engine, purpose, "links.export", "links") as trail:
         trail.detail["out"] = str(out.resolve())
         rows = queries.export_links(engine, out)
@@ -226,71 +239,13 @@ def export_links(
     console.print(f"wrote {rows:,} rows to {out}")
 
 
-@reviews_app.command("list")
-def reviews_list(
-    purpose: ReadPurpose,
-    limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
-) -> None:
-    """Open identity-review items, oldest first."""
-    engine = _engine()
-    found = queries.open_reviews(engine, limit or None)
-    pairs = [str(r[side]) for r in found for side in ("record_l", "record_r")]
-    record(engine, purpose, "review.list", "record", pairs, {"reviews": len(found)})
-    console.print(reviews_table(found))
-
-
-def judge(
-    record_a: Annotated[str, typer.Argument(help="A record id.")],
-    record_b: Annotated[str, typer.Argument(help="Another record id.")],
-    verdict: Annotated[str, typer.Argument(help="same, different or unsure")],
-    actor: Annotated[str, typer.Option(help="Who decides.")],
-    reason: Annotated[str, typer.Option(help="Why (required).")],
-    review: Annotated[int | None, typer.Option(help="The review item decided.")] = None,
-    purpose: WritePurpose = WRITE_PURPOSE,
-) -> None:
-    """Record a human judgement on two records and apply it at once to their persons; it
-    overrides the model in every later run and retraining."""
-    engine = _engine()
-    with audited(engine, purpose, "judgement.add", "record") as trail:
-        trail.ids = [record_a, record_b]
-        trail.detail = {"verdict": verdict, "actor": actor, "review": review}
-        number = judgements.judge(engine, record_a, record_b, verdict, actor, reason, review)
-        trail.detail["judgement"] = number
-        console.print(f"judgement {number} recorded: {verdict}")
-        _apply(engine, [record_a, record_b])
-
-
-def _apply(engine: Engine, records: list[str]) -> None:
-    try:
-        summary = resolve_records(engine, records)
-    except NoModelError:
-        console.print("no model yet: the first `sojourn resolve` will apply it")
-        return
-    console.print(run_table(summary))
-    _reassess(engine, records, f"judgement, run {summary.run_id}")
-
-
-def retract(
-    judgement_id: Annotated[int, typer.Argument(help="The judgement to take back.")],
-    actor: Annotated[str, typer.Option(help="Who takes it back.")],
-    reason: Annotated[str, typer.Option(help="Why (required).")],
-    purpose: WritePurpose = WRITE_PURPOSE,
-) -> None:
-    """Take back a judgement (the record of it stays) and apply that to the persons."""
-    engine = _engine()
-    with audited(engine, purpose, "judgement.retract", "record") as trail:
-        trail.detail = {"judgement": judgement_id, "actor": actor}
-        number = judgements.retract(engine, judgement_id, actor, reason)
-        console.print(f"judgement {judgement_id} retracted by {number}")
-        with engine.connect() as conn:
-            taken_back = next(j for j in judgements.history(conn) if j.id == judgement_id)
-        trail.ids = [taken_back.record_l, taken_back.record_r]
-        _apply(engine, trail.ids)
-
-
 def show_resolution(truth: Path, purpose: str = WRITE_PURPOSE) -> None:
     """For the demo: resolve, explain one link, and measure against the truth."""
-    engine = _engine()
+    from sojourn.resolve import queries
+    from sojourn.resolve.evaluation import evaluate_links
+    from sojourn.resolve.run import resolve_all
+
+    engine = store_engine()
     with audited(engine, purpose, "records.resolve", "resolution_run") as trail:
         with stage_progress(console) as progress:
             summary = resolve_all(engine, progress=progress)
@@ -309,6 +264,5 @@ def register(app: typer.Typer) -> None:
     """Add the entity-resolution commands to the main CLI."""
     app.add_typer(resolve_app, name="resolve")
     app.add_typer(export_app, name="export")
-    app.add_typer(reviews_app, name="reviews")
-    for command in (explain, evaluate, judge, retract):
+    for command in (explain, evaluate):
         app.command()(command)

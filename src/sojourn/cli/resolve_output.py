@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.markup import escape
 from rich.table import Table
 
-from sojourn.resolve.compare import COMPARISONS
-from sojourn.resolve.model import Model
-from sojourn.resolve.queries import LinkExplanation
-from sojourn.resolve.run import RunSummary
+if TYPE_CHECKING:
+    from sojourn.resolve.model import Model
+    from sojourn.resolve.queries import LinkExplanation
+    from sojourn.resolve.run import RunSummary
 
 #: The run's figures in plain words, in the order shown (``merges`` is stored under that name
 #: but counts only existing persons merged into another, not records linked together).
@@ -206,6 +206,8 @@ def _groups_table(report: dict[str, Any]) -> Table:
 def model_tables(model: Model) -> list[RenderableType]:
     """The model's diagnostics: per comparison and level m, u and weight; the prior and how
     it was estimated; each EM session and whether it converged."""
+    from sojourn.resolve.compare import COMPARISONS
+
     levels = Table(title=f"model {model.version}: what each agreement level weighs")
     for column in ("comparison", "level", "m", "u", "weight (bits)"):
         levels.add_column(column, justify="left" if column in ("comparison", "level") else "right")

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sojourn.store import connect, upgrade
+from sojourn.cli.trail import store_engine
 
 console = Console()
 GROUPS = (
@@ -31,8 +31,7 @@ def oversight_command(
     from sojourn.reports.oversight import oversight, person_groups  # Fairlearn: seconds
     from sojourn.reports.oversight_html import render_oversight
 
-    engine = connect()
-    upgrade(engine)
+    engine = store_engine()
     labels = person_groups(engine, groups, group_column) if groups else None
     data = oversight(engine, labels)
     if output == "json":

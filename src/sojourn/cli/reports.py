@@ -6,19 +6,17 @@ import csv
 import datetime as dt
 import io
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from sojourn.cli_oversight import register as register_oversight
-from sojourn.reports.departures import LEVELS
-from sojourn.reports.html import render_html
-from sojourn.reports.overstay import Report, Row, fiscal_year
-from sojourn.reports.store import departures as departure_report
-from sojourn.reports.store import overstay_report
-from sojourn.store import connect, upgrade
+from sojourn.cli.oversight import register as register_oversight
+from sojourn.cli.trail import store_engine
+
+if TYPE_CHECKING:
+    from sojourn.reports.overstay import Report, Row
 
 console = Console()
 report_app = typer.Typer(help="Lifecycle reports.")
@@ -37,9 +35,11 @@ def overstay(
 ) -> None:
     """Overstays by the DHS Entry/Exit Overstay Report method (air and sea admissions whose
     stay ended in the fiscal year; Canada and Mexico apart), as of a snapshot date."""
+    from sojourn.reports.html import render_html
+    from sojourn.reports.store import overstay_report
+
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    engine = connect()
-    upgrade(engine)
+    engine = store_engine()
     report = overstay_report(engine, fy, day, method)
     if output == "json":
         console.print_json(json.dumps(report.as_dict()))
@@ -63,9 +63,10 @@ def departures(
 ) -> None:
     """Confirmed departures by evidence level and week; self-departure intents and their
     confirmation; manifest departures contradicted by later records (conflicts)."""
+    from sojourn.reports.store import departures as departure_report
+
     end = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    engine = connect()
-    upgrade(engine)
+    engine = store_engine()
     data = departure_report(engine, dt.date.fromisoformat(since), end, method).as_dict()
     if output == "json":
         console.print_json(json.dumps(data, default=str))
@@ -80,6 +81,8 @@ def departures(
 
 
 def _departures_table(data: dict[str, Any]) -> Table:
+    from sojourn.reports.departures import LEVELS
+
     table = Table(title=f"confirmed departures {data['period'][0]} to {data['period'][1]}")
     table.add_column("week")
     for level in LEVELS:
@@ -103,6 +106,8 @@ def _rows(report: Report) -> list[tuple[str, Row]]:
 
 def to_csv(report: Report) -> str:
     """One line per group: section, group and every figure."""
+    from sojourn.reports.overstay import Row
+
     out = io.StringIO()
     fields = ["section", *Row("x").as_dict()]
     writer = csv.DictWriter(out, fields)
@@ -113,6 +118,8 @@ def to_csv(report: Report) -> str:
 
 
 def tables(report: Report) -> list[Table]:
+    from sojourn.reports.overstay import fiscal_year
+
     start, end = fiscal_year(report.fiscal_year)
     title = (
         f"overstays, FY{report.fiscal_year} ({start} to {end}), snapshot {report.as_of}; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,8 +21,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sojourn.records import BatchResult, QuarantinedRow
-from sojourn.records.queries import NotedValue, SourceCount
+if TYPE_CHECKING:
+    from sojourn.records import BatchResult, QuarantinedRow
+    from sojourn.records.queries import NotedValue, SourceCount
 
 
 @contextmanager

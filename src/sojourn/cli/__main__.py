@@ -1,0 +1,5 @@
+"""``python -m sojourn.cli``: the command line."""
+
+from sojourn.cli import main
+
+main()
