@@ -40,6 +40,10 @@ SAYS = {
     "misdemeanors": "Misdemeanor convictions",
     "significant_misdemeanors": "Significant misdemeanor convictions",
     "convictions": "Convictions",
+    # never the schema's words here: they name the forms, and a rule's "yes" beside them
+    # would name the claim to a caller without the asylum group
+    "relief_pending": "A relief application pending",
+    "pending_applications": "Applications pending",
 }
 #: Departure evidence by provenance code (codes.yaml), then the other kinds that end a stay.
 EXITS = {"manifest": "carrier manifests (APIS)", "biometric": "biometric exit",
