@@ -83,5 +83,6 @@ def _tables(data: dict[str, Any]) -> None:
     console.print(f"difference {selection['difference']}, ratio {selection['ratio']}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("oversight")(oversight_command)
+def add_to_report(report_app: typer.Typer) -> None:
+    """``oversight`` under the ``report`` group."""
+    report_app.command("oversight")(oversight_command)

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sojourn.cli.oversight import register as register_oversight
+from sojourn.cli.oversight import add_to_report as add_oversight
 from sojourn.cli.trail import store_engine
 
 if TYPE_CHECKING:
@@ -147,5 +147,5 @@ def _table(title: str, rows: list[Row]) -> Table:
 
 
 def register(app: typer.Typer) -> None:
-    register_oversight(report_app)
+    add_oversight(report_app)
     app.add_typer(report_app, name="report")
