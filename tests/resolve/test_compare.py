@@ -107,3 +107,13 @@ def test_a_name_part_missing_on_one_side(a: str, b: str, within: bool) -> None:
     batch = compare_pairs(pl.DataFrame({"id_l": ["l"], "id_r": ["r"]}), frame)["name"][0]
     assert scalar == batch
     assert (scalar == level) is within
+
+
+def test_a_us_nationality_is_no_evidence_against_another() -> None:
+    from sojourn.resolve.compare import MISSING, nationality_level
+
+    assert nationality_level("USA", "IND") == MISSING  # dual nationality is lawful
+    assert nationality_level("IND", "USA") == MISSING
+    assert nationality_level("IND", "MEX") == 0
+    assert nationality_level("USA", "USA") == 1
+    assert nationality_level(None, "IND") == MISSING

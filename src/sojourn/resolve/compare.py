@@ -25,6 +25,8 @@ from sojourn.resolve.nearids import GENERIC_IDS, MIN_NEAR, OTHER_IDS, typed
 from sojourn.resolve.nearids import level as id_level
 
 MISSING = -1
+#: The United States' country code (a U.S. nationality is no evidence against another).
+US = "USA"
 JW_HIGH, JW_LOW = np.float32(0.95), np.float32(0.88)
 #: Date levels as integers (strongest highest); MISSING for a missing date.
 DATE_LEVELS: dict[DateLevel, int] = {
@@ -103,6 +105,15 @@ def _same(a: Any, b: Any) -> int:
     return 1 if a == b else 0
 
 
+def nationality_level(a: str | None, b: str | None) -> int:
+    """Nationalities: the same or different — but a U.S. nationality against another is not
+    a difference: U.S. law allows dual nationality, and a citizen's passport or SSA record
+    says nothing against the foreign passport they travel on (or held before naturalizing)."""
+    if a is None or b is None or (a != b and US in (a, b)):
+        return MISSING
+    return 1 if a == b else 0
+
+
 def middle_level(a: str | None, b: str | None) -> int:
     """Middle initials: the same, different, or written on one side only (one list keeps
     middle names, the other not; or one of two namesakes has one); missing on both sides
@@ -159,7 +170,7 @@ def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
         "middle_initial": middle_level(a["middle_initial"], b["middle_initial"]),
         "birth_date": DATE_LEVELS[date_level(a["birth_date"], b["birth_date"])],
         "sex": _same(a["sex"], b["sex"]),
-        "nationality": _same(a["nationality"], b["nationality"]),
+        "nationality": nationality_level(a["nationality"], b["nationality"]),
         "a_number": _same(a["a_number"], b["a_number"]),
         "passport": passport_level(a["passport"], b["passport"]),
         "other_id": _other_ids(a, b),
@@ -193,7 +204,8 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("name") == EXACT_NAME).then(pl.col("name_sorted_l")).alias("name_value"),
         _middle_expr().alias("middle_initial"),
         _date_expr().alias("birth_date"),
-        *(_same_expr(c).alias(c) for c in ("sex", "nationality", "a_number")),
+        *(_same_expr(c).alias(c) for c in ("sex", "a_number")),
+        _nationality_expr().alias("nationality"),
         _passport_expr().alias("passport"),
         "other_id",
         _address_expr().alias("address"),
@@ -351,6 +363,19 @@ def _middle_expr() -> pl.Expr:
         .then(1)
         .when(left == right)
         .then(2)
+        .otherwise(0)
+        .cast(pl.Int8)
+    )
+
+
+def _nationality_expr() -> pl.Expr:
+    left, right = pl.col("nationality_l"), pl.col("nationality_r")
+    dual = (left != right) & ((left == US) | (right == US))
+    return (
+        pl.when(left.is_null() | right.is_null() | dual)
+        .then(MISSING)
+        .when(left == right)
+        .then(1)
         .otherwise(0)
         .cast(pl.Int8)
     )
