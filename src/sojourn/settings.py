@@ -5,6 +5,7 @@ See docs/configuration.md for the list. Code reads settings through :func:`get_s
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
     database_schema: str | None = Field(
         default=None,
         description="PostgreSQL schema to use (search_path); default: the server's default.",
+    )
+    as_of: dt.date | None = Field(
+        default=None,
+        description="The date the command line, the pages and the API take as today when no "
+        "as-of date is given (YYYY-MM-DD); default: the real date. `sojourn demo` sets it to "
+        "its own as-of date for the server it starts.",
     )
     ingest_chunk_rows: int = Field(
         default=100_000, ge=1_000, description="Rows read, mapped and written per chunk."
@@ -169,6 +176,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'sojourn.db'}"
+
+
+def today() -> dt.date:
+    """Today for the command line, the pages and the API: ``SOJOURN_AS_OF`` when set."""
+    return get_settings().as_of or dt.date.today()
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,7 @@ from sojourn.audit.queries import events
 from sojourn.audit.verify import verify
 from sojourn.reports.snapshot import NotResolvedError
 from sojourn.reports.store import departures, overstay_report
-from sojourn.settings import get_settings
+from sojourn.settings import get_settings, today
 from sojourn.store.idempotency import remember, seen
 
 router = APIRouter(responses=ERRORS)
@@ -161,7 +161,7 @@ def get_overstay(
 ) -> dict[str, Any]:
     """The overstay report by the DHS method (aggregates only)."""
     try:
-        report = overstay_report(g.engine, fy, as_of or dt.date.today())
+        report = overstay_report(g.engine, fy, as_of or today())
     except NotResolvedError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     g.audit("report", [f"overstay-FY{fy}"], ["aggregates"])
@@ -182,7 +182,7 @@ def get_departures(
 ) -> dict[str, Any]:
     """Confirmed departures by evidence and week; self-departure intents; conflicts."""
     try:
-        data = departures(g.engine, start, as_of or dt.date.today()).as_dict()
+        data = departures(g.engine, start, as_of or today()).as_dict()
     except NotResolvedError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     data.pop("conflict_records", None)  # aggregates only

@@ -20,6 +20,7 @@ from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.guard import case_statements
 from sojourn.priority.run import assess_store
 from sojourn.priority.store import history
+from sojourn.settings import today
 
 router = APIRouter(prefix="/persons", tags=["persons"], responses=ERRORS)
 Reader = Annotated[Guard, Depends(guard("person.read", "Person", "person_id"))]
@@ -56,7 +57,7 @@ async def read_assessment(
     records, groups = views.visible_records(g, person_id)
     if "immigration_history" not in groups:
         raise g.refuse("person", [person_id], "the assessment needs the immigration history")
-    data = assessment_view(g, person_id, as_of or dt.date.today(), records, groups)
+    data = assessment_view(g, person_id, as_of or today(), records, groups)
     if data is None:
         raise ApiError(404, "not_found", f"no person with id {person_id}")
     with g.engine.connect() as conn:

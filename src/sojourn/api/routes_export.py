@@ -15,6 +15,7 @@ from sojourn.api.models import ID, PersonExport
 from sojourn.api.ratelimit import RateLimit
 from sojourn.api.security import Guard, declare, guard
 from sojourn.audit.log import now
+from sojourn.settings import today
 
 router = APIRouter(prefix="/persons", tags=["export"], responses=ERRORS)
 Exporter = Annotated[Guard, Depends(guard("person.export", "Person", "person_id"))]
@@ -36,7 +37,7 @@ async def export_person(
     """The person's file for a case (criminal investigation) or for the person's own access
     or correction request (redress), projected to the caller's field groups."""
     records, groups = views.visible_records(g, person_id)
-    day = as_of or dt.date.today()
+    day = as_of or today()
     status = None
     if "immigration_history" in groups:
         try:

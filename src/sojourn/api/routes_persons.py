@@ -20,6 +20,7 @@ from sojourn.api.models import ID, LinkView, PersonView, RecordView, SearchHit
 from sojourn.api.ratelimit import RateLimit
 from sojourn.api.security import Guard, declare, guard
 from sojourn.resolve.search import search
+from sojourn.settings import today
 
 router = APIRouter(prefix="/persons", tags=["persons"], responses=ERRORS)
 Route = TypeVar("Route", bound=Callable[..., Any])
@@ -112,9 +113,7 @@ async def read_status(
         raise g.refuse("person", [person_id], "the status timeline needs the immigration history")
     records, _ = views.visible_records(g, person_id)
     try:
-        data = views.status_view(
-            g.engine, person_id, as_of or dt.date.today(), records, g.field_groups()
-        )
+        data = views.status_view(g.engine, person_id, as_of or today(), records, g.field_groups())
     except LookupError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     g.audit("person", [person_id], ["status"], {"as_of": data["as_of"]})

@@ -5,7 +5,6 @@ person's assessment and case at once."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
@@ -32,6 +31,7 @@ from sojourn.cases.remedy import FINDINGS, Finding
 from sojourn.priority.policy import PolicyError, shipped
 from sojourn.priority.store import activate, active_policy
 from sojourn.resolve.judgements import JudgementError, judge_on
+from sojourn.settings import today
 
 router = APIRouter(responses=ERRORS)
 Text = Annotated[str, Field(min_length=3, max_length=4000)]
@@ -109,7 +109,7 @@ def post_redress(
         return {"redress_id": made, "person_id": person_id}
 
     made = once(g, key, f"POST /persons/{person_id}/redress", write)
-    recompute(g.engine, dt.date.today(), "redress filed", [person_id], g.actor())
+    recompute(g.engine, today(), "redress filed", [person_id], g.actor())
     return dict(made)
 
 
@@ -184,7 +184,7 @@ def get_redress(
 def get_policies(g: Annotated[Guard, Depends(guard("policy.read", "Policy"))]) -> dict[str, Any]:
     """The published policies (rules with their citations) and the active one."""
     with g.engine.connect() as conn:
-        active = active_policy(conn, dt.date.today()).key
+        active = active_policy(conn, today()).key
     g.audit("policy", [], ["policy"])
     out = []
     for p in shipped().values():

@@ -27,6 +27,7 @@ from sojourn.cases.model import (
 from sojourn.cases.tables import cases, redress_requests, tasks
 from sojourn.priority.current import assess_in
 from sojourn.priority.run import Statements
+from sojourn.settings import today
 
 
 def case_statements(conn: Connection, person_ids: list[str] | None = None) -> Statements:
@@ -62,7 +63,7 @@ def stops_now(conn: Connection, person_id: str, as_of: dt.date | None = None) ->
     said = case_statements(conn, [person_id])
     if person_id in said:
         out.append(f"redress request open ({', '.join(said[person_id]['open_redress'][1])})")
-    found = assess_in(conn, [person_id], as_of or dt.date.today(), said)
+    found = assess_in(conn, [person_id], as_of or today(), said)
     if not found:
         out.append(f"person {person_id} has no current records (merged, split or retracted): "
                    "review the identity first")  # fmt: skip

@@ -19,6 +19,7 @@ from sojourn.priority.run import assess_store
 from sojourn.priority.store import latest_ids, save
 from sojourn.resolve.queries import person_of_record
 from sojourn.resolve.run import resolve_records
+from sojourn.settings import today
 
 
 @dataclass
@@ -61,5 +62,5 @@ def after_redress(engine: Engine, person_id: str, told: dict[str, Any], actor: A
     if moved:
         resolve_records(engine, moved)
     persons = sorted({person_id} | {p for r in moved if (p := person_of_record(engine, r))})
-    recompute(engine, dt.date.today(), "redress decided", persons, actor)
+    recompute(engine, today(), "redress decided", persons, actor)
     return persons

@@ -29,6 +29,7 @@ from sojourn.records.mapping import builtin_mapping
 from sojourn.records.streamed import ingest_row
 from sojourn.resolve.judgements import judge_on
 from sojourn.resolve.tables import judgements, links
+from sojourn.settings import today
 
 REMEDIES = ("corrected", "link_judged", "status_found")
 #: The kinds of status finding, with the mapping each is stored through.
@@ -84,7 +85,7 @@ def reviewed(conn: Connection, actor: Actor, request_id: int) -> bool:
 def summary(conn: Connection, person_id: str) -> dict[str, Any]:
     """What a status remedy must change: the deciding facts, priority and hard stops of an
     assessment made now (the open redress request itself left out)."""
-    found: list[Assessment] = assess_in(conn, [person_id], dt.date.today())
+    found: list[Assessment] = assess_in(conn, [person_id], today())
     if not found:
         return {}
     a = found[0]

@@ -37,8 +37,9 @@ def sync(
     cases in line: hard stops open reviews, priorities go to a supervisor, confirmed
     departures close cases."""
     from sojourn.cases.recompute import recompute  # DuckDB, Arrow, polars: only here
+    from sojourn.settings import today
 
-    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    day = dt.date.fromisoformat(as_of) if as_of else today()
     engine = store_engine()
     with audited(engine, purpose, "case.sync", "case") as trail:
         with console.status("assessing and syncing cases"):

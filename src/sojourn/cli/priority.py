@@ -50,8 +50,9 @@ def assess(
     the factors for a human to weigh, and the hard stops (one person: --purpose required)."""
     from sojourn.priority.policy import shipped
     from sojourn.priority.store import active_policy
+    from sojourn.settings import today
 
-    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    day = dt.date.fromisoformat(as_of) if as_of else today()
     if policy is not None and policy not in shipped():
         raise typer.BadParameter(f"unknown policy {policy!r}: see `sojourn policy list`")
     why = require(purpose, "to assess one person") if person_id else purpose or WRITE_PURPOSE

@@ -37,8 +37,9 @@ def overstay(
     stay ended in the fiscal year; Canada and Mexico apart), as of a snapshot date."""
     from sojourn.reports.html import render_html
     from sojourn.reports.store import overstay_report
+    from sojourn.settings import today
 
-    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    day = dt.date.fromisoformat(as_of) if as_of else today()
     engine = store_engine()
     report = overstay_report(engine, fy, day, method)
     if output == "json":
@@ -64,8 +65,9 @@ def departures(
     """Confirmed departures by evidence level and week; self-departure intents and their
     confirmation; manifest departures contradicted by later records (conflicts)."""
     from sojourn.reports.store import departures as departure_report
+    from sojourn.settings import today
 
-    end = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    end = dt.date.fromisoformat(as_of) if as_of else today()
     engine = store_engine()
     data = departure_report(engine, dt.date.fromisoformat(since), end, method).as_dict()
     if output == "json":

@@ -3,7 +3,6 @@ links (thin layers over ``sojourn.resolve``); the identity reviews are in ``cli.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,13 +134,14 @@ def reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
     persons of the judged records after a judgement)."""
     from sojourn.cases.recompute import recompute
     from sojourn.resolve import queries
+    from sojourn.settings import today
 
     persons = None
     if records is not None:
         found = {queries.person_of_record(engine, r) for r in records}
         persons = sorted(p for p in found if p is not None)
     with console.status("assessing the persons and syncing their cases"):
-        done = recompute(engine, dt.date.today(), trigger, persons)
+        done = recompute(engine, today(), trigger, persons)
     console.print(
         f"{len(done.assessments):,} persons assessed: {done.stored:,} changed; cases opened "
         f"{done.opened:,}, tasks {done.tasks:,}, closed {done.closed:,}"

@@ -28,9 +28,10 @@ def status(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Where a person stands: the timeline of statuses, each with its rule and citation."""
+    from sojourn.settings import today
     from sojourn.status.person import person_status, timeline_dict
 
-    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    day = dt.date.fromisoformat(as_of) if as_of else today()
     engine = store_engine()
     result = person_status(engine, person_id, day)
     shown = sorted({r for i in result.intervals for r in i.records})
@@ -98,9 +99,10 @@ def rules(
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """The status rules in force on a date, each with its citation (status/rules/*.yaml)."""
+    from sojourn.settings import today
     from sojourn.status.rulebook import default_rules
 
-    day = dt.date.fromisoformat(on) if on else dt.date.today()
+    day = dt.date.fromisoformat(on) if on else today()
     book = default_rules()
     found = [book.rule(rule_id, day, proposed) for rule_id in sorted(book.versions)]
     listed = [r for r in found if r is not None]

@@ -23,6 +23,7 @@ from sojourn.reports.html import render_body
 from sojourn.reports.oversight import oversight
 from sojourn.reports.snapshot import NotResolvedError
 from sojourn.reports.store import departures, overstay_report
+from sojourn.settings import today
 from sojourn.web.render import page
 from sojourn.web.security import page_guard
 
@@ -55,11 +56,11 @@ def _weeks_svg(by_week: dict[str, dict[str, int]]) -> Markup:
 def dashboard(
     request: Request, g: Reports, fy: Annotated[int | None, Query(ge=2000, le=2100)] = None
 ) -> HTMLResponse:
-    today = dt.date.today()
-    year = fy or (today.year + 1 if today.month >= 10 else today.year)
+    day = today()
+    year = fy or (day.year if day.month >= 10 else day.year - 1)  # the last complete FY
     try:
-        report = overstay_report(g.engine, year, today)
-        moves: dict[str, Any] = departures(g.engine, dt.date(year - 1, 10, 1), today).as_dict()
+        report = overstay_report(g.engine, year, day)
+        moves: dict[str, Any] = departures(g.engine, dt.date(year - 1, 10, 1), day).as_dict()
     except NotResolvedError as exc:
         return page(request, "error.html", 404, heading="Nothing to show yet",
                     message=str(exc), request_id=g.request_id)  # fmt: skip

@@ -6,7 +6,6 @@ that changes nothing is refused with the reason, shown on the page."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -22,6 +21,7 @@ from sojourn.cases.redress import Correction, decide_request, open_review, perso
 from sojourn.cases.remedy import FINDINGS, Finding
 from sojourn.records.corrections import CorrectionError
 from sojourn.resolve.judgements import JudgementError, judge_on
+from sojourn.settings import today
 from sojourn.web.people import person_labels
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
@@ -51,7 +51,7 @@ def decide_page(request: Request, redress_id: Number, g: Decider) -> HTMLRespons
     records, _ = views.visible_records(g, person)
     assessment = None
     if "immigration_history" in groups:
-        assessment = assessment_view(g, person, dt.date.today(), records, groups)
+        assessment = assessment_view(g, person, today(), records, groups)
     contested = {str(v) for v in (shown.get("subject") or {}).values()}
     shown_records = views.record_views(records, groups)
     who = person_labels(g.engine, [person], groups)[person]

@@ -5,7 +5,6 @@ is built from the same projected views as the API, and the page is one audit eve
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -19,6 +18,7 @@ from sojourn.api.routes_assessment import assessment_view
 from sojourn.api.security import Guard
 from sojourn.audit.queries import events
 from sojourn.cases.queries import case_detail, list_cases
+from sojourn.settings import today
 from sojourn.web import actionable
 from sojourn.web.charts import legend, timeline_svg
 from sojourn.web.people import person_labels, withheld_count
@@ -51,12 +51,12 @@ def _sections(g: Guard, person_id: str) -> dict[str, Any]:
         "withheld": withheld_count(g.engine, person_id, groups),
     }
     if "immigration_history" in groups:
-        status = views.status_view(g.engine, person_id, dt.date.today(), records, groups)
+        status = views.status_view(g.engine, person_id, today(), records, groups)
         dated = [(r["event_date"], r["kind"]) for r in records if r["event_date"] is not None]
         out.update(
             status=status, chart=timeline_svg(status, dated), chart_legend=legend(status, dated)
         )
-        out["assessment"] = assessment_view(g, person_id, dt.date.today(), records, groups)
+        out["assessment"] = assessment_view(g, person_id, today(), records, groups)
         out.update(_why(g, out["assessment"], out["records"], out["links"]))
     if g.principal.role != "administrator":
         out["cases"] = _cases(g, person_id, groups)

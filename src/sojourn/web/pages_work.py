@@ -5,7 +5,6 @@ transaction with its audit event; a refused change is shown in plain words."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -23,6 +22,7 @@ from sojourn.cases.workflow import decide, transition
 from sojourn.resolve.judgements import JudgementError, judge_on
 from sojourn.resolve.queries import UnknownRecordError, open_reviews, review_pair
 from sojourn.resolve.run import resolve_records
+from sojourn.settings import today
 from sojourn.web.people import named_fields, person_labels, record_labels
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
@@ -168,5 +168,5 @@ def redress_post(
     except WorkflowError as exc:
         raise PageError(400, f"Not filed: {exc}.") from exc
     g.audited = True
-    recompute(g.engine, dt.date.today(), "redress filed", [person_id], g.actor())
+    recompute(g.engine, today(), "redress filed", [person_id], g.actor())
     return RedirectResponse(f"/ui/persons/{person_id}", status_code=303)
