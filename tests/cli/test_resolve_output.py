@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 
 from sojourn.cli.resolve_output import run_table
@@ -38,3 +40,34 @@ def test_records_linked_into_new_persons_are_not_hidden_behind_merges_0() -> Non
 
 def test_a_figure_without_a_label_is_still_shown() -> None:
     assert "something new 7" in " ".join(_shown({"something_new": 7}).replace("│", " ").split())
+
+
+def _evaluation(groups: list[dict[str, Any]], ratio: float | None) -> str:
+    from sojourn.cli.resolve_output import evaluation_tables
+
+    ci = (0.9, 1.0)
+    overall = {name: 0.99 for name in ("precision", "recall", "f1")}
+    overall |= {f"{n}_ci": ci for n in ("precision", "recall", "f1")}
+    overall |= {"false_merge_rate": 0.001, "missed_link_rate": 0.002,
+                "false_merge_rate_ci": ci, "missed_link_rate_ci": ci}  # fmt: skip
+    report = {"records": 10, "persons": 5, "overall": overall, "cluster": {},
+              "blocking_recall": {"all": 1.0}, "groups": groups,
+              "worst_best_missed_link_ratio": ratio}  # fmt: skip
+    console = Console(width=160, record=True)
+    console.print(evaluation_tables(report)[0])  # the overall figures
+    return console.export_text()
+
+
+def _group(name: str, persons: int, missed: float) -> dict[str, Any]:
+    ci = (0.0, 1.0)
+    return {"name_origin": name, "persons": persons, "f1": 0.99, "f1_ci": ci,
+            "false_merge_rate": 0.0, "false_merge_rate_ci": ci,
+            "missed_link_rate": missed, "missed_link_rate_ci": ci}  # fmt: skip
+
+
+def test_a_missing_group_ratio_says_why() -> None:
+    small = [_group("a", 12, 0.1)]
+    assert "no group of 30+ persons" in _evaluation(small, None)
+    perfect = [_group("a", 40, 0.0), _group("b", 50, 0.1)]
+    assert "a group of 30+ persons missed no link" in _evaluation(perfect, None)
+    assert "30+" not in _evaluation(perfect, 2.5)

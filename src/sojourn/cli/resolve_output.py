@@ -157,6 +157,17 @@ def _ci(value: tuple[float, float], percent: bool = False) -> str:
     return f"[{value[0]:.4f}, {value[1]:.4f}]"
 
 
+def _no_ratio(report: dict[str, Any], ratio: float | None) -> str:
+    """Why there is no worst/best ratio: groups of 30 or more persons are compared, and one
+    that missed no link leaves nothing to divide by."""
+    if ratio is not None:
+        return ""
+    sized = [g for g in report.get("groups", []) if g["persons"] >= 30]
+    if not sized:
+        return "no group of 30+ persons"
+    return "a group of 30+ persons missed no link"
+
+
 def evaluation_tables(report: dict[str, Any]) -> list[RenderableType]:
     """Overall figures, then one row per name-origin group with 95% intervals."""
     head = Table(
@@ -176,9 +187,8 @@ def evaluation_tables(report: dict[str, Any]) -> list[RenderableType]:
         )
     head.add_row("blocking recall", f"{report['blocking_recall']['all']:.4f}", "")
     ratio = report.get("worst_best_missed_link_ratio")
-    head.add_row(
-        "worst/best group missed-link ratio", "n/a" if ratio is None else f"{ratio:.2f}", ""
-    )
+    head.add_row("worst/best group missed-link ratio",
+                 "n/a" if ratio is None else f"{ratio:.2f}", _no_ratio(report, ratio))  # fmt: skip
     for name, value in report.get("match_latency_ms", {}).items():
         head.add_row(
             f"real-time match {name}" + (" (ms)" if name != "n" else ""), f"{value:,.3f}", ""
