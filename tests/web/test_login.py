@@ -58,3 +58,15 @@ def test_a_stranger_is_throttled_and_the_owner_signs_in(engine: Engine) -> None:
         assert expected in page.text
     owner = TestClient(create_app(engine), client=("10.0.0.7", 5000))
     assert web_login(owner, "ana", PASSWORD).url.path == "/ui/purpose"
+
+
+def test_a_failed_sign_in_keeps_the_user_name_and_asks_for_the_password(engine: Engine) -> None:
+    add_user(engine, "ana", "analyst", PASSWORD, by="test")
+    client = TestClient(create_app(engine), follow_redirects=False)
+    token = form_token(client.get("/ui/login").text)
+    failed = client.post("/ui/login", data={"username": "ana<b>", "password": "wrong",
+                                            "csrf": token})  # fmt: skip
+    assert failed.status_code == 401
+    assert 'value="ana&lt;b&gt;"' in failed.text  # kept, escaped
+    assert 'type="password" autocomplete="current-password" required autofocus' in failed.text
+    assert "sojourn_session" not in failed.cookies

@@ -43,12 +43,15 @@ def purposes_for(who: Principal) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-def _login_page(request: Request, code: int = 200, error: str | None = None) -> HTMLResponse:
+def _login_page(
+    request: Request, code: int = 200, error: str | None = None, username: str = ""
+) -> HTMLResponse:
     """The sign-in form with its CSRF token: a random nonce in an HttpOnly, SameSite=Strict
     cookie, and in the form the server's signature of it (another site can neither read the
     cookie nor forge the signature)."""
     nonce = request.cookies.get(LOGIN_NONCE) or secrets.token_urlsafe(32)
-    out = page(request, "login.html", code, error=error, login_csrf=_login_token(nonce))
+    out = page(request, "login.html", code, error=error, login_csrf=_login_token(nonce),
+               username=username)  # fmt: skip
     out.set_cookie(LOGIN_NONCE, nonce, max_age=3600, httponly=True, samesite="strict",
                    secure=request.url.scheme == "https")  # fmt: skip
     return out
@@ -81,7 +84,7 @@ def login_post(
     try:
         user = login(engine_of(request), username, password, source=client, channel="web")
     except LoginError as exc:
-        return _login_page(request, 401, str(exc).capitalize() + ".")
+        return _login_page(request, 401, str(exc).capitalize() + ".", username)  # kept
     out = RedirectResponse("/ui/purpose", status_code=303)
     out.delete_cookie(LOGIN_NONCE)
     secure = request.url.scheme == "https"
