@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from sojourn.resolve.compare import DATE_LEVELS, _date_expr
+from sojourn.resolve.compare import DATE_LEVELS
 from sojourn.resolve.dates import DateLevel, birth_year, date_level
+from sojourn.resolve.level_exprs import date_expr
 
 
 @pytest.mark.parametrize(
@@ -34,7 +35,7 @@ def test_levels(a: str | None, b: str | None, level: DateLevel) -> None:
         {"birth_date_l": [a, b], "birth_date_r": [b, a]},
         schema={"birth_date_l": pl.Utf8, "birth_date_r": pl.Utf8},
     )
-    assert frame.select(_date_expr()).to_series().to_list() == [DATE_LEVELS[level]] * 2
+    assert frame.select(date_expr()).to_series().to_list() == [DATE_LEVELS[level]] * 2
 
 
 def test_same_day_and_month_is_exact_not_swapped() -> None:

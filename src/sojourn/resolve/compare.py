@@ -19,52 +19,51 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from sojourn.resolve.dates import DateLevel, date_level
+from sojourn.resolve.dates import date_level
+from sojourn.resolve.level_exprs import (
+    address_expr,
+    date_expr,
+    generic_expr,
+    middle_expr,
+    name_expr,
+    nationality_expr,
+    passport_expr,
+    postcode_expr,
+    same_expr,
+)
+from sojourn.resolve.levels import (
+    COMPARED,
+    COMPARISONS,
+    DATE_LEVELS,
+    EXACT_NAME,
+    JW_HIGH,
+    JW_LOW,
+    MISSING,
+    US,
+)
 from sojourn.resolve.names import shapes_fit
 from sojourn.resolve.nearids import GENERIC_IDS, MIN_NEAR, OTHER_IDS, typed
 from sojourn.resolve.nearids import level as id_level
 
-MISSING = -1
-#: The United States' country code (a U.S. nationality is no evidence against another).
-US = "USA"
-JW_HIGH, JW_LOW = np.float32(0.95), np.float32(0.88)
-#: Date levels as integers (strongest highest); MISSING for a missing date.
-DATE_LEVELS: dict[DateLevel, int] = {
-    DateLevel.EXACT: 5,
-    DateLevel.SWAPPED_DAY_MONTH: 4,
-    DateLevel.PARTIAL: 3,
-    DateLevel.ONE_DIGIT: 2,
-    DateLevel.SAME_YEAR: 1,
-    DateLevel.DIFFERENT: 0,
-    DateLevel.MISSING: MISSING,
-}
-#: Comparison name → the name of each level; a level's value is its index (weakest first).
-COMPARISONS: dict[str, tuple[str, ...]] = {
-    "name": (
-        "different", "shared variant", "jw>=0.88", "same skeleton and shape", "jw>=0.95",
-        "one name's tokens within the other's", "exact",
-    ),
-    "middle_initial": ("different", "on one side only", "same"),
-    "birth_date": (
-        "different", "same year", "one digit or one day", "partial", "day/month swapped", "exact",
-    ),
-    "sex": ("different", "same"),
-    "nationality": ("different", "same"),
-    "a_number": ("different", "same"),
-    "passport": ("different", "same"),
-    "other_id": ("different", "one character off", "same"),
-    "address": ("different", "jw>=0.88", "exact"),
-    "postcode": ("different", "one character off", "same"),
-    "birth_place": ("different", "same"),
-}  # fmt: skip
-#: The feature columns ``compare_one`` reads.
-COMPARED = (
-    "name_sorted", "name_skeleton", "name_shape", "name_variants", "middle_initial",
-    "birth_date", "sex",
-    "nationality", "a_number", "passport", *OTHER_IDS, GENERIC_IDS, "address", "postcode",
-    "birth_place",
-)  # fmt: skip
-EXACT_NAME = 6
+#: The levels are read from here too (defined in ``levels``).
+__all__ = [
+    "COMPARED",
+    "COMPARISONS",
+    "DATE_LEVELS",
+    "EXACT_NAME",
+    "JW_HIGH",
+    "JW_LOW",
+    "MISSING",
+    "US",
+    "address_level",
+    "compare_one",
+    "compare_pairs",
+    "middle_level",
+    "name_level",
+    "nationality_level",
+    "passport_level",
+    "postcode_level",
+]
 
 
 def _jw(a: str, b: str) -> np.float32:
@@ -195,29 +194,29 @@ def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         pl.Series("jw_address", _similarities(joined, "address"), dtype=pl.Float32),
         pl.Series("postcode_off", _one_off(joined["postcode_l"], joined["postcode_r"], 1)),
     )
-    joined = joined.with_columns(_name_expr().alias("name"), _other_id_levels(joined))
+    joined = joined.with_columns(name_expr().alias("name"), _other_id_levels(joined))
     return joined.select(
         "id_l",
         "id_r",
         *extra,
         "name",
         pl.when(pl.col("name") == EXACT_NAME).then(pl.col("name_sorted_l")).alias("name_value"),
-        _middle_expr().alias("middle_initial"),
-        _date_expr().alias("birth_date"),
-        *(_same_expr(c).alias(c) for c in ("sex", "a_number")),
-        _nationality_expr().alias("nationality"),
-        _passport_expr().alias("passport"),
+        middle_expr().alias("middle_initial"),
+        date_expr().alias("birth_date"),
+        *(same_expr(c).alias(c) for c in ("sex", "a_number")),
+        nationality_expr().alias("nationality"),
+        passport_expr().alias("passport"),
         "other_id",
-        _address_expr().alias("address"),
-        _postcode_expr().alias("postcode"),
-        _same_expr("birth_place").alias("birth_place"),
+        address_expr().alias("address"),
+        postcode_expr().alias("postcode"),
+        same_expr("birth_place").alias("birth_place"),
     )
 
 
 def _other_id_levels(joined: pl.DataFrame) -> pl.Series:
     """``other_id`` of every pair: equality column-wise, then, for the pairs whose
     identifiers differ, whether one is one character off the other (``nearids.level``)."""
-    exact = pl.max_horizontal(*(_same_expr(c) for c in OTHER_IDS), _generic_expr())
+    exact = pl.max_horizontal(*(same_expr(c) for c in OTHER_IDS), generic_expr())
     levels = joined.select(exact.replace_strict({1: 2}, default=exact).cast(pl.Int8)).to_series()
     rows = (levels == 0).arg_true()
     if rows.len() == 0:
@@ -255,177 +254,3 @@ def _similarities(joined: pl.DataFrame, column: str) -> np.ndarray[Any, np.dtype
         return np.zeros(0, dtype=np.float32)
     scores = process.cpdist(left, right, scorer=JaroWinkler.similarity, workers=1)
     return np.asarray(scores, dtype=np.float32)
-
-
-def _name_expr() -> pl.Expr:
-    sorted_l, sorted_r = pl.col("name_sorted_l"), pl.col("name_sorted_r")
-    shared = pl.col("name_variants_l").list.set_intersection(pl.col("name_variants_r")).list.len()
-    tokens_l, tokens_r = (
-        sorted_l.str.split(" ").list.unique(),
-        sorted_r.str.split(" ").list.unique(),
-    )
-    n_l, n_r = tokens_l.list.len(), tokens_r.list.len()
-    shape_l, shape_r = pl.col("name_shape_l"), pl.col("name_shape_r")
-    shapes = (shape_l == shape_r) | (shape_l == "*") | (shape_r == "*")
-    left_in = (n_l <= n_r) & (tokens_l.list.set_difference(tokens_r).list.len() == 0)
-    right_in = (n_r <= n_l) & (tokens_r.list.set_difference(tokens_l).list.len() == 0)
-    return (
-        pl.when(sorted_l.is_null() | sorted_r.is_null() | (sorted_l == "") | (sorted_r == ""))
-        .then(MISSING)
-        .when(sorted_l == sorted_r)
-        .then(EXACT_NAME)
-        .when(left_in | right_in)
-        .then(5)
-        .when(pl.col("jw") >= float(JW_HIGH))
-        .then(4)
-        .when((pl.col("name_skeleton_l") == pl.col("name_skeleton_r")) & shapes)
-        .then(3)
-        .when(pl.col("jw") >= float(JW_LOW))
-        .then(2)
-        .when(shared > 0)
-        .then(1)
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
-
-
-def _passport_expr() -> pl.Expr:
-    parts = [pl.col(f"passport_{side}").cast(pl.Utf8).str.split_exact(":", 1) for side in "lr"]
-    country_l, number_l = parts[0].struct.field("field_0"), parts[0].struct.field("field_1")
-    country_r, number_r = parts[1].struct.field("field_0"), parts[1].struct.field("field_1")
-    countries_fit = (country_l == country_r) | (country_l == "") | (country_r == "")
-    return (
-        pl.when(pl.col("passport_l").is_null() | pl.col("passport_r").is_null())
-        .then(MISSING)
-        .when((number_l == number_r) & countries_fit)
-        .then(1)
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
-
-
-def _postcode_expr() -> pl.Expr:
-    left, right = pl.col("postcode_l").cast(pl.Utf8), pl.col("postcode_r").cast(pl.Utf8)
-    same_length = left.str.len_chars() == right.str.len_chars()
-    return (
-        pl.when(left.is_null() | right.is_null())
-        .then(MISSING)
-        .when(left == right)
-        .then(2)
-        .when(same_length & pl.col("postcode_off"))
-        .then(1)
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
-
-
-def _address_expr() -> pl.Expr:
-    left, right = pl.col("address_l"), pl.col("address_r")
-    return (
-        pl.when(left.is_null() | right.is_null())
-        .then(MISSING)
-        .when(left == right)
-        .then(2)
-        .when(pl.col("jw_address") >= float(JW_LOW))
-        .then(1)
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
-
-
-def _generic_expr() -> pl.Expr:
-    """``generic_level``, column-wise."""
-    left, right = pl.col(f"{GENERIC_IDS}_l"), pl.col(f"{GENERIC_IDS}_r")
-
-    def types(ids: pl.Expr) -> pl.Expr:
-        return ids.list.eval(pl.element().str.extract(r"^([^:]*):", 1))
-
-    same = left.list.set_intersection(right).list.len() > 0
-    shared_type = types(left).list.set_intersection(types(right)).list.len() > 0
-    return (
-        pl.when(left.is_null() | right.is_null() | (left.list.len() == 0) | (right.list.len() == 0))
-        .then(MISSING)
-        .when(same)
-        .then(1)
-        .when(shared_type)
-        .then(0)
-        .otherwise(MISSING)
-        .cast(pl.Int8)
-    )
-
-
-def _middle_expr() -> pl.Expr:
-    left, right = pl.col("middle_initial_l"), pl.col("middle_initial_r")
-    return (
-        pl.when(left.is_null() & right.is_null())
-        .then(MISSING)
-        .when(left.is_null() | right.is_null())
-        .then(1)
-        .when(left == right)
-        .then(2)
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
-
-
-def _nationality_expr() -> pl.Expr:
-    left, right = pl.col("nationality_l"), pl.col("nationality_r")
-    dual = (left != right) & ((left == US) | (right == US))
-    return (
-        pl.when(left.is_null() | right.is_null() | dual)
-        .then(MISSING)
-        .when(left == right)
-        .then(1)
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
-
-
-def _same_expr(column: str) -> pl.Expr:
-    left, right = pl.col(f"{column}_l"), pl.col(f"{column}_r")
-    return (
-        pl.when(left.is_null() | right.is_null())
-        .then(MISSING)
-        .when(left == right)
-        .then(1)
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
-
-
-def _date_expr() -> pl.Expr:
-    a, b = pl.col("birth_date_l"), pl.col("birth_date_r")
-    full = (a.str.len_chars() == 10) & (b.str.len_chars() == 10)
-    swapped = (
-        (a.str.slice(0, 4) == b.str.slice(0, 4))
-        & (a.str.slice(5, 2) == b.str.slice(8, 2))
-        & (a.str.slice(8, 2) == b.str.slice(5, 2))
-    )
-    differing = pl.sum_horizontal(
-        (a.str.slice(i, 1) != b.str.slice(i, 1)).cast(pl.Int8) for i in range(10)
-    )
-    shorter_prefix = pl.when(a.str.len_chars() <= b.str.len_chars()).then(b.str.starts_with(a))
-    partial = shorter_prefix.otherwise(a.str.starts_with(b))
-    same_year = a.str.slice(0, 4) == b.str.slice(0, 4)
-    days = a.str.to_date("%Y-%m-%d", strict=False) - b.str.to_date("%Y-%m-%d", strict=False)
-    one_day = (days.dt.total_days().abs() == 1).fill_null(False)
-    return (
-        pl.when(a.is_null() | b.is_null() | (a == "") | (b == ""))
-        .then(MISSING)
-        .when(full & (a == b))
-        .then(5)
-        .when(full & swapped)
-        .then(4)
-        .when(full & ((differing == 1) | one_day))
-        .then(2)
-        .when(full & same_year)
-        .then(1)
-        .when(full)
-        .then(0)
-        .when(partial)
-        .then(3)
-        .when(same_year)
-        .then(1)
-        .otherwise(0)
-        .cast(pl.Int8)
-    )
