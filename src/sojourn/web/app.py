@@ -12,12 +12,15 @@ from fastapi.staticfiles import StaticFiles
 from sojourn.api.errors import ApiError, json_error, note_refusal
 from sojourn.web import (
     pages_alerts,
+    pages_audit,
     pages_auth,
+    pages_board,
+    pages_cases,
     pages_dash,
     pages_decide,
     pages_person,
     pages_redress,
-    pages_work,
+    pages_reviews,
 )
 from sojourn.web.render import HERE, page
 from sojourn.web.security import LoginRequiredError, PageError, PurposeRequiredError
@@ -36,8 +39,8 @@ def _page_error(request: Request, status: int, message: str) -> Response:
 def install(app: FastAPI) -> None:
     """Add the pages, their assets and their error pages to ``app``."""
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (pages_auth, pages_person, pages_work, pages_redress, pages_decide, pages_dash,
-                   pages_alerts):  # fmt: skip
+    for module in (pages_auth, pages_person, pages_reviews, pages_board, pages_cases,
+                   pages_redress, pages_decide, pages_dash, pages_audit, pages_alerts):  # fmt: skip
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

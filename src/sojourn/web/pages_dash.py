@@ -1,6 +1,5 @@
 """Dashboards (aggregates only): the overstay report with its charts, departures and
-self-departures over time, oversight figures; for privacy officers the audit log and its
-verification; for administrators the users."""
+self-departures over time, oversight figures."""
 
 from __future__ import annotations
 
@@ -12,12 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from sojourn.access.users import list_users
-from sojourn.api.models import ID, USERNAME
-from sojourn.api.projection_cases import project_audit
 from sojourn.api.security import Guard
-from sojourn.audit.queries import events
-from sojourn.audit.verify import verify
 from sojourn.reports.departures import LEVELS
 from sojourn.reports.html import render_body
 from sojourn.reports.oversight import oversight
@@ -29,8 +23,6 @@ from sojourn.web.security import page_guard
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 Reports = Annotated[Guard, Depends(page_guard("report.read", "Report"))]
-Auditor = Annotated[Guard, Depends(page_guard("audit.read", "AuditLog"))]
-Admin = Annotated[Guard, Depends(page_guard("user.manage", "UserAccount"))]
 
 
 def _weeks_svg(by_week: dict[str, dict[str, int]]) -> Markup:
@@ -68,28 +60,3 @@ def dashboard(
     g.audit("report", [f"overstay-FY{year}", "departures"], ["aggregates"])
     return page(request, "dashboard.html", year=year, overstay=Markup(render_body(report)),
                 moves=moves, weeks=_weeks_svg(moves["by_week"]), figures=figures)  # fmt: skip
-
-
-@router.get("/audit")
-def audit_page(
-    request: Request,
-    g: Auditor,
-    person: Annotated[str | None, Query(max_length=64, pattern=ID)] = None,
-    actor: Annotated[str | None, Query(max_length=64, pattern=USERNAME)] = None,
-) -> HTMLResponse:
-    """Who looked at what, when and why; and whether the log verifies."""
-    report = verify(g.engine)
-    with g.engine.connect() as conn:
-        found = events(conn, person or None, actor or None, 200)
-    found = project_audit(g.engine, found, g.field_groups())
-    g.audit("audit", [x for x in (person, actor) if x], ["audit"], {"returned": len(found)})
-    return page(request, "audit.html", report=report, events=found,
-                q={"person": person, "actor": actor})  # fmt: skip
-
-
-@router.get("/users")
-def users_page(request: Request, g: Admin) -> HTMLResponse:
-    with g.engine.connect() as conn:
-        found: list[Any] = list_users(conn)
-    g.audit("user", [u.username for u in found], ["username", "role", "active"])
-    return page(request, "users.html", users=found)

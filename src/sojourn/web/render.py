@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sojourn.access.model import PURPOSES, ROLES
 from sojourn.api.errors import note_refusal
+from sojourn.web.flash import FLASH, take
 from sojourn.web.security import PURPOSE, csrf_token
 
 HERE = Path(__file__).parent
@@ -57,9 +58,24 @@ def page(request: Request, template: str, code: int = 200, **values: Any) -> HTM
         "role_text": ROLES.get(role or "", ""),
         "purpose": request.cookies.get(PURPOSE),
         "purposes": PURPOSES,
-        "nav": [(label, path) for label, path, roles in NAV if role in roles],
+        "nav": [
+            (label, path, _current(request.url.path, path))
+            for label, path, roles in NAV
+            if role in roles
+        ],
+        "notice": take(request),
         "csrf": csrf_token(request),
         "htmx": f"/static/{HTMX}",
         **values,
     }
-    return HTMLResponse(environment().get_template(template).render(context), status_code=code)
+    out = HTMLResponse(environment().get_template(template).render(context), status_code=code)
+    if FLASH in request.cookies:
+        out.delete_cookie(FLASH)  # shown once
+    return out
+
+
+def _current(here: str, path: str) -> bool:
+    """Whether the menu entry ``path`` is the section of the page at ``here``."""
+    if path == "/ui/":
+        return here in ("/ui/", "/ui/search")
+    return here == path or here.startswith(path + "/")
