@@ -118,3 +118,15 @@ judgements = Table(
     Column("review_id", Integer, ForeignKey("identity_reviews.id")),
     Index("ix_judgements_pair", "record_l", "record_r"),
 )
+
+review_claims = Table(
+    "review_claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("review_id", Integer, ForeignKey("identity_reviews.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False, comment="who claimed or assigned it"),
+    Column("assignee", String(128), comment="none: released"),
+    Index("ix_review_claims_review", "review_id", "id"),
+    comment="a review's assignee is its latest row's (append-only)",
+)
