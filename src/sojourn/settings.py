@@ -170,6 +170,13 @@ class Settings(BaseSettings):
     oidc_role_claim: str = Field(
         default="sojourn_role", description="The token claim that names the sojourn role."
     )
+    report_min_group: int = Field(
+        default=10,
+        ge=1,
+        description="Dashboards: a group (country, class of admission, …) smaller than this "
+        "shows no rate, only 'fewer than N' and 'suppressed' (threshold rule of disclosure "
+        "control); it is still counted in the totals.",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file under ``data_dir``."""
