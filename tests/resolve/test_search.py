@@ -62,7 +62,7 @@ def test_search_finds_the_person_and_says_why(tmp_path: Path) -> None:
     assert same >= len(native) // 2  # Chinese, Korean, Arabic, Vietnamese; not Japanese kanji
 
 
-def test_the_cache_reloads_after_a_new_run_only(tmp_path: Path) -> None:
+def test_the_cache_is_built_again_only_for_new_thresholds_or_model(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     upgrade(engine)
     cache = IndexCache(engine)
@@ -73,5 +73,7 @@ def test_the_cache_reloads_after_a_new_run_only(tmp_path: Path) -> None:
     resolve_all(engine)
     first = cache.get()
     assert cache.get() is first
-    resolve_all(engine)
+    resolve_all(engine)  # same model and thresholds: the links are applied in place
+    assert cache.get() is first
+    resolve_all(engine, accept=0.99, review=0.5)
     assert cache.get() is not first

@@ -222,6 +222,10 @@ class Index:
         """Index a record (its feature row) under a person (None: not resolved yet)."""
         self._insert(record_id, stored(neutralise_row(dict(row), self.model.generic)), person_id)
 
+    def relink(self, record_id: str, person_id: str | None) -> None:
+        """Move an indexed record to another person (a judgement merged or split it)."""
+        self._persons[self._position[record_id]] = person_id
+
     def _insert(self, record_id: str, values: tuple[Any, ...], person_id: str | None) -> None:
         if record_id in self._position:
             raise ValueError(f"record {record_id} is already indexed")

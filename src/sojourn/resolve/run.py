@@ -42,6 +42,7 @@ from sojourn.resolve.store import (
     save_model,
     write_results,
 )
+from sojourn.resolve.subset import closure, current_links_of
 from sojourn.resolve.thresholds import choose
 from sojourn.resolve.training import train_on
 from sojourn.settings import get_settings
@@ -143,6 +144,8 @@ class _Job:
     accept: float
     review: float
     scope: Scope = WHOLE_STORE
+    #: Only these records' persons (``resolve_records``): read only their links.
+    partial: bool = False
 
 
 def resolve_all(
@@ -215,30 +218,18 @@ def _nothing_linked(job: _Job) -> list[str]:
 
 def resolve_records(engine: Engine, record_ids: list[str], kind: str = "judgement") -> RunSummary:
     """Resolve again, with the current model and the last run's thresholds, the persons of
-    these records and of every record judged together with them (after a judgement)."""
+    these records and of every record judged together with them (after a judgement),
+    reading only those records' links."""
     clock = _Clock(None)
     started = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         model = load_model(conn)
         accept, review = last_thresholds(conn)
-        subset = _closure(conn, set(record_ids))
+        subset = closure(conn, set(record_ids), effective(conn))
     feats, vectors, _ = _vectors(engine, clock, sorted(subset))
     clock.stage("score")
-    job = _Job(kind, feats, score(vectors, model), model, False, accept, review)
+    job = _Job(kind, feats, score(vectors, model), model, False, accept, review, partial=True)
     return _link(engine, clock, job, started)
-
-
-def _closure(conn: Connection, records: set[str]) -> set[str]:
-    """The records, the other records of their persons, and of records judged with them."""
-    links = current_links(conn)
-    judged = list(effective(conn))
-    while True:
-        persons = links.filter(pl.col("record_id").is_in(list(records)))["person_id"].to_list()
-        grown = records | set(links.filter(pl.col("person_id").is_in(persons))["record_id"])
-        grown |= {x for pair in judged if pair[0] in grown or pair[1] in grown for x in pair}
-        if grown == records:
-            return records
-        records = grown
 
 
 def _link(engine: Engine, clock: _Clock, job: _Job, started: dt.datetime) -> RunSummary:
@@ -247,7 +238,7 @@ def _link(engine: Engine, clock: _Clock, job: _Job, started: dt.datetime) -> Run
     with engine.begin() as conn:
         lock_for_writing(conn, "resolve")
         clock.stage("cluster")
-        old = current_links(conn)
+        old = current_links_of(conn, ids.to_list()) if job.partial else current_links(conn)
         constraints = _constraints(conn, old, set(ids.to_list()))
         scored = job.scope.pairs(job.scored, job.feats, constraints, job.accept)
         clusters = cluster(scored, ids, job.accept, job.review, constraints)

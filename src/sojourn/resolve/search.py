@@ -11,11 +11,14 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
+from sojourn.resolve.features import load_records
 from sojourn.resolve.realtime import Candidate, Index
+from sojourn.resolve.rowfeatures import feature_row
 from sojourn.resolve.serving import load_index
-from sojourn.resolve.tables import runs
+from sojourn.resolve.store import last_thresholds
+from sojourn.resolve.tables import links, models
 
 log = logging.getLogger(__name__)
 
@@ -72,23 +75,67 @@ def search(
     return ranked[:limit]
 
 
+@dataclass
+class _Loaded:
+    index: Index
+    basis: tuple[str | None, float, float]  # the model version and thresholds it was built on
+    link: int  # the highest link id it holds
+
+
+def _basis(conn: Connection) -> tuple[str | None, float, float]:
+    """What an index is built on: the latest model's version and the last batch thresholds."""
+    latest = models.c.trained_at.desc(), models.c.version
+    version = conn.execute(select(models.c.version).order_by(*latest).limit(1)).scalar()
+    return (version, *last_thresholds(conn))
+
+
+def _last_link(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(links.c.id), 0))).scalar_one())
+
+
 class IndexCache:
-    """The index a server searches: loaded once (at start-up, in the background) and again
-    when a newer resolution run has finished."""
+    """The index a server searches: loaded once (at start-up, in the background), then kept
+    up to date in place: the links written since (a judgement's merge or split, a real-time
+    match, a re-run) move its records between persons or add new records, in milliseconds.
+    It is built again only when the model or the thresholds change."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._lock = threading.Lock()
-        self._loaded: tuple[int | None, Index] | None = None
+        self._loaded: _Loaded | None = None
 
     def get(self) -> Index:
-        """The index of the latest resolution run (loading it if need be)."""
+        """The index of the latest links (loading it, or catching up, if need be)."""
         with self.engine.connect() as conn:
-            run = conn.execute(select(func.max(runs.c.id))).scalar()
+            basis, mark = _basis(conn), _last_link(conn)
         with self._lock:
-            if self._loaded is None or self._loaded[0] != run:
-                self._loaded = (run, load_index(self.engine))
-            return self._loaded[1]
+            loaded = self._loaded
+            if loaded is None or loaded.basis != basis:
+                # links written while loading are applied again later: moves are idempotent
+                self._loaded = loaded = _Loaded(load_index(self.engine), basis, mark)
+            elif mark > loaded.link:
+                self._catch_up(loaded, mark)
+            return loaded.index
+
+    def _catch_up(self, loaded: _Loaded, mark: int) -> None:
+        """Apply the links written after ``loaded.link`` up to ``mark``, oldest first."""
+        query = (
+            select(links.c.record_id, links.c.person_id)
+            .where(links.c.id > loaded.link, links.c.id <= mark)
+            .order_by(links.c.id)
+        )
+        with self.engine.connect() as conn:
+            latest = {str(r): str(p) for r, p in conn.execute(query)}
+        index = loaded.index
+        new = [r for r in latest if r not in index]
+        if new:
+            for row in load_records(self.engine, new).iter_rows(named=True):
+                index.add(str(row["id"]), feature_row(row), latest[str(row["id"])])
+        for record_id, person_id in latest.items():
+            if record_id in index:
+                index.relink(record_id, person_id)
+        loaded.link = mark
+        log.info("search index: %d links applied in place (%d new records)", len(latest), len(new))
 
     def warm(self) -> threading.Thread:
         """Load the index on a background thread (so the first search does not wait)."""
