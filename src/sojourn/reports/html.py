@@ -18,14 +18,15 @@ figure { margin: 1rem 0; } figcaption { font-weight: 600; }
 BAR_HEIGHT, LABEL_WIDTH, CHART_WIDTH = 22, 170, 420
 
 
-def _bars(rows: list[Row], caption: str) -> str:
+def bars(rows: list[Row], caption: str) -> str:
     """A horizontal bar chart of overstay rates (out-of-country + in-country stacked)."""
     top = max((r.rate(r.overstays) for r in rows), default=0.0) or 1.0
-    height = BAR_HEIGHT * len(rows) + 10
+    height, width = BAR_HEIGHT * len(rows) + 10, LABEL_WIDTH + CHART_WIDTH + 80
     parts = [
         f"<figure><figcaption>{escape(caption)}</figcaption>"
-        f'<svg role="img" aria-label="{escape(caption)}" width="{LABEL_WIDTH + CHART_WIDTH + 80}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg role="img" aria-label="{escape(caption)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" style="max-width:100%;height:auto" '
+        'xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, row in enumerate(rows):
         y = i * BAR_HEIGHT + 5
@@ -81,9 +82,9 @@ def render_body(report: Report) -> str:
         "Entry/Exit Overstay Report: nonimmigrant admissions at air and sea ports; overstay "
         "events, not persons; Canada and Mexico shown apart. A later snapshot shrinks the "
         "suspected in-country count as late departures and applications arrive.</p>",
-        _bars([report.total, *report.by_class], "Overstay rate by class of admission"),
+        bars([report.total, *report.by_class], "Overstay rate by class of admission"),
         _table([report.total, *report.by_class], "By class of admission"),
-        _bars(countries, "Overstay rate by country (15 with the most expected departures)"),
+        bars(countries, "Overstay rate by country (15 with the most expected departures)"),
         _table(report.by_country, "By country (excluding Canada and Mexico)"),
         _table(report.apart, "Canada and Mexico (air and sea only)"),
     ]

@@ -93,3 +93,18 @@ def overstay_report(engine: Engine, year: int, as_of: dt.date, method: str = "sq
         return tally(overstay_counts(con, year), year, as_of)
     finally:
         con.close()
+
+
+def overstay_and_departures(
+    engine: Engine, year: int, as_of: dt.date, start: dt.date
+) -> tuple[Report, DepartureReport]:
+    """Both SQL reports over one read of the store (the dashboard's figures): the overstay
+    report of fiscal ``year`` and the departures from ``start``, as of ``as_of``."""
+    rule = default_rules().require("departure.self_departure_intent", as_of)
+    con = open_store(engine)
+    try:
+        compute_outcomes(con, as_of)
+        report = tally(overstay_counts(con, year), year, as_of)
+        return report, sql_departure_report(con, start, as_of, int(rule.param("deadline_days")))
+    finally:
+        con.close()

@@ -100,3 +100,37 @@ def legend(status: dict[str, Any], events: list[tuple[str, str]] | None = None) 
              for k in kinds]  # fmt: skip
     return Markup('<ul class="legend" data-testid="legend" aria-label="Legend">'
                   + "".join(bands + ticks) + "</ul>")  # fmt: skip
+
+
+#: The departure chart's colours, darkest for the strongest evidence (``departures.LEVELS``).
+LEVEL_COLOURS = {"biometric": "#1a4f8b", "manifest": "#3b7dc4", "land_exchange": "#8fb8e8",
+                 "self_departure_verified": "#c7dcf5"}  # fmt: skip
+#: The overstay chart's colours (``reports.html.bars``).
+OVERSTAY_COLOURS = {"suspected in-country": "#b3261e", "left late": "#e8a09a"}
+
+
+def weeks_svg(by_week: dict[str, dict[str, int]], weeks_shown: int = 26) -> Markup:
+    """Confirmed departures per ISO week (the last ``weeks_shown``), stacked by evidence
+    level; it scales down to the width of the screen."""
+    weeks = list(by_week.items())[-weeks_shown:]
+    top = max((sum(c.values()) for _, c in weeks), default=0) or 1
+    bars = []
+    for i, (week, counts) in enumerate(weeks):
+        y = 150.0
+        for level, colour in LEVEL_COLOURS.items():
+            h = counts.get(level, 0) / top * 140
+            y -= h
+            bars.append(f'<rect x="{i * 24 + 5}" y="{y:.1f}" width="18" height="{h:.1f}" '
+                        f'fill="{colour}"><title>{escape(week)} {escape(level)}: '
+                        f"{counts.get(level, 0)}</title></rect>")  # fmt: skip
+    width = len(weeks) * 24 + 10
+    svg = (f'<svg role="img" aria-label="Confirmed departures per week, last {len(weeks)} weeks" '
+           f'width="{width}" height="160" viewBox="0 0 {width} 160" '
+           f'style="max-width:100%;height:auto">{"".join(bars)}</svg>')  # fmt: skip
+    return Markup(svg)
+
+
+def key(colours: dict[str, str], label: str) -> Markup:
+    """A chart's legend: each colour and what it stands for."""
+    items = [_swatch(colour, words.replace("_", " "), "band") for words, colour in colours.items()]
+    return Markup(f'<ul class="legend" aria-label="{escape(label)}">{"".join(items)}</ul>')

@@ -1,10 +1,11 @@
-"""Dashboards (aggregates only): the overstay report with its charts, departures and
-self-departures over time, oversight figures."""
+"""Dashboards (aggregates only): the oversight figures first (for the purposes that see
+them), then the overstay report with its charts, then departures and self-departures.
+
+Every figure is computed once per snapshot and kept (``reports.dashboard``); groups under
+the minimum size (``SOJOURN_REPORT_MIN_GROUP``) show "fewer than N" and "suppressed"."""
 
 from __future__ import annotations
 
-import datetime as dt
-from html import escape
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,36 +13,67 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from sojourn.api.security import Guard
-from sojourn.reports.departures import LEVELS
-from sojourn.reports.html import render_body
-from sojourn.reports.oversight import oversight
+from sojourn.reports.dashboard import last_complete_year, oversight_figures, store_figures
+from sojourn.reports.html import bars
+from sojourn.reports.overstay import Report, fiscal_year
 from sojourn.reports.snapshot import NotResolvedError
-from sojourn.reports.store import departures, overstay_report
-from sojourn.settings import today
+from sojourn.reports.suppress import COLUMNS, lines, rate_or_words, shown, value_or_words
+from sojourn.settings import get_settings, today
+from sojourn.web.charts import LEVEL_COLOURS, OVERSTAY_COLOURS, key, weeks_svg
 from sojourn.web.render import page
 from sojourn.web.security import page_guard
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 Reports = Annotated[Guard, Depends(page_guard("report.read", "Report"))]
+OVERSIGHT_PURPOSES = ("oversight_audit", "statistics")
 
 
-def _weeks_svg(by_week: dict[str, dict[str, int]]) -> Markup:
-    """Confirmed departures per ISO week, stacked by evidence level."""
-    weeks = list(by_week.items())[-26:]
-    top = max((sum(c.values()) for _, c in weeks), default=0) or 1
-    colours = ("#1a4f8b", "#3b7dc4", "#8fb8e8", "#c7dcf5")
-    bars = []
-    for i, (week, counts) in enumerate(weeks):
-        y = 150.0
-        for level, colour in zip(LEVELS, colours, strict=False):
-            h = counts.get(level, 0) / top * 140
-            y -= h
-            bars.append(f'<rect x="{i * 24 + 5}" y="{y:.1f}" width="18" height="{h:.1f}" '
-                        f'fill="{colour}"><title>{escape(week)} {escape(level)}: '
-                        f"{counts.get(level, 0)}</title></rect>")  # fmt: skip
-    svg = (f'<svg role="img" aria-label="Confirmed departures per week, last 26 weeks" '
-           f'width="{len(weeks) * 24 + 10}" height="160">{"".join(bars)}</svg>')  # fmt: skip
-    return Markup(svg)
+def _oversight_rows(data: dict[str, Any], least: int) -> list[tuple[str, str]]:
+    """The oversight figures as (what, value) lines, with words where there is no value."""
+    a, d, r = data["assessments"], data["decisions"], data["redress"]
+    decided = sum(d["outcomes"].get("supervisor_approval", {}).values())
+    wait = d["time_to_decision"].get("supervisor_approval", {}).get("median_hours")
+    waited = r["time_to_decision"]
+    stops = [(f"hard stop: {s.replace('_', ' ')}", f"{n:,}") for s, n in a["hard_stops"].items()]
+    unit = "supervisor decisions"
+    return [
+        ("persons assessed (latest assessment each)", f"{a['persons']:,}"),
+        ("enforcement-ready", f"{a['enforcement_ready']:,}"),
+        *stops,
+        ("supervisor decisions on priorities", f"{decided:,}"),
+        ("supervisor overrides (proposals rejected)", f"{d['supervisor_overrides']:,}"),
+        ("override rate", rate_or_words(d["supervisor_overrides"], decided, least, unit)),
+        ("median hours to a supervisor decision", value_or_words(wait, decided, least, unit)),
+        ("redress requests (open)", f"{r['requests']:,} ({r['open']:,})"),
+        (
+            "median hours to a redress decision",
+            value_or_words(waited["median_hours"], waited["decided"], least, "redress decisions"),
+        ),
+    ]
+
+
+def _overstay(report: Report, least: int) -> dict[str, Any]:
+    start, end = fiscal_year(report.fiscal_year)
+    top = shown(report.by_country, least)[:15]
+    return {
+        "start": start, "end": end, "as_of": report.as_of, "columns": COLUMNS,
+        "total": lines([report.total], least, "groups")[0],
+        "by_class": lines(report.by_class, least, "classes of admission"),
+        "by_country": lines(report.by_country, least, "countries"),
+        "apart": lines(report.apart, least, "countries", complementary=False),
+        "countries": len(report.by_country),
+        "class_chart": Markup(bars([*shown([report.total], least), *shown(report.by_class, least)],
+                                   "Overstay rate by class of admission")),
+        "country_chart": Markup(bars(top, f"Overstay rate by country ({len(top)} with the "
+                                          "most expected departures)")),
+    }  # fmt: skip
+
+
+def _moves(moves: dict[str, Any], least: int) -> dict[str, Any]:
+    confirmed = int(moves["intents_confirmed"])
+    median = value_or_words(moves["median_days_to_confirm"], confirmed, least,
+                            "confirmed self-departures")  # fmt: skip
+    return {**moves, "median": median, "chart": weeks_svg(moves["by_week"])}
 
 
 @router.get("/dashboard")
@@ -49,14 +81,27 @@ def dashboard(
     request: Request, g: Reports, fy: Annotated[int | None, Query(ge=2000, le=2100)] = None
 ) -> HTMLResponse:
     day = today()
-    year = fy or (day.year if day.month >= 10 else day.year - 1)  # the last complete FY
+    year = fy or last_complete_year(day)
+    least = get_settings().report_min_group
     try:
-        report = overstay_report(g.engine, year, day)
-        moves: dict[str, Any] = departures(g.engine, dt.date(year - 1, 10, 1), day).as_dict()
+        figures = store_figures(g.engine, year, day)
     except NotResolvedError as exc:
         return page(request, "error.html", 404, heading="Nothing to show yet",
                     message=str(exc), request_id=g.request_id)  # fmt: skip
-    figures = oversight(g.engine) if g.purpose in ("oversight_audit", "statistics") else None
-    g.audit("report", [f"overstay-FY{year}", "departures"], ["aggregates"])
-    return page(request, "dashboard.html", year=year, overstay=Markup(render_body(report)),
-                moves=moves, weeks=_weeks_svg(moves["by_week"]), figures=figures)  # fmt: skip
+    oversight = oversight_figures(g.engine) if g.purpose in OVERSIGHT_PURPOSES else None
+    ids = [f"overstay-FY{year}", "departures", *(["oversight"] if oversight else [])]
+    detail = {"snapshot": figures.kept.snapshot, "kept": figures.kept.cached, "min_group": least}
+    g.audit("report", ids, ["aggregates"], detail)
+    return page(
+        request,
+        "dashboard.html",
+        year=year,
+        latest=last_complete_year(day),
+        least=least,
+        kept=figures.kept,
+        overstay=_overstay(figures.report, least),
+        moves=_moves(figures.moves, least),
+        oversight=_oversight_rows(oversight.data, least) if oversight else None,
+        level_key=key(LEVEL_COLOURS, "Evidence of departure"),
+        overstay_key=key(OVERSTAY_COLOURS, "Kinds of overstay"),
+    )

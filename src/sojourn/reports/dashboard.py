@@ -1,0 +1,60 @@
+"""The dashboard's figures, each computed once per snapshot and kept (``reports.cache``):
+the overstay report and the departures of a fiscal year as of a date, and the oversight
+figures (what the prioritization did and what humans did with it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from sojourn.reports.cache import (
+    Kept,
+    kept,
+    oversight_snapshot,
+    report_from_json,
+    report_to_json,
+    resolution_snapshot,
+)
+from sojourn.reports.overstay import Report
+from sojourn.reports.store import overstay_and_departures
+
+
+def last_complete_year(day: dt.date) -> int:
+    """The last fiscal year (October 1 to September 30) that had ended by ``day``."""
+    return day.year if day.month >= 10 else day.year - 1
+
+
+@dataclass(frozen=True)
+class StoreFigures:
+    """The overstay report and the departure figures (``DepartureReport.as_dict`` without
+    the conflicting records' ids), with the snapshot they were computed for."""
+
+    report: Report
+    moves: dict[str, Any]
+    kept: Kept
+
+
+def store_figures(engine: Engine, year: int, as_of: dt.date) -> StoreFigures:
+    """The figures of fiscal ``year`` as of ``as_of``: kept ones if this resolution snapshot
+    has them, else computed now (one read of the store) and kept."""
+
+    def compute() -> dict[str, Any]:
+        report, moves = overstay_and_departures(engine, year, as_of, dt.date(year - 1, 10, 1))
+        departures = moves.as_dict()
+        departures.pop("conflict_records", None)  # ids: never on disk, never on the page
+        return {"overstay": report_to_json(report), "departures": departures}
+
+    snapshot = resolution_snapshot(engine)
+    got = kept(engine, "overstay", snapshot, f"FY{year}-asof{as_of.isoformat()}", compute)
+    return StoreFigures(report_from_json(got.data["overstay"]), got.data["departures"], got)
+
+
+def oversight_figures(engine: Engine) -> Kept:
+    """The oversight figures (``oversight.oversight`` without group labels), kept per
+    oversight snapshot."""
+    from sojourn.reports.oversight import oversight  # Fairlearn: imported only when needed
+
+    return kept(engine, "oversight", oversight_snapshot(engine), "all", lambda: oversight(engine))
