@@ -4,11 +4,12 @@ every state change, and its decisions."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, func, select
 
-from sojourn.cases.model import NotFoundError
+from sojourn.cases.model import OPEN, ROOT, NotFoundError
 from sojourn.cases.tables import cases, decisions, redress_requests, task_events, tasks
 
 
@@ -16,15 +17,101 @@ def _plain(row: Any) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row._mapping.items()}
 
 
-def list_cases(
-    conn: Connection, person: str | None = None, status: str | None = None, limit: int = 100
-) -> list[dict[str, Any]]:
-    query = select(cases).order_by(cases.c.id.desc()).limit(limit)
+def _cases_where(query: Select[Any], person: str | None, status: str | None) -> Select[Any]:
     if person:
         query = query.where(cases.c.person_id == person)
     if status:
         query = query.where(cases.c.status == status)
+    return query
+
+
+def list_cases(
+    conn: Connection,
+    person: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    query = select(cases).order_by(cases.c.id.desc()).limit(limit).offset(offset)
+    return [_plain(r) for r in conn.execute(_cases_where(query, person, status))]
+
+
+def count_cases(conn: Connection, person: str | None = None, status: str | None = None) -> int:
+    query = _cases_where(select(func.count()).select_from(cases), person, status)
+    return int(conn.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Which open tasks of open cases (the root task aside): in ``state``, assigned to
+    ``assignee`` (a user or a team), of ``type``. None: any."""
+
+    state: str | None = None
+    assignee: str | None = None
+    type: str | None = None
+
+    def where(self, query: Select[Any], skip_state: bool = False) -> Select[Any]:
+        t = tasks.c
+        query = query.where(cases.c.status == "open", t.type != ROOT, t.status.in_(sorted(OPEN)))
+        if self.state and not skip_state:
+            query = query.where(t.status == self.state)
+        if self.assignee:
+            query = query.where(t.assignee == self.assignee)
+        if self.type:
+            query = query.where(t.type == self.type)
+        return query
+
+
+_OPEN_TASKS = tasks.join(cases, tasks.c.case_id == cases.c.id)
+
+
+def open_tasks(
+    conn: Connection, which: TaskFilter, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """A page of open tasks (with their case's person), the oldest case first."""
+    t = tasks.c
+    query = select(t.id, t.case_id, t.type, t.status, t.assignee_kind, t.assignee,
+                   t.created_at, cases.c.person_id).select_from(_OPEN_TASKS)  # fmt: skip
+    query = which.where(query).order_by(t.case_id, t.id).limit(limit).offset(offset)
     return [_plain(r) for r in conn.execute(query)]
+
+
+def count_open_tasks(conn: Connection, which: TaskFilter) -> int:
+    query = which.where(select(func.count()).select_from(_OPEN_TASKS))
+    return int(conn.execute(query).scalar_one())
+
+
+def open_task_states(conn: Connection, which: TaskFilter) -> dict[str, int]:
+    """How many tasks the filter keeps in each open state (whatever its own state)."""
+    query = which.where(select(tasks.c.status, func.count()).select_from(_OPEN_TASKS), True)
+    return {str(s): int(n) for s, n in conn.execute(query.group_by(tasks.c.status))}
+
+
+def open_task_choices(conn: Connection) -> tuple[list[str], list[str]]:
+    """The assignees and the task types open tasks of open cases have, each in order."""
+    out = []
+    for column in (tasks.c.assignee, tasks.c.type):
+        query = TaskFilter().where(select(column).select_from(_OPEN_TASKS).distinct())
+        out.append(sorted(str(v) for v in conn.execute(query).scalars()))
+    return out[0], out[1]
+
+
+def list_redress(
+    conn: Connection, status: str | None = None, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Redress requests, open first, newest first."""
+    r = redress_requests.c
+    query = select(redress_requests).order_by(r.status.desc(), r.id.desc())
+    if status:
+        query = query.where(r.status == status)
+    return [dict(x._mapping) for x in conn.execute(query.limit(limit).offset(offset))]
+
+
+def count_redress(conn: Connection) -> dict[str, int]:
+    """How many redress requests there are in each state."""
+    r = redress_requests.c
+    query = select(r.status, func.count()).group_by(r.status)
+    return {str(s): int(n) for s, n in conn.execute(query)}
 
 
 def case_detail(conn: Connection, case_id: int) -> dict[str, Any]:
