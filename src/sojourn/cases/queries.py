@@ -68,11 +68,11 @@ _OPEN_TASKS = tasks.join(cases, tasks.c.case_id == cases.c.id)
 def open_tasks(
     conn: Connection, which: TaskFilter, limit: int = 50, offset: int = 0
 ) -> list[dict[str, Any]]:
-    """A page of open tasks (with their case's person), the oldest case first."""
+    """A page of open tasks (with their case's person), the newest case first."""
     t = tasks.c
     query = select(t.id, t.case_id, t.type, t.status, t.assignee_kind, t.assignee,
                    t.created_at, cases.c.person_id).select_from(_OPEN_TASKS)  # fmt: skip
-    query = which.where(query).order_by(t.case_id, t.id).limit(limit).offset(offset)
+    query = which.where(query).order_by(t.case_id.desc(), t.id).limit(limit).offset(offset)
     return [_plain(r) for r in conn.execute(query)]
 
 

@@ -6,16 +6,18 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy import Connection, func, select
 
 from sojourn.api.models import ID
 from sojourn.api.projection_cases import project_alerts
 from sojourn.api.security import Guard
 from sojourn.cases.queries import person_of
-from sojourn.stream.alerts import alerts_for, follow
+from sojourn.stream.alerts import alerts, alerts_for, follow
+from sojourn.web.paging import Paging, paging
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
 
@@ -58,14 +60,24 @@ def follow_case_post(
     return RedirectResponse(f"/ui/cases/{case_id}", status_code=303)
 
 
+def _newest_first(conn: Connection, username: str, p: Paging) -> tuple[int, int, list[Any]]:
+    """How many alerts the user has, the newest one's id, and one page of them, newest first."""
+    mine = alerts.c.username == username
+    total, newest = conn.execute(select(func.count(), func.max(alerts.c.id)).where(mine)).one()
+    query = select(alerts).where(mine).order_by(alerts.c.id.desc()).limit(p.per).offset(p.offset)
+    found = [{**dict(r._mapping), "summary": json.loads(r.summary), "at": r.at.isoformat()}
+             for r in conn.execute(query)]  # fmt: skip
+    return int(total), int(newest or 0), found
+
+
 @router.get("/alerts")
-def alerts_page(request: Request, g: Own) -> HTMLResponse:
+def alerts_page(request: Request, g: Own, p: Annotated[Paging, Depends(paging)]) -> HTMLResponse:
+    """The user's alerts, newest first and paged; the first page receives new ones live."""
     with g.engine.connect() as conn:
-        found = alerts_for(conn, g.principal.username, 0, 200)
+        total, newest, found = _newest_first(conn, g.principal.username, p)
     found = project_alerts(g.engine, found, g.field_groups())
-    g.audit("alert", [str(a["id"]) for a in found], ["alerts"])
-    last = found[-1]["id"] if found else 0
-    return page(request, "alerts.html", alerts=list(reversed(found)), last=last)
+    g.audit("alert", [str(a["id"]) for a in found], ["alerts"], {"total": total})
+    return page(request, "alerts.html", alerts=found, last=newest, p=p.of(total))
 
 
 @router.get("/alerts/stream")

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from sojourn.api.models import ID
 from sojourn.api.projection_cases import project_explanation, project_redress, sees_records
 from sojourn.api.security import Guard
 from sojourn.cases.model import WorkflowError
-from sojourn.cases.tables import redress_requests
+from sojourn.cases.queries import count_redress, list_redress
 from sojourn.cases.workflow import assign
 from sojourn.resolve.queries import UnknownRecordError, explain_record
+from sojourn.web.paging import Paging, paging
 from sojourn.web.people import named_fields, person_labels
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
@@ -29,21 +29,29 @@ Form_ = Annotated[str, Form()]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 #: For an unknown record and for one the caller may not see alike.
 NO_RECORD = "There is no record with this id."
+REDRESS_STATES = ("open", "decided")
 
 
 @router.get("/redress")
-def redress_page(request: Request, g: Tracker) -> HTMLResponse:
-    """Every redress request, open first, with what the requester was told."""
-    query = select(redress_requests).order_by(redress_requests.c.status.desc(),
-                                              redress_requests.c.id.desc())  # fmt: skip
+def redress_page(
+    request: Request, g: Tracker, p: Annotated[Paging, Depends(paging)],
+    state: Annotated[str | None, Query(max_length=16)] = None,
+) -> HTMLResponse:  # fmt: skip
+    """Redress requests, open first, with what the requester was told (paged, by state)."""
+    if state and state not in REDRESS_STATES:
+        raise PageError(400, f"There is no redress state {state!r}.")
     with g.engine.connect() as conn:
-        found = [dict(r._mapping) for r in conn.execute(query.limit(200))]
+        counts = count_redress(conn)
+        p = p.of(counts.get(state, 0) if state else sum(counts.values()))
+        found = list_redress(conn, state or None, p.per, p.offset)
     groups = g.field_groups()
     found = project_redress(g.engine, found, groups)
     people = person_labels(g.engine, [r["person_id"] for r in found], groups)
-    g.audit("redress", [r["person_id"] for r in found], ["redress", *named_fields(people)])
+    detail = {"shown": len(found), "total": p.total, "state": state}
+    g.audit("redress", [r["person_id"] for r in found], ["redress", *named_fields(people)], detail)
     can_decide = g.principal.role in ("redress_officer", "supervisor")
-    return page(request, "redress.html", requests=found, can_decide=can_decide, people=people)
+    return page(request, "redress.html", requests=found, can_decide=can_decide, people=people,
+                p=p, counts=counts, state=state, states=REDRESS_STATES)  # fmt: skip
 
 
 @router.post("/tasks/{task_id}/assignee")
