@@ -169,9 +169,8 @@ def test_alerts_are_newest_first_and_paged(site: Site, page: Page) -> None:
     ("n", "caption"), [(20, "The 20 best matches are shown"), (3, "3 person(s)")]
 )
 def test_search_results_say_when_only_the_best_are_shown(n: int, caption: str) -> None:
-    hits = [
-        {"person_id": f"P{i}", "probability": 0.9, "matched": ["family_name"]} for i in range(n)
-    ]
-    people = {h["person_id"]: Label(h["person_id"], "DOE, Jane") for h in hits}
+    ids = [f"P{i}" for i in range(n)]
+    hits = [{"person_id": i, "probability": 0.9, "matched": ["family_name"]} for i in ids]
+    people = {i: Label(i, "DOE, Jane") for i in ids}
     html = environment().get_template("results.html").render(hits=hits, people=people)
     assert caption in html and html.count('data-testid="person-link"') == n
