@@ -55,6 +55,10 @@ def store_figures(engine: Engine, year: int, as_of: dt.date) -> StoreFigures:
 def oversight_figures(engine: Engine) -> Kept:
     """The oversight figures (``oversight.oversight`` without group labels), kept per
     oversight snapshot."""
-    from sojourn.reports.oversight import oversight  # Fairlearn: imported only when needed
 
-    return kept(engine, "oversight", oversight_snapshot(engine), "all", lambda: oversight(engine))
+    def compute() -> dict[str, Any]:
+        from sojourn.reports.oversight import oversight  # Fairlearn: seconds, only if needed
+
+        return oversight(engine)
+
+    return kept(engine, "oversight", oversight_snapshot(engine), "all", compute)

@@ -6,6 +6,7 @@ the minimum size (``SOJOURN_REPORT_MIN_GROUP``) show "fewer than N" and "suppres
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -28,18 +29,18 @@ Reports = Annotated[Guard, Depends(page_guard("report.read", "Report"))]
 OVERSIGHT_PURPOSES = ("oversight_audit", "statistics")
 
 
-def _oversight_rows(data: dict[str, Any], least: int) -> list[tuple[str, str]]:
-    """The oversight figures as (what, value) lines, with words where there is no value."""
+def _oversight(data: dict[str, Any], least: int) -> dict[str, list[tuple[str, str]]]:
+    """The oversight figures as (what, value) lines, with words where there is no value, and
+    the hard stops by kind (apart: a longer list)."""
     a, d, r = data["assessments"], data["decisions"], data["redress"]
     decided = sum(d["outcomes"].get("supervisor_approval", {}).values())
     wait = d["time_to_decision"].get("supervisor_approval", {}).get("median_hours")
     waited = r["time_to_decision"]
-    stops = [(f"hard stop: {s.replace('_', ' ')}", f"{n:,}") for s, n in a["hard_stops"].items()]
+    stops = [(s.replace("_", " "), f"{n:,}") for s, n in a["hard_stops"].items()]
     unit = "supervisor decisions"
-    return [
+    rows = [
         ("persons assessed (latest assessment each)", f"{a['persons']:,}"),
         ("enforcement-ready", f"{a['enforcement_ready']:,}"),
-        *stops,
         ("supervisor decisions on priorities", f"{decided:,}"),
         ("supervisor overrides (proposals rejected)", f"{d['supervisor_overrides']:,}"),
         ("override rate", rate_or_words(d["supervisor_overrides"], decided, least, unit)),
@@ -50,22 +51,24 @@ def _oversight_rows(data: dict[str, Any], least: int) -> list[tuple[str, str]]:
             value_or_words(waited["median_hours"], waited["decided"], least, "redress decisions"),
         ),
     ]
+    return {"rows": rows, "stops": stops}
 
 
 def _overstay(report: Report, least: int) -> dict[str, Any]:
+    """The overstay report's lines (small groups suppressed) and its charts."""
     start, end = fiscal_year(report.fiscal_year)
     top = shown(report.by_country, least)[:15]
+    total = shown([replace(report.total, key="all (not CAN, MEX)")], least)
+    by_class = bars([*total, *shown(report.by_class, least)], "Overstay rate by class of admission")
+    by_country = bars(top, f"Overstay rate by country ({len(top)} with most expected departures)")
     return {
         "start": start, "end": end, "as_of": report.as_of, "columns": COLUMNS,
         "total": lines([report.total], least, "groups")[0],
         "by_class": lines(report.by_class, least, "classes of admission"),
         "by_country": lines(report.by_country, least, "countries"),
         "apart": lines(report.apart, least, "countries", complementary=False),
-        "countries": len(report.by_country),
-        "class_chart": Markup(bars([*shown([report.total], least), *shown(report.by_class, least)],
-                                   "Overstay rate by class of admission")),
-        "country_chart": Markup(bars(top, f"Overstay rate by country ({len(top)} with the "
-                                          "most expected departures)")),
+        "countries": len(report.by_country), "classes": len(report.by_class),
+        "class_chart": Markup(by_class), "country_chart": Markup(by_country),
     }  # fmt: skip
 
 
@@ -101,7 +104,7 @@ def dashboard(
         kept=figures.kept,
         overstay=_overstay(figures.report, least),
         moves=_moves(figures.moves, least),
-        oversight=_oversight_rows(oversight.data, least) if oversight else None,
+        oversight=_oversight(oversight.data, least) if oversight else None,
         level_key=key(LEVEL_COLOURS, "Evidence of departure"),
         overstay_key=key(OVERSTAY_COLOURS, "Kinds of overstay"),
     )
