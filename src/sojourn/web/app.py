@@ -23,7 +23,8 @@ from sojourn.web import (
     pages_reviews,
 )
 from sojourn.web.render import HERE, page
-from sojourn.web.security import LoginRequiredError, PageError, PurposeRequiredError
+from sojourn.web.security import PURPOSE, LoginRequiredError, PageError, PurposeRequiredError
+from sojourn.web.start import back_to
 
 HEADINGS = {400: "That did not work", 403: "Not allowed", 404: "Not found", 409: "Not done"}
 
@@ -32,8 +33,9 @@ def _page_error(request: Request, status: int, message: str) -> Response:
     note_refusal(request, status, "page_error", message)  # audited (api.refusals)
     heading = HEADINGS.get(status, "Something went wrong")
     request_id = getattr(request.state, "request_id", "")
+    back = back_to(request, request.cookies.get(PURPOSE))
     return page(request, "error.html", status, heading=heading, message=message,
-                request_id=request_id)  # fmt: skip
+                request_id=request_id, back=back)  # fmt: skip
 
 
 def install(app: FastAPI) -> None:

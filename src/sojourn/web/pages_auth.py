@@ -1,7 +1,9 @@
-"""Sign in and out, the purpose of use, and the search page."""
+"""Sign in and out, the purpose of use (only those with a start page the role may open, each
+leading there), and the search page (a date of birth as day, month and year)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from typing import Annotated
@@ -9,13 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sojourn.access.authz import Principal, authorizer
-from sojourn.access.model import PURPOSES
+from sojourn.access.authz import Principal
 from sojourn.access.tokens import issue, sign
 from sojourn.access.users import LoginError, login
 from sojourn.api.security import Guard, engine_of
 from sojourn.resolve.search import search
 from sojourn.settings import get_settings
+from sojourn.web.forms import FormError, Typed, memorable, one_box
 from sojourn.web.people import named_fields, person_labels
 from sojourn.web.render import page
 from sojourn.web.security import (
@@ -26,21 +28,10 @@ from sojourn.web.security import (
     page_guard,
     web_principal,
 )
+from sojourn.web.start import START, purposes_for, start_page
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 LOGIN_NONCE = "sojourn_login"
-#: The actions that make a purpose worth offering to a role.
-PROBES = (("person.read", "Person"), ("case.read", "Case"), ("report.read", "Report"),
-          ("user.manage", "UserAccount"), ("audit.read", "AuditLog"))  # fmt: skip
-
-
-def purposes_for(who: Principal) -> list[tuple[str, str]]:
-    """The purposes for which the role may do anything at all (asked of the policies)."""
-    authz = authorizer()
-    return [
-        (p, text) for p, text in PURPOSES.items()
-        if any(authz.decide(who, a, kind, "*", p).allowed for a, kind in PROBES)
-    ]  # fmt: skip
 
 
 def _login_page(
@@ -99,20 +90,29 @@ def login_post(
 def purpose_form(
     request: Request, who: Annotated[Principal, Depends(web_principal)]
 ) -> HTMLResponse:
-    return page(request, "purpose.html", choices=purposes_for(who))
+    return page(request, "purpose.html", choices=purposes_for(who), errors={},
+                starts=_starts(who))  # fmt: skip
+
+
+def _starts(who: Principal) -> dict[str, str]:
+    """For each purpose offered, the words of the page it opens."""
+    return {p: PAGE_WORDS[START[who.role][p]] for p, _ in purposes_for(who)}
 
 
 @router.post("/purpose")
 def purpose_post(
     request: Request,
     who: Annotated[Principal, Depends(web_principal)],
-    purpose: Annotated[str, Form()],
     csrf: Annotated[str, Form()],
+    purpose: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    if purpose not in dict(purposes_for(who)):
-        return page(request, "purpose.html", 400, choices=purposes_for(who))
-    out = RedirectResponse(LANDING.get(purpose, "/ui/"), status_code=303)
+    start = start_page(who, purpose)
+    if start is None:
+        errors = {"purpose": "Choose the purpose of use of this session"}
+        return page(request, "purpose.html", 400, choices=purposes_for(who), errors=errors,
+                    message=errors["purpose"], starts=_starts(who))  # fmt: skip
+    out = RedirectResponse(start, status_code=303)
     out.set_cookie(PURPOSE, purpose, httponly=True, samesite="strict",
                    secure=request.url.scheme == "https")  # fmt: skip
     return out
@@ -128,34 +128,65 @@ def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
 
 
 Searcher = Annotated[Guard, Depends(page_guard("person.search", "Person"))]
-#: Where a purpose starts (the search page otherwise).
-LANDING = {"administration": "/ui/users", "oversight_audit": "/ui/audit",
-           "statistics": "/ui/dashboard"}  # fmt: skip
+#: The start pages, in words (the purpose form says where each purpose leads).
+PAGE_WORDS = {"/ui/": "the search", "/ui/cases": "the case board",
+              "/ui/redress": "the redress requests", "/ui/dashboard": "the dashboards",
+              "/ui/audit": "the audit log", "/ui/users": "the users"}  # fmt: skip
+Text = Annotated[str | None, Query(max_length=200)]
+Box = Annotated[str | None, Query(max_length=8)]
 
 
 @router.get("/")
 def home(request: Request, g: Searcher) -> HTMLResponse:
     g.audit("page", [], ["search form"])
-    return page(request, "home.html", q={}, hits=None)
+    return page(request, "home.html", q={"birth": Typed()}, hits=None, errors={})
+
+
+def _birth(typed: Typed, one: str | None) -> tuple[dt.date | None, dict[str, str]]:
+    """The date of birth from its three boxes, or from ``birth_date`` typed in one box (a
+    link or a bookmark: 12/31/1980 or 1980-12-31); an unreadable date is an error."""
+    try:
+        if not typed.empty:
+            return memorable("birth", "Date of birth", typed), {}
+        return one_box("birth", "Date of birth", one), {}
+    except FormError as exc:
+        return None, {exc.field: exc.message}
+
+
+def _needs(name: str | None, born: dt.date | None, identifier: str | None) -> dict[str, str]:
+    """What a search lacks, by field id."""
+    if identifier or (name and born):
+        return {}
+    if name:
+        return {"birth": "Enter the date of birth, or search by an identifier"}
+    if born:
+        return {"name": "Enter the name, or search by an identifier"}
+    return {"name": "Enter a name and a date of birth, or an identifier"}
 
 
 @router.get("/search")
 def search_page(
-    request: Request,
-    g: Searcher,
-    name: Annotated[str | None, Query(max_length=200)] = None,
-    birth_date: Annotated[str | None, Query(max_length=10)] = None,
-    identifier: Annotated[str | None, Query(max_length=64)] = None,
-) -> HTMLResponse:
-    """Results say why each person matched; a search is audited with the persons returned."""
-    q = {"name": name, "birth_date": birth_date, "identifier": identifier}
-    template = "results.html" if request.headers.get("HX-Request") else "home.html"
-    if not identifier and not (name and birth_date):
-        return page(request, template, q=q, hits=None,
-                    error="Give a name with a date of birth, or an identifier.")  # fmt: skip
-    hits = search(request.app.state.search_index.get(), name, birth_date, identifier, 20)
-    asked = {k: v for k, v in q.items() if v}
+    request: Request, g: Searcher, name: Text = None, identifier: Text = None,
+    birth_date: Text = None, birth_day: Box = None, birth_month: Box = None,
+    birth_year: Box = None,
+) -> HTMLResponse:  # fmt: skip
+    """Results say why each person matched; a search is audited with the persons returned.
+    A date of birth that cannot be read, or a search that lacks something, is an error
+    beside its field, with what was typed kept."""
+    typed = Typed(birth_day or "", birth_month or "", birth_year or "")
+    born, errors = _birth(typed, birth_date)
+    if born is not None:
+        typed = Typed(str(born.day), str(born.month), str(born.year))
+    q = {"name": name, "identifier": identifier, "birth": typed}
+    errors = errors or _needs(name, born, identifier)
+    if errors:
+        message = "; ".join(errors.values())
+        return page(request, "home.html", 400, q=q, hits=None, errors=errors, message=message)
+    day = born.isoformat() if born else None
+    hits = search(request.app.state.search_index.get(), name, day, identifier, 20)
+    asked = {k: v for k, v in {"name": name, "birth_date": day, "identifier": identifier}.items()
+             if v}  # fmt: skip
     people = person_labels(g.engine, [h.person_id for h in hits], g.field_groups())
     fields = sorted({*asked, *named_fields(people)})
     g.audit("person", [h.person_id for h in hits], fields, {"query": asked, "web": True})
-    return page(request, template, q=q, hits=hits, people=people)
+    return page(request, "home.html", q=q, hits=hits, people=people, errors={})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from sojourn.api import views
 from sojourn.api.projection_cases import project_redress, sees_records
@@ -22,6 +22,8 @@ from sojourn.cases.remedy import FINDINGS, Finding
 from sojourn.records.corrections import CorrectionError
 from sojourn.resolve.judgements import JudgementError, judge_on
 from sojourn.settings import today
+from sojourn.web.flash import done
+from sojourn.web.forms import FormError
 from sojourn.web.people import person_labels
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
@@ -38,8 +40,15 @@ OUTCOMES = {"denied": "Deny", "corrected": "Uphold: correct a field of a record"
 
 @router.get("/redress/{redress_id}")
 def decide_page(request: Request, redress_id: Number, g: Decider) -> HTMLResponse:
+    return show_decide(request, g, redress_id)
+
+
+def show_decide(
+    request: Request, g: Guard, redress_id: int, code: int = 200,
+    errors: dict[str, str] | None = None, typed: dict[str, str] | None = None,
+) -> HTMLResponse:  # fmt: skip
     """The request's review: what is contested, the person's records and assessment, and
-    the decision form."""
+    the decision form (again after a refusal: ``errors`` by field id, ``typed`` kept)."""
     try:
         with g.engine.begin() as conn:
             found = open_review(conn, redress_id, g.actor())
@@ -55,9 +64,11 @@ def decide_page(request: Request, redress_id: Number, g: Decider) -> HTMLRespons
     contested = {str(v) for v in (shown.get("subject") or {}).values()}
     shown_records = views.record_views(records, groups)
     who = person_labels(g.engine, [person], groups)[person]
-    return page(request, "redress_decide.html", r=shown, records=shown_records, who=who,
+    message = "; ".join((errors or {}).values()) or None
+    return page(request, "redress_decide.html", code, r=shown, records=shown_records, who=who,
                 contested=contested, assessment=assessment, outcomes=OUTCOMES,
-                findings=sorted(FINDINGS))  # fmt: skip
+                findings=sorted(FINDINGS), errors=errors or {}, typed=typed or {},
+                message=message)  # fmt: skip
 
 
 def _fields(text: str) -> dict[str, str]:
@@ -67,8 +78,34 @@ def _fields(text: str) -> dict[str, str]:
         if line.strip():
             name, sep, value = line.partition(":")
             if not sep or not name.strip():
-                raise PageError(400, f"Write each finding field as 'name: value' (not {line!r}).")
+                why = f"Write each field as 'name: value' (not {line!r})"
+                raise FormError("finding_fields", why)
             out[name.strip()] = value.strip()
+    return out
+
+
+#: What each remedy needs, by field id: (the outcome, the field, the message if it is empty).
+NEEDS = (("corrected", "record_id", "Choose the record to correct"),
+         ("corrected", "field", "Enter the field of the record to correct"),
+         ("status_found", "finding_fields", "Enter the finding's fields, one 'name: value' a line"),
+         ("status_found", "evidence", "Enter the documents examined"),
+         ("link_judged", "record_a", "Choose the first record of the link"),
+         ("link_judged", "record_b", "Enter the second record of the link"))  # fmt: skip
+#: Where a refusal of each outcome is shown.
+REFUSED_AT = {"denied": "finding", "corrected": "field", "status_found": "finding_fields",
+              "link_judged": "record_b"}  # fmt: skip
+
+
+def _problems(form: dict[str, str]) -> dict[str, str]:
+    """What the form lacks, by field id (GOV.UK's "Enter …" / "Choose …" messages)."""
+    out: dict[str, str] = {}
+    if form["outcome"] not in OUTCOMES:
+        out["outcome"] = "Choose an outcome: deny, or uphold with its remedy"
+    if len(form["finding"].strip()) < 10:
+        out["finding"] = "Enter the finding: what you found and why, in at least 10 characters"
+    for outcome, name, message in NEEDS:
+        if form["outcome"] == outcome and not form[name].strip():
+            out.setdefault(name, message)
     return out
 
 
@@ -84,22 +121,29 @@ def _remedies(form: dict[str, str]) -> tuple[Correction | None, Finding | None]:
 
 @router.post("/redress/{redress_id}")
 def decide_post(
-    request: Request, redress_id: Number, g: Decider, csrf: Field_, outcome: Field_,
-    finding: Field_, record_id: Optional = "", field: Optional = "", value: Optional = "",
+    request: Request, redress_id: Number, g: Decider, csrf: Field_, outcome: Optional = "",
+    finding: Optional = "", record_id: Optional = "", field: Optional = "", value: Optional = "",
     finding_kind: Optional = "", finding_fields: Optional = "", evidence: Optional = "",
     record_a: Optional = "", record_b: Optional = "", verdict: Optional = "",
 ) -> Response:  # fmt: skip
-    """Decide the request; on a refusal the page says why, and nothing is written."""
+    """Decide the request; on a refusal the page comes back with the reason beside the field,
+    what was typed kept, and nothing written."""
     check_csrf(request, csrf)
-    if outcome not in OUTCOMES:
-        raise PageError(400, "Choose an outcome: deny, or uphold with its remedy.")
-    form = {"outcome": outcome, "record_id": record_id, "field": field, "value": value,
-            "finding_kind": finding_kind, "finding_fields": finding_fields,
-            "evidence": evidence}  # fmt: skip
-    fix, found = _remedies(form)
+    form = {"outcome": outcome, "finding": finding, "record_id": record_id, "field": field,
+            "value": value, "finding_kind": finding_kind, "finding_fields": finding_fields,
+            "evidence": evidence, "record_a": record_a, "record_b": record_b,
+            "verdict": verdict}  # fmt: skip
+    problems = _problems(form)
+    try:
+        fix, found = _remedies(form) if not problems else (None, None)
+    except FormError as exc:
+        problems = {exc.field: exc.message}
+    if problems:
+        return show_decide(request, g, redress_id, 400, problems, form)
     pair = (record_a, record_b) if outcome == "link_judged" else ()
     if pair and not sees_records(g.engine, g.field_groups(), list(pair)):
-        raise PageError(404, "There is no record with this id.")
+        why = {"record_b": "There is no record with this id"}
+        return show_decide(request, g, redress_id, 400, why, form)
     try:
         with g.engine.begin() as conn:
             made = None
@@ -109,7 +153,8 @@ def decide_post(
                                   found)  # fmt: skip
             person = person_of_request(conn, redress_id)
     except (WorkflowError, CorrectionError, JudgementError, ValueError) as exc:
-        raise PageError(409, f"Not decided: {exc}.") from exc
+        why = {REFUSED_AT[outcome]: f"Not decided: {exc}."}
+        return show_decide(request, g, redress_id, 409, why, form)
     g.audited = True
     after_redress(g.engine, person, told, g.actor())
-    return RedirectResponse("/ui/redress", status_code=303)
+    return done("/ui/redress", f"Redress request {redress_id} decided: {OUTCOMES[outcome]}.")

@@ -74,6 +74,12 @@ def purpose_of(request: Request) -> str:
     return str(purpose)
 
 
+def role_words(role: str) -> str:
+    """ "An analyst", "A supervisor", "An administrator": the role in words with its article."""
+    words = role.replace("_", " ")
+    return f"{'An' if words[:1].lower() in 'aeiou' else 'A'} {words}"
+
+
 def page_guard(
     action: str, resource_type: str, id_param: str | None = None
 ) -> Callable[..., Awaitable[Guard]]:
@@ -92,7 +98,7 @@ def page_guard(
         if not decision.allowed:
             deny(log, principal, purpose, action, (resource_type, rid), decision, request_id)
             request.state.refusal_audited = True
-            why = f"A {principal.role.replace('_', ' ')} may not do this for {PURPOSES[purpose]}."
+            why = f"{role_words(principal.role)} may not do this for {PURPOSES[purpose]}."
             raise PageError(403, why)
         return Guard(log.engine, log, principal, purpose, action, decision, request_id,
                      state=request.state)  # fmt: skip
