@@ -84,6 +84,8 @@ PAGES: dict[tuple[str, str], list[Sample]] = {
     ("GET", "/ui/reviews/{review_id}"): [("/ui/reviews/{review}", None)],
     ("POST", "/ui/reviews/{review_id}"): [("/ui/reviews/{review}",
                                            {"verdict": "unsure", "reason": "x"})],
+    ("POST", "/ui/reviews/{review_id}/claim"): [("/ui/reviews/{review}/claim",
+                                                 {"action": "claim"})],
     ("GET", "/ui/cases"): [("/ui/cases", None)],
     ("GET", "/ui/cases/{case_id}"): [(f"/ui/cases/{CASE}", None)],
     ("POST", "/ui/tasks/{task_id}"): [(f"/ui/tasks/{TASK}", {"action": "hold", "reason": "walk",

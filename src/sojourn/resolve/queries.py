@@ -185,16 +185,34 @@ def export_links(engine: Engine, out: Path) -> int:
 
 
 def review_pair(engine: Engine, review_id: int) -> dict[str, Any]:
-    """An identity review's two records side by side (the values each comparison reads) and
-    the model's field-by-field explanation of the pair."""
+    """An identity review's two records side by side (the values each comparison reads, each
+    record's source, kind and date), the comparison vector and the model's field-by-field
+    explanation of the pair."""
     with engine.connect() as conn:
         row = conn.execute(select(reviews).where(reviews.c.id == review_id)).first()
         if row is None:
             raise UnknownRecordError(f"no identity review {review_id}")
         model = load_model(conn, row.model_version)
+        about = select(records.c.id, records.c.source, records.c.kind, records.c.event_date)
+        found = conn.execute(about.where(records.c.id.in_([row.record_l, row.record_r])))
+        sides = {r.id: dict(r._mapping) for r in found}
     left_id, right_id = row.record_l, row.record_r
     rows = {r["id"]: r for r in features(load_records(engine, [left_id, right_id])).to_dicts()}
     left, right = rows[left_id], rows[right_id]
     values = {c: (_shown(left, c), _shown(right, c)) for c in SHOWN}
-    explanation = explain_vector(compare_one(left, right), model)
-    return {"review": dict(row._mapping), "values": values, "explanation": explanation}
+    vector = compare_one(left, right)
+    return {
+        "review": dict(row._mapping), "values": values, "records": sides, "vector": vector,
+        "explanation": explain_vector(vector, model),
+    }  # fmt: skip
+
+
+def pair_vectors(
+    engine: Engine, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The comparison vector of each pair of records (one read of the records for all)."""
+    ids = sorted({i for pair in pairs for i in pair})
+    if not ids:
+        return {}
+    rows = {r["id"]: r for r in features(load_records(engine, ids)).to_dicts()}
+    return {(a, b): compare_one(rows[a], rows[b]) for a, b in pairs if a in rows and b in rows}
