@@ -142,3 +142,10 @@ def test_the_report_survives_its_json(resolved: Engine) -> None:
 )
 def test_the_last_complete_fiscal_year(day: dt.date, year: int) -> None:
     assert last_complete_year(day) == year
+
+
+def test_warming_keeps_what_the_dashboard_opens_on(resolved: Engine, calls: list[int]) -> None:
+    dashboard.warm(resolved, AS_OF)
+    assert calls == [last_complete_year(AS_OF)]
+    assert store_figures(resolved, last_complete_year(AS_OF), AS_OF).kept.cached
+    assert oversight_figures(resolved).cached and calls == [last_complete_year(AS_OF)]

@@ -79,6 +79,10 @@ def _steps(persons: int) -> Path:
     overstay_report_command(fy=FY, as_of=day, output="table")
     step(f"7. prioritization and cases, as of {day}")
     cases_sync(as_of=day)
+    from sojourn.reports.dashboard import warm  # the dashboard's figures, kept for its first view
+    from sojourn.store import connect
+
+    warm(connect(), AS_OF)
     return out
 
 

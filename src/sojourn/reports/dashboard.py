@@ -62,3 +62,10 @@ def oversight_figures(engine: Engine) -> Kept:
         return oversight(engine)
 
     return kept(engine, "oversight", oversight_snapshot(engine), "all", compute)
+
+
+def warm(engine: Engine, as_of: dt.date) -> None:
+    """Compute and keep the figures the dashboard opens on (the last fiscal year complete on
+    ``as_of``, and the oversight figures), so that its first view answers at once."""
+    store_figures(engine, last_complete_year(as_of), as_of)
+    oversight_figures(engine)
