@@ -163,6 +163,7 @@ def test_alerts_are_newest_first_and_paged(site: Site, page: Page) -> None:
     page.get_by_role("link", name="Next ›").click()
     expect(page.get_by_test_id("count")).to_have_text(f"Showing 51–{total} of {total} alerts")
     expect(page.get_by_test_id("alerts").locator("li").last).to_contain_text("P00000")
+    _fits_a_phone(page)
 
 
 @pytest.mark.parametrize(
@@ -174,3 +175,15 @@ def test_search_results_say_when_only_the_best_are_shown(n: int, caption: str) -
     people = {i: Label(i, "DOE, Jane") for i in ids}
     html = environment().get_template("results.html").render(hits=hits, people=people)
     assert caption in html and html.count('data-testid="person-link"') == n
+
+
+def test_users_are_counted(site: Site, page: Page) -> None:
+    with site.engine.connect() as conn:
+        total = conn.execute(text("SELECT count(*) FROM users")).scalar_one()
+    site.login(page, "administrator", "administration")
+    page.goto(f"{site.base}/ui/users?per=3")
+    expect(page.get_by_test_id("count")).to_have_text(f"Showing 1–3 of {total} users")
+    assert page.get_by_test_id("users").locator("tr").count() == 4
+    page.get_by_role("link", name="Next ›").click()
+    expect(page.get_by_test_id("count")).to_have_text(f"Showing 4–6 of {total} users")
+    assert_clean(page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -84,9 +84,9 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def _line(values: list[str] | tuple[str, ...]) -> str:
+def _lines(rows: Iterable[Sequence[str]]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(values)
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
     return out.getvalue()
 
 
@@ -101,8 +101,8 @@ def csv_lines(
 ) -> Iterator[str]:
     """The header, then each event the filter keeps up to event ``upto``, newest first, as
     the page shows it (ids of records the caller may not see left out)."""
-    yield _line(CSV_HEADER)
+    yield _lines([CSV_HEADER])
     with engine.connect() as conn:
-        for batch in each_event(conn, replace(which, upto=upto)):
-            for e in project_audit(engine, batch, groups):
-                yield _line([_cell(e[k]) for k in _KEYS])
+        for batch in each_event(conn, replace(which, upto=upto)):  # one chunk a batch
+            shown = project_audit(engine, batch, groups)
+            yield _lines([[_cell(e[k]) for k in _KEYS] for e in shown])
