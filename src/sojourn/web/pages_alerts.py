@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy import Connection, func, select
 
 from sojourn.api.models import ID
@@ -17,6 +17,7 @@ from sojourn.api.projection_cases import project_alerts
 from sojourn.api.security import Guard
 from sojourn.cases.queries import person_of
 from sojourn.stream.alerts import alerts, alerts_for, follow
+from sojourn.web.flash import done
 from sojourn.web.paging import Paging, paging
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
@@ -41,7 +42,7 @@ def follow_post(
         who = g.principal
         follow(conn, who.username, who.role, g.purpose, person_id, g.request_id)
     g.audited = True
-    return RedirectResponse(f"/ui/persons/{person_id}", status_code=303)
+    return done(f"/ui/persons/{person_id}", "You follow this person: changes arrive in Alerts.")
 
 
 @router.post("/cases/{case_id}/follow")
@@ -57,7 +58,7 @@ def follow_case_post(
         who = g.principal
         follow(conn, who.username, who.role, g.purpose, person, g.request_id, case_id)
     g.audited = True
-    return RedirectResponse(f"/ui/cases/{case_id}", status_code=303)
+    return done(f"/ui/cases/{case_id}", "You follow this case: changes arrive in Alerts.")
 
 
 def _newest_first(conn: Connection, username: str, p: Paging) -> tuple[int, int, list[Any]]:

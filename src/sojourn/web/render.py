@@ -15,6 +15,7 @@ from sojourn.access.model import PURPOSES, ROLES
 from sojourn.api.errors import note_refusal
 from sojourn.web.flash import FLASH, take
 from sojourn.web.security import PURPOSE, csrf_token
+from sojourn.web.start import opens
 
 HERE = Path(__file__).parent
 HTMX = "htmx-2.0.11.min.js"
@@ -61,7 +62,7 @@ def page(request: Request, template: str, code: int = 200, **values: Any) -> HTM
         "nav": [
             (label, path, _current(request.url.path, path))
             for label, path, roles in NAV
-            if role in roles
+            if role in roles and opens(role, request.cookies.get(PURPOSE), path)
         ],
         "notice": take(request),
         "csrf": csrf_token(request),

@@ -75,7 +75,7 @@ def purpose_of(request: Request) -> str:
 
 
 def role_words(role: str) -> str:
-    """ "An analyst", "A supervisor", "An administrator": the role in words with its article."""
+    """The role in words with its article: "An analyst", "A supervisor", "An administrator"."""
     words = role.replace("_", " ")
     return f"{'An' if words[:1].lower() in 'aeiou' else 'A'} {words}"
 

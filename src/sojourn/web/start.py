@@ -6,6 +6,7 @@ it is listed here and the policies let the role open it (so choosing a purpose n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -32,10 +33,26 @@ OPENS: dict[str, tuple[str, str]] = {
     "/ui/audit": ("audit.read", "AuditLog"),
     "/ui/users": ("user.manage", "UserAccount"),
 }
+#: What each menu entry's page asks of the policies (an entry the user cannot open is not shown).
+MENU_OPENS: dict[str, tuple[str, str]] = {
+    **OPENS,
+    "/ui/reviews": ("review.judge", "Review"),
+    "/ui/alerts": ("alert.read", "Alert"),
+}
 SAFE = re.compile(r"^/ui/[A-Za-z0-9/_.:-]*$")
 PLACES = ((re.compile(r"^/ui/cases/(\d+)$"), "Back to case {}"),
           (re.compile(r"^/ui/persons/[^/]+$"), "Back to the person"),
           (re.compile(r"^/ui/redress/(\d+)$"), "Back to redress request {}"))  # fmt: skip
+
+
+@lru_cache(maxsize=512)
+def opens(role: str, purpose: str | None, path: str) -> bool:
+    """Whether the role may open the menu page ``path`` for ``purpose`` (the answer depends
+    on role and purpose only; a path not in the table is not restricted here)."""
+    if path not in MENU_OPENS or purpose not in PURPOSES:
+        return path not in MENU_OPENS
+    action, kind = MENU_OPENS[path]
+    return authorizer().decide(Principal("menu", role), action, kind, "*", purpose).allowed
 
 
 def start_page(who: Principal, purpose: str | None) -> str | None:
