@@ -18,7 +18,9 @@ from sqlalchemy import func, select
 from sojourn.access.fields import record_group
 from sojourn.audit.log import AuditEvent, append
 from sojourn.audit.tables import audit_events
+from sojourn.audit.verify import Report
 from sojourn.records.tables import records
+from sojourn.web import pages_audit
 from sojourn.web.audit_view import CSV_HEADER
 from tests.web.axe import assert_clean
 from tests.web.conftest import Site
@@ -87,6 +89,7 @@ def test_the_audit_page_filters_pages_and_counts(
     shown = page.get_by_test_id("events").inner_text()
     assert filled["plain"] in shown and filled["asylum"] not in shown  # withheld from the page
     assert_clean(page)
+    site.shot(page, "audit-filtered")
 
 
 def test_a_bad_date_is_kept_and_explained(site: Site, page: Page) -> None:
@@ -134,23 +137,37 @@ def test_csv_export_keeps_the_filter_projects_and_is_audited(
     assert bad.status == 400 and "real date" in bad.text()
 
 
-def test_verification_on_request_is_kept_and_shown(site: Site, page: Page) -> None:
+def test_verification_on_request_is_kept_and_shown(
+    site: Site, page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _login(site, page)
     page.goto(f"{site.base}/ui/audit")
     expect(page.get_by_test_id("verify")).to_contain_text("not been verified")
+    broken = Report(events=9, problems=[(3, "event 3 was changed")])
+    with monkeypatch.context() as m:  # the server runs in this process
+        m.setattr(pages_audit, "verify", lambda engine: broken)
+        page.get_by_role("button", name="Verify the log now").click()
+    expect(page.get_by_test_id("verify")).to_contain_text("The log did NOT verify")
+    expect(page.get_by_test_id("verify")).to_contain_text("first bad event 3")
+    expect(page.get_by_test_id("verify")).to_contain_text("3: event 3 was changed")
+    assert page.get_by_test_id("banner").count() == 0
+    assert_clean(page)
+    site.shot(page, "audit-verify-failed")
     page.get_by_role("button", name="Verify the log now").click()
     expect(page.get_by_test_id("banner")).to_contain_text("The log verifies")
     expect(page.get_by_test_id("verify")).to_contain_text("The log verified")
     expect(page.get_by_test_id("verify")).to_contain_text("by privacy_officer")
     assert_clean(page)
+    site.shot(page, "audit-verified")
     forged = page.request.post(f"{site.base}/ui/audit/verify", form={"csrf": "forged"})
     assert forged.status == 403
 
 
 def test_the_audit_page_is_fast_on_thousands_of_events(
-    site: Site, page: Page, filled: dict[str, str]
+    site: Site, page: Page, filled: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _login(site, page)
+    monkeypatch.setattr(pages_audit, "verify", None)  # a load that verified would fail
     with site.engine.connect() as conn:
         n = conn.execute(select(func.count()).select_from(audit_events)).scalar_one()
     assert n >= 5500
@@ -175,3 +192,4 @@ def test_the_audit_page_fits_a_phone(site: Site, page: Page, filled: dict[str, s
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 390, f"the page scrolls sideways: {wide}px"
     assert_clean(page)
+    site.shot(page, "audit-390")

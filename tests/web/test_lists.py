@@ -71,6 +71,7 @@ def test_the_board_counts_every_state_and_pages_one(site: Site, page: Page) -> N
     assert page.get_by_role("region", name="On hold").count() == 0
     _fits_a_phone(page)
     assert_clean(page)
+    site.shot(page, "board-assigned-390")
 
 
 def test_the_board_filters_by_task_and_assignee(site: Site, page: Page) -> None:
@@ -98,6 +99,7 @@ def test_the_board_filters_by_task_and_assignee(site: Site, page: Page) -> None:
     tasks = page.locator("[data-testid^=board-] td:first-child").all_inner_texts()
     assert tasks and set(tasks) == {"supervisor approval"}
     assert_clean(page)
+    site.shot(page, "board-filtered")
     got = page.goto(f"{site.base}/ui/cases?state=completed")
     assert got is not None and got.status == 400
 
