@@ -96,6 +96,7 @@ def test_the_as_of_date_is_part_of_the_key(resolved: Engine, calls: list[int]) -
     later = store_figures(resolved, 2025, AS_OF + dt.timedelta(days=30))
     assert not later.kept.cached and len(calls) == 2
     assert later.report.as_of == AS_OF + dt.timedelta(days=30)
+    assert [f.name for f in _cache().rglob("*.json")] == [f"FY2025@{later.report.as_of}.json"]
 
 
 def test_oversight_figures_are_kept_until_an_assessment_is_added(resolved: Engine) -> None:

@@ -94,8 +94,9 @@ def _root(engine: Engine) -> Path:
 def kept(
     engine: Engine, kind: str, snapshot: str, params: str, compute: Callable[[], dict[str, Any]]
 ) -> Kept:
-    """The figures of ``kind`` for ``snapshot`` and ``params``: read if kept, else computed
-    by ``compute`` and kept (older snapshots of ``kind`` removed)."""
+    """The figures of ``kind`` for ``snapshot`` and ``params`` (``family@variant``: a new
+    variant, such as a later as-of date, replaces the family's older ones): read if kept,
+    else computed by ``compute`` and kept (older snapshots of ``kind`` removed)."""
     folder = _root(engine) / kind / snapshot
     path = folder / f"{params}.json"
     try:
@@ -117,6 +118,10 @@ def _keep(folder: Path, path: Path, body: dict[str, Any]) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(body, out)
         os.replace(temporary, path)
+        family = path.name.split("@")[0]
+        for older in folder.glob(f"{family}@*.json"):
+            if older != path:
+                older.unlink(missing_ok=True)
         for other in folder.parent.iterdir():
             if other.is_dir() and other.name != folder.name:
                 shutil.rmtree(other, ignore_errors=True)

@@ -48,7 +48,7 @@ def store_figures(engine: Engine, year: int, as_of: dt.date) -> StoreFigures:
         return {"overstay": report_to_json(report), "departures": departures}
 
     snapshot = resolution_snapshot(engine)
-    got = kept(engine, "overstay", snapshot, f"FY{year}-asof{as_of.isoformat()}", compute)
+    got = kept(engine, "overstay", snapshot, f"FY{year}@{as_of.isoformat()}", compute)
     return StoreFigures(report_from_json(got.data["overstay"]), got.data["departures"], got)
 
 
