@@ -96,3 +96,11 @@ def test_no_sideways_scroll_at_390_px(page: Page, site: Site) -> None:
     assert wide <= 390, f"the page scrolls sideways: {wide}px"
     assert_clean(page)
     site.shot(page, "dashboard-390")
+
+
+def test_other_purposes_see_no_oversight_figures(page: Page, site: Site) -> None:
+    site.login(page, "officer", "civil_enforcement")
+    page.goto(f"{site.base}/ui/dashboard?fy=2025")
+    expect(page.get_by_test_id("overstay")).to_be_visible()
+    expect(page.get_by_test_id("oversight")).to_have_count(0)
+    assert _last_view(site)["ids"] == ["overstay-FY2025", "departures"]
