@@ -184,14 +184,29 @@ def test_an_error_page_leads_back_where_the_user_was(page: Page, site: Site) -> 
     site.login(page, "supervisor", "civil_enforcement")
     page.goto(f"{site.base}/ui/cases/{case}")
     form = page.get_by_role("form", name="Assign").first
+    form.locator("input[name=csrf]").evaluate("e => e.value = 'stale'")  # an expired form
     form.get_by_label("Assign to user").fill("officer")
     form.get_by_label("Why").fill("he knows the family")
-    with site.engine.begin() as conn:  # meanwhile the case is closed
-        conn.execute(text(f"UPDATE tasks SET status = 'cancelled' WHERE case_id = {case}"))
     form.get_by_role("button", name="Assign").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Not done")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not allowed")
     page.get_by_role("link", name=f"Back to case {case}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Case {case}")
+
+
+def test_an_assignment_lacking_a_user_keeps_the_reason(page: Page, site: Site) -> None:
+    case, task = _approvals(site)[7]
+    site.login(page, "supervisor", "civil_enforcement")
+    page.goto(f"{site.base}/ui/cases/{case}")
+    form = page.get_by_role("form", name="Assign").first
+    form.get_by_label("Why").fill("the officer knows this family")
+    form.get_by_role("button", name="Assign").click()
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Enter the user name")
+    expect(page.locator(f"#why-{task}")).to_have_value("the officer knows this family")
+    expect(page.locator(f"#assignee-{task}")).to_have_attribute("aria-invalid", "true")
+    page.locator(f"#assignee-{task}").fill("officer")
+    page.get_by_role("form", name="Assign").first.get_by_role("button", name="Assign").click()
+    expect(page.get_by_test_id("banner")).to_contain_text("assigned to officer")
+    assert_clean(page)
 
 
 def test_a_role_is_named_with_its_article(page: Page, site: Site) -> None:

@@ -1,10 +1,12 @@
 """The case pages: a case's tasks with only the moves the workflow, the hard stops and the
 user's role allow now (start, hold, back, complete, decide; cancel apart, confirmed on its own
-page). Every write goes through the domain in one transaction with its audit event; a refused
-change shows the case again with the reason beside the field and what was typed kept."""
+page), and giving a task to a user. Every write goes through the domain in one transaction
+with its audit event; a refused change shows the case again with the reason beside the field
+and what was typed kept."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -15,7 +17,7 @@ from sojourn.api.security import Guard
 from sojourn.cases.model import NotFoundError, WorkflowError
 from sojourn.cases.queries import case_detail
 from sojourn.cases.steps import task_row
-from sojourn.cases.workflow import decide, transition
+from sojourn.cases.workflow import assign, decide, transition
 from sojourn.web import offers
 from sojourn.web.flash import done
 from sojourn.web.people import named_fields, person_labels
@@ -27,6 +29,7 @@ CaseReader = Annotated[Guard, Depends(page_guard("case.read", "Case"))]
 CaseWorker = Annotated[Guard, Depends(page_guard("case.work", "Case"))]
 Form_ = Annotated[str, Form(max_length=4000)]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
+USER = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 DONE = {"start": "started", "hold": "put on hold", "back": "back to assigned",
         "complete": "completed", "cancel": "cancelled"}  # fmt: skip
 
@@ -111,3 +114,29 @@ def task_post(
     if action == "decide":
         return done(f"/ui/cases/{case}", f"Decision recorded: {kind}, {outcome.replace('_', ' ')}.")
     return done(f"/ui/cases/{case}", f"The {kind} task is {DONE[action]}.")
+
+
+@router.post("/tasks/{task_id}/assignee")
+def assign_post(
+    request: Request, task_id: Number, g: CaseWorker, csrf: Form_, assignee: Form_ = "",
+    reason: Form_ = "", case_id: Form_ = "",
+) -> Response:  # fmt: skip
+    """Give a task to a user; a refusal shows the case again with what was typed."""
+    check_csrf(request, csrf)
+    case, kind = _task_words(g, task_id)
+    typed = {task_id: {"assignee": assignee, "why": reason}}
+    problems = {}
+    if not USER.fullmatch(assignee.strip()):
+        problems[f"assignee-{task_id}"] = "Enter the user name to assign the task to"
+    if len(reason.strip()) < 3:
+        problems[f"why-{task_id}"] = "Enter why, in at least 3 characters"
+    if problems:
+        return show_case(request, g, case, 400, problems, typed)
+    try:
+        with g.engine.begin() as conn:
+            assign(conn, task_id, "user", assignee.strip(), g.actor(), reason)
+    except WorkflowError as exc:
+        why = {f"assignee-{task_id}": f"Not assigned: {str(exc).replace('_', ' ')}."}
+        return show_case(request, g, case, 409, why, typed)
+    g.audited = True
+    return done(f"/ui/cases/{case}", f"The {kind} task is assigned to {assignee.strip()}.")

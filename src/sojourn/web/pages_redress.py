@@ -1,32 +1,27 @@
-"""Redress tracking (requests by state, decided by a redress officer or a supervisor), a
-record's link explanation (field-by-field weights), and assigning a task to a person."""
+"""Redress tracking (requests by state, decided by a redress officer or a supervisor) and a
+record's link explanation (field-by-field weights); assigning a task is on the case pages."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
 
 from sojourn.api.models import ID
 from sojourn.api.projection_cases import project_explanation, project_redress, sees_records
 from sojourn.api.security import Guard
-from sojourn.cases.model import WorkflowError
 from sojourn.cases.queries import count_redress, list_redress
-from sojourn.cases.workflow import assign
 from sojourn.resolve.queries import UnknownRecordError, explain_record
 from sojourn.web.paging import Paging, paging
 from sojourn.web.people import named_fields, person_labels
 from sojourn.web.render import page
-from sojourn.web.security import PageError, check_csrf, page_guard
+from sojourn.web.security import PageError, page_guard
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 Tracker = Annotated[Guard, Depends(page_guard("case.read", "Case"))]
 Decider = Annotated[Guard, Depends(page_guard("redress.decide", "Redress", "redress_id"))]
-Worker = Annotated[Guard, Depends(page_guard("case.work", "Case"))]
 Reader = Annotated[Guard, Depends(page_guard("person.read", "Person"))]
-Form_ = Annotated[str, Form()]
-Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 #: For an unknown record and for one the caller may not see alike.
 NO_RECORD = "There is no record with this id."
 REDRESS_STATES = ("open", "decided")
@@ -52,21 +47,6 @@ def redress_page(
     can_decide = g.principal.role in ("redress_officer", "supervisor")
     return page(request, "redress.html", requests=found, can_decide=can_decide, people=people,
                 p=p, counts=counts, state=state, states=REDRESS_STATES)  # fmt: skip
-
-
-@router.post("/tasks/{task_id}/assignee")
-def assign_post(
-    request: Request, task_id: Number, g: Worker, assignee: Form_, reason: Form_, csrf: Form_,
-    case_id: Form_,
-) -> Response:  # fmt: skip
-    check_csrf(request, csrf)
-    try:
-        with g.engine.begin() as conn:
-            assign(conn, task_id, "user", assignee.strip(), g.actor(), reason)
-    except WorkflowError as exc:
-        raise PageError(409, f"Not assigned: {exc}.") from exc
-    g.audited = True
-    return RedirectResponse(f"/ui/cases/{int(case_id)}", status_code=303)
 
 
 @router.get("/records/{record_id}/explain")
