@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
 from tests.web.axe import assert_clean
-from tests.web.conftest import Site
+from tests.web.conftest import PASSWORD, Site
 
 WIDE = "document.documentElement.scrollWidth - window.innerWidth"
 
@@ -42,6 +42,25 @@ def _approval(site: Site, offset: int) -> tuple[int, int]:
         f"ORDER BY c.id DESC LIMIT 1 OFFSET {offset}",
     )
     return int(case), int(task)
+
+
+def test_sign_in_and_purpose_are_checked_on_the_server(page: Page, site: Site) -> None:
+    page.goto(f"{site.base}/ui/login")
+    page.get_by_role("button", name="Sign in").click()  # nothing typed: no browser bubble
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_contain_text("Enter your user name")
+    expect(summary).to_contain_text("Enter your password")
+    assert_clean(page)
+    page.get_by_label("User name").fill("officer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Continue").click()  # no purpose chosen
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Choose the purpose of use")
+    assert_clean(page)
+    page.get_by_test_id("error-summary").get_by_role("link").click()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case board")
 
 
 def test_the_search_reads_a_memorable_date_of_birth(page: Page, site: Site) -> None:

@@ -68,5 +68,6 @@ def test_a_failed_sign_in_keeps_the_user_name_and_asks_for_the_password(engine: 
                                             "csrf": token})  # fmt: skip
     assert failed.status_code == 401
     assert 'value="ana&lt;b&gt;"' in failed.text  # kept, escaped
-    assert 'type="password" autocomplete="current-password" required autofocus' in failed.text
+    assert 'type="password" autocomplete="current-password" autofocus' in failed.text
+    assert 'id="password-error"' in failed.text  # the error beside the password
     assert "sojourn_session" not in failed.cookies

@@ -35,14 +35,15 @@ LOGIN_NONCE = "sojourn_login"
 
 
 def _login_page(
-    request: Request, code: int = 200, error: str | None = None, username: str = ""
+    request: Request, code: int = 200, errors: dict[str, str] | None = None, username: str = ""
 ) -> HTMLResponse:
     """The sign-in form with its CSRF token: a random nonce in an HttpOnly, SameSite=Strict
     cookie, and in the form the server's signature of it (another site can neither read the
     cookie nor forge the signature)."""
     nonce = request.cookies.get(LOGIN_NONCE) or secrets.token_urlsafe(32)
-    out = page(request, "login.html", code, error=error, login_csrf=_login_token(nonce),
-               username=username)  # fmt: skip
+    message = "; ".join((errors or {}).values()) or None
+    out = page(request, "login.html", code, errors=errors or {}, message=message,
+               login_csrf=_login_token(nonce), username=username)  # fmt: skip
     out.set_cookie(LOGIN_NONCE, nonce, max_age=3600, httponly=True, samesite="strict",
                    secure=request.url.scheme == "https")  # fmt: skip
     return out
@@ -66,16 +67,22 @@ def login_form(request: Request) -> HTMLResponse:
 @router.post("/login")
 def login_post(
     request: Request,
-    username: Annotated[str, Form(max_length=200)],
-    password: Annotated[str, Form(max_length=1024)],
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     _check_login_csrf(request, csrf)
+    missing = {k: f"Enter your {words}" for k, words, v in
+               (("username", "user name", username), ("password", "password", password))
+               if not v.strip()}  # fmt: skip
+    if missing:
+        return _login_page(request, 400, missing, username)
     client = request.client.host if request.client else "-"
     try:
         user = login(engine_of(request), username, password, source=client, channel="web")
     except LoginError as exc:
-        return _login_page(request, 401, str(exc).capitalize() + ".", username)  # kept
+        why = {"password": str(exc).capitalize() + "."}
+        return _login_page(request, 401, why, username)  # the user name kept
     out = RedirectResponse("/ui/purpose", status_code=303)
     out.delete_cookie(LOGIN_NONCE)
     secure = request.url.scheme == "https"
