@@ -217,3 +217,25 @@ def test_a_role_is_named_with_its_article(page: Page, site: Site) -> None:
     )
     expect(page.get_by_test_id("back")).to_have_attribute("href", "/ui/dashboard")
     assert_clean(page)
+
+
+def test_a_redress_review_links_to_its_decision_only_for_who_decides(
+    page: Page, site: Site
+) -> None:
+    case, _ = _approvals(site)[8]
+    with site.engine.connect() as conn:
+        person = conn.execute(text(f"SELECT person_id FROM cases WHERE id = {case}")).scalar_one()
+    site.login(page, "officer", "civil_enforcement")
+    page.goto(f"{site.base}/ui/persons/{person}")
+    page.get_by_label("Requester (the person or their attorney)").fill("the person")
+    page.get_by_label("What they say").fill("my extension was granted in time")
+    page.get_by_role("button", name="File the request").click()
+    expect(page.get_by_test_id("banner")).to_contain_text("filed")
+    page.goto(f"{site.base}/ui/cases/{case}")
+    review = page.get_by_test_id("task-redress_review")
+    expect(review).to_contain_text("decided by a redress officer or a supervisor")
+    expect(review.get_by_role("link")).to_have_count(0)
+    site.login(page, "redress_officer", "redress")
+    page.goto(f"{site.base}/ui/cases/{case}")
+    page.get_by_test_id("task-redress_review").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Redress request")

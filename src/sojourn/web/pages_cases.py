@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
+from sojourn.access.authz import authorizer
 from sojourn.api.projection_cases import project_case
 from sojourn.api.security import Guard
 from sojourn.cases.model import NotFoundError, WorkflowError
@@ -53,8 +54,10 @@ def show_case(
     offered = offers.offers(found, offers.context(g.engine, found, g.actor(), works))
     shown = project_case(g.engine, found, groups)
     message = "; ".join((errors or {}).values()) or None
+    decides = authorizer().decide(g.principal, "redress.decide", "Redress", "*", g.purpose)
     return page(request, "case.html", code, case=shown, who=who, offers=offered, works=works,
-                errors=errors or {}, typed=typed or {}, message=message)  # fmt: skip
+                errors=errors or {}, typed=typed or {}, message=message,
+                decides_redress=decides.allowed)  # fmt: skip
 
 
 @router.get("/cases/{case_id}")
