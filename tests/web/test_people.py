@@ -86,7 +86,10 @@ def test_an_analyst_finds_a_person_by_name_and_reads_why(page: Page, site: Site)
     )[0]  # fmt: skip
     site.login(page, "analyst", "criminal_investigation")
     page.get_by_label("Name").fill(f"{given} {family}")
-    page.get_by_label("Date of birth").fill(born)
+    year, month, day = born.split("-")  # a memorable date: day, month and year
+    page.get_by_label("Day").fill(day)
+    page.get_by_label("Month").fill(month)
+    page.get_by_label("Year").fill(year)
     page.get_by_role("button", name="Search").click()
     hit = page.get_by_test_id("results").get_by_role("row").filter(has_text=person)
     expect(hit.get_by_test_id("person-name")).to_have_text(re.compile(r"\S+, \S+"))
