@@ -42,7 +42,7 @@ def queue(site: Site) -> None:
         for i in range(PLANTED):
             (a, pa), (b, pb) = sorted(found[2 * i : 2 * i + 2])
             conn.execute(insert(reviews).values(
-                run_id=run, created_at=now - dt.timedelta(days=3 * i), record_l=a, record_r=b,
+                run_id=run, created_at=now - dt.timedelta(days=3 * i + 1), record_l=a, record_r=b,
                 person_l=pa, person_r=pb, match_probability=0.55 + 0.04 * i,
                 model_version=model, reason="planted by the test",
             ))  # fmt: skip
@@ -92,7 +92,7 @@ def test_a_supervisor_filters_pages_claims_and_assigns(page: Page, site: Site) -
     shown = page.locator("[data-testid=reviews] tr[data-review] td[data-label=Probability]")
     assert all(float(p) >= 0.9 for p in shown.all_inner_texts())
     assert "band=high" in page.url and "sort=oldest" in page.url
-    page.goto(f"{site.base}/ui/reviews?older=30")  # planted 33 days ago and before
+    page.goto(f"{site.base}/ui/reviews?older=30")  # planted 31 and 34 days ago
     opened = page.locator("td[data-label=Opened]").all_inner_texts()
     limit = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).date().isoformat()
     assert opened and all(day <= limit for day in opened)
