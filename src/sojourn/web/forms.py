@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sojourn.settings import today
+
 ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 US = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
@@ -47,7 +49,7 @@ def memorable(field: str, label: str, typed: Typed, past: bool = True) -> dt.dat
         day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError as exc:
         raise FormError(field, f"{label} must be a real date") from exc
-    if past and day > dt.date.today():
+    if past and day > today():
         raise FormError(field, f"{label} must be in the past")
     return day
 
