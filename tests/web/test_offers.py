@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.requests import Request
 
@@ -93,12 +94,14 @@ def test_every_start_page_opens_for_its_role(role: str, purposes: dict[str, str]
     assert start_page(Principal(role, role), "nonsense") is None
 
 
-def _request(referer: str | None, path: str = "/ui/tasks/3", method: str = "POST") -> Request:
+def _request(referer: str | None, path: str = "/ui/tasks/3", method: str = "POST",
+             app: Any = None) -> Request:  # fmt: skip
     headers = [(b"host", b"sojourn.test")]
     if referer is not None:
         headers.append((b"referer", referer.encode()))
     scope = {"type": "http", "method": method, "path": path, "headers": headers,
-             "query_string": b"", "scheme": "http", "server": ("sojourn.test", 80)}  # fmt: skip
+             "query_string": b"", "scheme": "http", "server": ("sojourn.test", 80),
+             **({"app": app} if app else {})}  # fmt: skip
     request = Request(scope)
     request.state.principal = Principal("privacy_officer", "privacy_officer")
     return request
@@ -113,6 +116,16 @@ def test_the_way_back_is_same_origin_and_never_the_page_that_failed() -> None:
     failed = _request("http://sojourn.test/ui/", path="/ui/", method="GET")
     assert back_to(failed, "oversight_audit") == ("/ui/audit", "Go to your start page")
     assert back_to(_request(None), "redress")[0] == "/ui/purpose"
+
+
+def test_the_way_back_is_a_page_not_a_form_s_post_only_address() -> None:
+    app = FastAPI()
+    app.get("/ui/cases/{case_id}")(lambda case_id: case_id)
+    app.post("/ui/tasks/{task_id}")(lambda task_id: task_id)
+    came = "http://sojourn.test/ui/tasks/5"  # a case page shown again after a refused move
+    assert back_to(_request(came, app=app), "oversight_audit")[0] == "/ui/audit"
+    came = "http://sojourn.test/ui/cases/5"
+    assert back_to(_request(came, app=app), "oversight_audit")[0] == "/ui/cases/5"
 
 
 def test_a_role_is_named_with_its_article() -> None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from fastapi import Request
+from starlette.routing import Match
 
 from sojourn.access.authz import Principal, authorizer
 from sojourn.access.model import PURPOSES
@@ -69,12 +70,23 @@ def purposes_for(who: Principal) -> list[tuple[str, str]]:
     return [(p, text) for p, text in PURPOSES.items() if start_page(who, p)]
 
 
+def _opens(request: Request, path: str) -> bool:
+    """Whether ``path`` is a page (a GET route of the app), not a form's POST-only address."""
+    app = request.scope.get("app")
+    if app is None:
+        return True
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in app.router.routes)
+
+
 def back_to(request: Request, purpose: str | None) -> tuple[str, str]:
     """Where an error page's "Back" link goes, and its words: the same-origin page the user
     came from (never the page that failed on a read), else the start page of the user's role
     and purpose, else the choice of purpose (or the sign-in)."""
     came = urlsplit(request.headers.get("referer", ""))
-    same = came.netloc == request.url.netloc and SAFE.match(came.path)
+    same = (
+        came.netloc == request.url.netloc and SAFE.match(came.path) and _opens(request, came.path)
+    )
     failed_here = came.path == request.url.path and request.method == "GET"
     if same and not failed_here and came.path != "/ui/login":
         for pattern, words in PLACES:
