@@ -9,6 +9,7 @@ import pytest
 from sojourn.resolve.cluster import (
     GREY_BAND,
     JUDGEMENTS_DISAGREE,
+    SCORED_APART,
     TWO_PERSONS,
     Constraints,
     cluster,
@@ -45,6 +46,24 @@ def test_judged_different_records_never_join() -> None:
     result = cluster(SCORED, pl.Series(list("abcdef")), constraints=rules)
     clusters = dict(result.assignments.iter_rows())
     assert clusters["a"] == clusters["b"] != clusters["c"]  # a-b is stronger than b-c
+
+
+def test_a_chain_is_cut_where_the_model_scores_two_of_its_records_apart() -> None:
+    # a-b and b-c strong, but a-c scored as two people: c stays apart, and a person decides
+    scored = pl.DataFrame({"id_l": ["a", "b", "a", "d"], "id_r": ["b", "c", "c", "e"],
+                           "match_probability": [0.999, 0.97, 1e-5, 0.98]})  # fmt: skip
+    result = cluster(scored, pl.Series(list("abcde")), accept=0.95, review=0.5)
+    clusters = dict(result.assignments.iter_rows())
+    assert clusters == {"a": "a", "b": "a", "c": "c", "d": "d", "e": "d"}
+    assert result.reviews.rows() == [("b", "c", 0.97, SCORED_APART)]
+
+
+def test_a_judgement_of_same_outweighs_the_models_contradiction() -> None:
+    scored = pl.DataFrame({"id_l": ["a", "b", "a"], "id_r": ["b", "c", "c"],
+                           "match_probability": [0.999, 0.97, 1e-5]})  # fmt: skip
+    rules = Constraints(same=(("a", "c", 3),))
+    clusters = dict(cluster(scored, pl.Series(list("abc")), 0.95, 0.5, rules).assignments.rows())
+    assert clusters == {"a": "a", "b": "a", "c": "a"}
 
 
 def test_judged_same_records_join_whatever_the_model_says() -> None:

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from sojourn.resolve.blocking import RULES, candidate_pairs
-from sojourn.resolve.cluster import GREY_BAND, cluster
+from sojourn.resolve.cluster import CONTRADICTION, GREY_BAND, SCORED_APART, cluster
 from sojourn.resolve.compare import COMPARISONS, compare_pairs
 from sojourn.resolve.explain import explain_vector
 from sojourn.resolve.features import features
@@ -145,6 +145,17 @@ def test_two_records_of_one_person_attach(batch: Batch) -> None:
     index = _index(batch, (_record("r1"), "P1"), (_record("r2", sex=None), "P1"))
     match = index.match(_record("r3"))
     assert (match.decision, match.person_id) == ("attach", "P1")
+
+
+def test_a_person_one_of_whose_records_says_someone_else_goes_to_review(batch: Batch) -> None:
+    other = _record("r2", family_name="Lindqvist", nationality="SWE", sex="M",
+                    passport_number="Z0918273", passport_country="SWE")  # fmt: skip
+    index = _index(batch, (_record("r1"), "P1"), (other, "P1"))  # a chain put both in P1
+    match = index.match(_record("r3"))
+    against = {c.record_id: c.match_probability for c in match.candidates}
+    assert against["r1"] >= index.accept and against["r2"] < CONTRADICTION
+    assert (match.decision, match.person_id) == ("review", "P1")
+    assert SCORED_APART in match.reason and "r2" in match.reason
 
 
 def test_a_record_with_no_person_yet_is_not_attached_to(batch: Batch) -> None:

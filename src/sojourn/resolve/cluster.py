@@ -7,6 +7,12 @@ exist: such a pair becomes an identity-review item instead, for a person to deci
 existing persons' own records may join: after a retraining, or a retracted judgement.)
 Pairs in the grey band [``review``, ``accept``) never join anything: each one between two
 clusters is a review item too (the strongest pair per two clusters, judged pairs excluded).
+
+Single linkage chains: A–B and B–C strong can put A and C in one person although the model
+scored A–C as two different people. A person whose own records include such a pair (below
+``CONTRADICTION``) is clustered again with that pair kept apart, as a judged-different pair is;
+a strong pair this refuses is a review item (``SCORED_APART``), for a person to decide. A
+human judgement of ``same`` is never refused for it.
 """
 
 from __future__ import annotations
@@ -19,6 +25,12 @@ import polars as pl
 GREY_BAND = "match probability in the grey band between the review and accept thresholds"
 TWO_PERSONS = "would join two existing persons"
 JUDGEMENTS_DISAGREE = "judged the same, but other judgements keep the two apart"
+SCORED_APART = "would put in one person two records the model scores as different people"
+#: A pair scored below this inside one cluster means the cluster is two or more people (odds
+#: of one person about 1 in 3,300). Measured (bench/er_external.py, bench/resolve.py): 1e-3
+#: began to cut true FEBRL 3 clusters; 3e-4 cuts none there and halves the generated false
+#: merges.
+CONTRADICTION = 0.0003
 REVIEW_SCHEMA = {
     "id_l": pl.Utf8, "id_r": pl.Utf8, "match_probability": pl.Float64, "reason": pl.Utf8,
 }  # fmt: skip
@@ -48,7 +60,9 @@ class _Forest:
     """Union–find whose roots carry the existing persons and the judged-apart records of
     their members."""
 
-    def __init__(self, constraints: Constraints) -> None:
+    def __init__(
+        self, constraints: Constraints, scored_apart: Iterable[tuple[str, str]] = ()
+    ) -> None:
         self.parent: dict[str, str] = {}
         self.owners: dict[str, set[str]] = {
             r: {p} for r, p in constraints.owners.items() if p is not None
@@ -58,6 +72,10 @@ class _Forest:
         for a, b in constraints.different:
             self.apart.setdefault(a, set()).add(b)
             self.apart.setdefault(b, set()).add(a)
+        self.scored_apart: dict[str, set[str]] = {}
+        for a, b in scored_apart:
+            self.scored_apart.setdefault(a, set()).add(b)
+            self.scored_apart.setdefault(b, set()).add(a)
 
     def find(self, item: str) -> str:
         root = self.parent.setdefault(item, item)
@@ -75,7 +93,11 @@ class _Forest:
         apart = self.apart.get(root_a, set())
         if any(self.find(x) == root_b for x in apart):
             return "judged different"
-        if judged_same or (a in self.known and b in self.known):
+        if judged_same:
+            return None
+        if any(self.find(x) == root_b for x in self.scored_apart.get(root_a, ())):
+            return SCORED_APART
+        if a in self.known and b in self.known:
             return None
         owners_a, owners_b = self.owners.get(root_a), self.owners.get(root_b)
         if owners_a and owners_b and owners_a != owners_b:
@@ -88,7 +110,7 @@ class _Forest:
             return
         low, high = sorted((root_a, root_b))
         self.parent[high] = low
-        for table in (self.owners, self.apart):
+        for table in (self.owners, self.apart, self.scored_apart):
             moved = table.pop(high, None)
             if moved:
                 table.setdefault(low, set()).update(moved)
@@ -115,18 +137,18 @@ def cluster(
     if not 0 < review <= accept <= 1:
         raise ValueError("thresholds must satisfy 0 < review <= accept <= 1")
     rules = constraints or Constraints()
-    forest = _Forest(rules)
     wanted = ids.to_list()
-    for record in wanted:
-        forest.find(record)
-    disagreeing: list[tuple[str, str, float, str]] = []
-    for a, b, _judgement in rules.same:
-        if forest.blocker(a, b, judged_same=True) is None:
-            forest.union(a, b)
-        else:  # judged the same, but other judgements keep them apart: a person decides
-            disagreeing.append((a, b, 1.0, JUDGEMENTS_DISAGREE))
-    blocked = _join_strong(forest, scored, accept)
-    mapping = {record: forest.find(record) for record in wanted}
+    mapping, blocked, disagreeing = _link(wanted, scored, accept, rules)
+    apart = _contradictions(scored, mapping)
+    if apart:  # some clusters are two people or more: those clustered again, apart kept
+        inside = {r for pair in apart for r in pair}
+        roots = {mapping[r] for r in inside}
+        again = [r for r in wanted if mapping[r] in roots]
+        kept = set(again)
+        pairs = scored.filter(pl.col("id_l").is_in(kept) & pl.col("id_r").is_in(kept))
+        split, blocked_again, _ = _link(again, pairs, accept, rules, apart)
+        mapping.update(split)
+        blocked = pl.concat([blocked, blocked_again])
     assignments = pl.DataFrame(
         {"id": list(mapping), "cluster": list(mapping.values())},
         schema={"id": pl.Utf8, "cluster": pl.Utf8},
@@ -145,23 +167,55 @@ def cluster(
     return Clusters(assignments.sort("id"), reviews)
 
 
+def _link(
+    wanted: list[str], scored: pl.DataFrame, accept: float, rules: Constraints,
+    scored_apart: Iterable[tuple[str, str]] = (),
+) -> tuple[dict[str, str], pl.DataFrame, list[tuple[str, str, float, str]]]:  # fmt: skip
+    """Record → cluster root: judged-same pairs joined, then strong pairs; the strong pairs a
+    constraint refused; the judged-same pairs other judgements keep apart."""
+    forest = _Forest(rules, scored_apart)
+    for record in wanted:
+        forest.find(record)
+    disagreeing: list[tuple[str, str, float, str]] = []
+    for a, b, _judgement in rules.same:
+        if a not in forest.parent or b not in forest.parent:
+            continue
+        if forest.blocker(a, b, judged_same=True) is None:
+            forest.union(a, b)
+        else:  # judged the same, but other judgements keep them apart: a person decides
+            disagreeing.append((a, b, 1.0, JUDGEMENTS_DISAGREE))
+    blocked = _join_strong(forest, scored, accept)
+    return {record: forest.find(record) for record in wanted}, blocked, disagreeing
+
+
+def _contradictions(scored: pl.DataFrame, mapping: dict[str, str]) -> list[tuple[str, str]]:
+    """Scored pairs below ``CONTRADICTION`` whose two records ended in one cluster."""
+    low = scored.filter(pl.col("match_probability") < CONTRADICTION).select("id_l", "id_r")
+    if low.is_empty():
+        return []
+    roots = pl.DataFrame({"id_l": list(mapping), "c": list(mapping.values())},
+                         schema={"id_l": pl.Utf8, "c": pl.Utf8})  # fmt: skip
+    inside = (
+        low.join(roots, on="id_l")
+        .join(roots.rename({"id_l": "id_r", "c": "c_r"}), on="id_r")
+        .filter(pl.col("c") == pl.col("c_r"))
+    )
+    return [(a, b) for a, b in inside.select("id_l", "id_r").iter_rows()]
+
+
 def _join_strong(forest: _Forest, scored: pl.DataFrame, accept: float) -> pl.DataFrame:
     """Join accepted pairs, strongest first; the pairs a constraint blocked, as reviews."""
     strong = scored.filter(pl.col("match_probability") >= accept).sort(
         "match_probability", "id_l", "id_r", descending=[True, False, False]
     )
-    blocked: list[tuple[str, str, float]] = []
+    blocked: list[tuple[str, str, float, str]] = []
     for a, b, probability in strong.select("id_l", "id_r", "match_probability").iter_rows():
         why = forest.blocker(a, b, judged_same=False)
         if why is None:
             forest.union(a, b)
-        elif why == TWO_PERSONS:
-            blocked.append((a, b, probability))
-    return pl.DataFrame(
-        blocked,
-        schema={"id_l": pl.Utf8, "id_r": pl.Utf8, "match_probability": pl.Float64},
-        orient="row",
-    ).with_columns(pl.lit(TWO_PERSONS).alias("reason"))
+        elif why in (TWO_PERSONS, SCORED_APART):
+            blocked.append((a, b, probability, why))
+    return pl.DataFrame(blocked, schema=REVIEW_SCHEMA, orient="row")
 
 
 def _reviews(

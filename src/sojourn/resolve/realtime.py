@@ -30,7 +30,7 @@ from typing import Any, Literal
 import polars as pl
 
 from sojourn.resolve.blocking import RULES, BlockingRule
-from sojourn.resolve.cluster import GREY_BAND
+from sojourn.resolve.cluster import CONTRADICTION, GREY_BAND, SCORED_APART
 from sojourn.resolve.compare import COMPARED, COMPARISONS, MISSING, compare_one
 from sojourn.resolve.explain import probability, tf_adjustment
 from sojourn.resolve.features import SOURCE_COLUMNS, features
@@ -320,7 +320,13 @@ class Index:
         if strong and strong[0].person_id is None:
             return "review", None, f"matches a record with no person yet: {_describe(strong[0])}"
         if strong:
-            return "attach", strong[0].person_id, f"matches one person: {_describe(strong[0])}"
+            person = strong[0].person_id
+            against = [c for c in scored if c.person_id == person
+                       and c.match_probability < CONTRADICTION]  # fmt: skip
+            if against:  # as in batch: a person's own record says this is someone else
+                why = f"{SCORED_APART}: {_describe(strong[0])}, but {_describe(against[0])}"
+                return "review", person, why
+            return "attach", person, f"matches one person: {_describe(strong[0])}"
         if top is not None and top.match_probability >= self.review:
             return "review", top.person_id, f"{GREY_BAND}: {_describe(top)}"
         if top is None:
