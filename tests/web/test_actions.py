@@ -174,7 +174,7 @@ def test_an_error_page_leads_back_where_the_user_was(page: Page, site: Site) -> 
     site.login(page, "privacy_officer", "oversight_audit")
     page.goto(f"{site.base}/ui/")  # the search: not the privacy officer's
     expect(page.get_by_role("alert")).to_have_text(
-        "A privacy officer may not do this for an oversight audit."
+        "A privacy officer may not search for persons for an oversight audit."
     )
     back = page.get_by_test_id("back")
     expect(back).to_have_attribute("href", "/ui/audit")
@@ -213,7 +213,7 @@ def test_a_role_is_named_with_its_article(page: Page, site: Site) -> None:
     site.login(page, "analyst", "statistics")
     page.goto(f"{site.base}/ui/cases")
     expect(page.get_by_role("alert")).to_have_text(
-        "An analyst may not do this for statistics: aggregates only."
+        "An analyst may not read cases for statistics: aggregates only."
     )
     expect(page.get_by_test_id("back")).to_have_attribute("href", "/ui/dashboard")
     assert_clean(page)

@@ -3,6 +3,8 @@ way back and the role's article, without a browser."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -10,10 +12,11 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.requests import Request
 
+import sojourn.web
 from sojourn.access.authz import Principal
 from sojourn.cases.model import Actor
 from sojourn.web.offers import Context, Offer, offers
-from sojourn.web.security import role_words
+from sojourn.web.security import DOING, role_words
 from sojourn.web.start import START, back_to, opens, start_page
 
 
@@ -133,3 +136,10 @@ def test_a_role_is_named_with_its_article() -> None:
                                     "administrator", "privacy_officer")] == [
         "An analyst", "An officer", "A supervisor", "A redress officer", "An administrator",
         "A privacy officer"]  # fmt: skip
+
+
+def test_every_page_s_refusal_says_what_was_refused() -> None:
+    here = Path(sojourn.web.__file__).parent
+    used = {m for p in here.glob("*.py") for m in re.findall(r'page_guard\("([a-z._]+)"',
+                                                            p.read_text())}  # fmt: skip
+    assert used and used <= set(DOING), used - set(DOING)

@@ -20,6 +20,13 @@ from sojourn.access.users import get_user
 from sojourn.api.security import Guard, checkpointer_of, deny, engine_of
 
 SESSION, PURPOSE = "sojourn_session", "sojourn_purpose"
+#: What a page's action does, in words (for its refusal: "An analyst may not read cases …").
+DOING = {"alert.read": "read alerts", "audit.read": "read the audit log",
+         "case.read": "read cases", "case.work": "work cases",
+         "person.read": "read a person's file", "person.search": "search for persons",
+         "redress.decide": "decide redress requests", "redress.file": "file redress requests",
+         "report.read": "read the dashboards", "review.judge": "judge identity reviews",
+         "user.manage": "manage users"}  # fmt: skip
 
 
 class LoginRequiredError(Exception):
@@ -98,7 +105,8 @@ def page_guard(
         if not decision.allowed:
             deny(log, principal, purpose, action, (resource_type, rid), decision, request_id)
             request.state.refusal_audited = True
-            why = f"{role_words(principal.role)} may not do this for {PURPOSES[purpose]}."
+            what = DOING.get(action, "do this")
+            why = f"{role_words(principal.role)} may not {what} for {PURPOSES[purpose]}."
             raise PageError(403, why)
         return Guard(log.engine, log, principal, purpose, action, decision, request_id,
                      state=request.state)  # fmt: skip
