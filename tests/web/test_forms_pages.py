@@ -48,6 +48,7 @@ def test_sign_in_and_purpose_are_checked_on_the_server(page: Page, site: Site) -
     page.goto(f"{site.base}/ui/login")
     page.get_by_role("button", name="Sign in").click()  # nothing typed: no browser bubble
     summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()  # read first, as GOV.UK's pattern asks
     expect(summary).to_contain_text("Enter your user name")
     expect(summary).to_contain_text("Enter your password")
     assert_clean(page)
@@ -148,6 +149,7 @@ def test_redress_filing_keeps_what_was_typed_then_confirms(page: Page, site: Sit
     form.get_by_role("button", name="File the request").click()
     summary = page.get_by_test_id("error-summary")
     expect(summary).to_contain_text("Enter who asks")
+    expect(summary).to_be_focused()
     form = page.get_by_test_id("redress-form")
     expect(form.get_by_label("What they say")).to_have_value(
         "my extension was approved before the end date"
