@@ -79,7 +79,7 @@ def reviews_page(request: Request, g: Judge, args: Args, p: Paged) -> HTMLRespon
     return page(
         request, "reviews.html", reviews=with_reasons(g.engine, rows, groups), names=names,
         p=p.of(total), args=args, bands=BANDS, sorts=SORTS, ages=AGES, me=g.principal.username,
-        sources=[(s, f"{agency(s)} ({s})") for s in choices], supervisor=supervisor,
+        sources=[(s, f"{agency(s)}: {s}") for s in choices], supervisor=supervisor,
         people=reviewers(g.engine), anyone=ANYONE, unassigned=UNASSIGNED, mine=ME,
     )  # fmt: skip
 
