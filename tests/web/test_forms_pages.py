@@ -157,6 +157,8 @@ def test_redress_filing_keeps_what_was_typed_then_confirms(page: Page, site: Sit
     expect(form.get_by_label("About")).to_have_value("status")
     expect(page.locator("#requester")).to_have_attribute("aria-invalid", "true")
     assert_clean(page)
+    _fits(page, "person with an error")
+    page.set_viewport_size({"width": 1366, "height": 900})
     form.get_by_label("Requester (the person or their attorney)").fill("their attorney")
     form.get_by_role("button", name="File the request").click()
     expect(page.get_by_test_id("banner")).to_contain_text(re.compile(r"Redress request \d+ filed"))
