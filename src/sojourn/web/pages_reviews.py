@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sojourn.api.projection_cases import sees_records, viewer
 from sojourn.api.security import Guard
 from sojourn.audit.log import AuditEvent, append
+from sojourn.cases.recompute import recompute
 from sojourn.resolve.judgements import JudgementError, judge_on
-from sojourn.resolve.queries import UnknownRecordError, review_pair
+from sojourn.resolve.queries import UnknownRecordError, person_of_record, review_pair
 from sojourn.resolve.queue import (
     ANYONE,
     BANDS,
@@ -32,6 +33,7 @@ from sojourn.resolve.queue import (
 )  # fmt: skip
 from sojourn.resolve.run import resolve_records
 from sojourn.resolve.tables import reviews
+from sojourn.settings import today
 from sojourn.web.actionable import agency
 from sojourn.web.flash import done
 from sojourn.web.paging import Paging, paging
@@ -159,11 +161,20 @@ def judge_post(
     except (JudgementError, ValueError) as exc:
         return show_review(request, g, review_id, args, 400, {"reason": str(exc)}, reason)
     g.audited = True
-    resolve_records(g.engine, records)
+    _follow(g, records, [row["person_l"], row["person_r"]])
     said = f"Judgement recorded: review {review_id}, {VERDICTS[verdict]}."
     if following is None:
         return done(f"/ui/reviews{args.query()}", f"{said} No more reviews in this queue.")
     return done(f"/ui/reviews/{following}{args.query()}", f"{said} This is the next review.")
+
+
+def _follow(g: Guard, records: list[str], before: list[str | None]) -> None:
+    """The judged records' persons resolved again, then assessed again with their cases (the
+    persons before and after: a merge may bring a hard stop, a split may end a case)."""
+    resolve_records(g.engine, records)
+    after = [person_of_record(g.engine, r) for r in records]
+    persons = sorted({p for p in (*before, *after) if p})
+    recompute(g.engine, today(), "identity judgement", persons, g.actor())
 
 
 @router.post("/reviews/{review_id}/claim")
