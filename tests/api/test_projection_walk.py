@@ -106,6 +106,8 @@ PAGES: dict[tuple[str, str], list[Sample]] = {
     ],
     ("GET", "/ui/dashboard"): [("/ui/dashboard?fy=2024", None)],
     ("GET", "/ui/audit"): [(f"/ui/audit?person={P}", None)],
+    ("GET", "/ui/audit.csv"): [(f"/ui/audit.csv?person={P}", None)],
+    ("POST", "/ui/audit/verify"): [("/ui/audit/verify", {})],
     ("GET", "/ui/users"): [("/ui/users", None)],
     ("POST", "/ui/persons/{person_id}/follow"): [(f"/ui/persons/{P}/follow", {})],
     ("POST", "/ui/cases/{case_id}/follow"): [(f"/ui/cases/{CASE}/follow", {})],
