@@ -5,8 +5,10 @@ the system's, installed by `make browser`; nothing is downloaded)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -31,6 +33,19 @@ PASSWORD = "a long enough passphrase"
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 AS_OF = dt.date(2025, 9, 30)
+#: The documentation's screenshots: docs/screenshots/ when SOJOURN_SCREENSHOTS=1 (to refresh
+#: them), otherwise a temporary directory, so a test run leaves the clone clean.
+DOC_SHOTS = (
+    Path(__file__).parents[2] / "docs" / "screenshots"
+    if os.environ.get("SOJOURN_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "sojourn-screenshots"
+)
+
+
+def document(page: Page, name: str) -> None:
+    """A whole-page screenshot for the documentation (see ``DOC_SHOTS``)."""
+    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOC_SHOTS / f"{name}.png"), full_page=True)
 
 
 @dataclass

@@ -5,10 +5,7 @@ asylum claim); axe clean; screenshots at 1440 and 390 px into docs/screenshots/.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import event, text
@@ -16,15 +13,8 @@ from sqlalchemy import event, text
 from sojourn.access.authz import Principal, authorizer
 from sojourn.web.people import counts_withheld, person_labels
 from tests.web.axe import assert_clean
-from tests.web.conftest import Site
+from tests.web.conftest import Site, document
 
-#: Where the screenshots go: docs/screenshots/ when SOJOURN_SCREENSHOTS=1 (to refresh the
-#: documentation's), otherwise a temporary directory, so a test run leaves the clone clean.
-SHOTS = (
-    Path(__file__).parents[2] / "docs" / "screenshots"
-    if os.environ.get("SOJOURN_SCREENSHOTS") == "1"
-    else Path(tempfile.gettempdir()) / "sojourn-screenshots"
-)
 WIDTHS = {"wide": 1440, "narrow": 390}
 
 
@@ -49,13 +39,12 @@ def _of(site: Site, person: str, columns: str, where: str = "1 = 1") -> list[tup
 
 
 def _shoot(page: Page, name: str) -> None:
-    """The page at each width, whole, into SHOTS; nothing wider than the window."""
-    SHOTS.mkdir(exist_ok=True)
+    """The page at each width, whole, for the documentation; nothing wider than the window."""
     for width in WIDTHS.values():
         page.set_viewport_size({"width": width, "height": 900})
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width, f"{name} is {wide} px wide at {width} px: {_overflow(page, width)}"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        document(page, f"{name}-{width}")
 
 
 def _overflow(page: Page, width: int) -> list[str]:
