@@ -155,10 +155,11 @@ def main() -> None:
     ensure_demo(args.data_dir, args.persons)
     os.environ.update(SOJOURN_DATA_DIR=str(args.data_dir), SOJOURN_AS_OF=AS_OF)
     from sojourn.settings import get_settings
-    from sojourn.store import connect
+    from sojourn.store import connect, upgrade
 
     get_settings.cache_clear()
     engine = connect()
+    upgrade(engine)  # a demo store made by an older sojourn
     ensure_redress(engine, samples(engine)["person"])
     base, found = serve(engine), samples(engine)
     print(f"machine: {machine()}; demo population in {args.data_dir}; {args.runs} reads a page")
