@@ -168,6 +168,27 @@ def test_alerts_are_newest_first_and_paged(site: Site, page: Page) -> None:
     _fits_a_phone(page)
 
 
+def test_an_alert_names_its_person(site: Site, page: Page) -> None:
+    sql = ("SELECT l.person_id, r.family_name FROM links l JOIN records r ON r.id = l.record_id "
+           "WHERE r.family_name IS NOT NULL ORDER BY l.id LIMIT 1")  # fmt: skip
+    with site.engine.begin() as conn:
+        person, family = conn.execute(text(sql)).one()
+        row = {
+            "username": "analyst",
+            "person_id": person,
+            "event_id": "named",
+            "case_id": None,
+            "at": dt.datetime.now(dt.UTC),
+            "summary": json.dumps({"status": "overstay"}),
+        }
+        conn.execute(alerts.insert(), [row])
+    site.login(page, "analyst", "criminal_investigation")
+    page.goto(f"{site.base}/ui/alerts")
+    first = page.get_by_test_id("alerts").locator("li").first
+    expect(first.get_by_test_id("person-name")).to_contain_text(family.upper())
+    expect(first.locator(".pid")).to_have_text(person)  # the id as secondary text
+
+
 @pytest.mark.parametrize(
     ("n", "caption"), [(20, "The 20 best matches are shown"), (3, "3 person(s)")]
 )

@@ -19,6 +19,7 @@ from sojourn.cases.queries import person_of
 from sojourn.stream.alerts import alerts, alerts_for, follow
 from sojourn.web.flash import done
 from sojourn.web.paging import Paging, paging
+from sojourn.web.people import named_fields, person_labels
 from sojourn.web.render import page
 from sojourn.web.security import PageError, check_csrf, page_guard
 
@@ -77,8 +78,11 @@ def alerts_page(request: Request, g: Own, p: Annotated[Paging, Depends(paging)])
     with g.engine.connect() as conn:
         total, newest, found = _newest_first(conn, g.principal.username, p)
     found = project_alerts(g.engine, found, g.field_groups())
-    g.audit("alert", [str(a["id"]) for a in found], ["alerts"], {"total": total})
-    return page(request, "alerts.html", alerts=found, last=newest, p=p.of(total))
+    people = person_labels(g.engine, [a["person_id"] for a in found if a.get("person_id")],
+                           g.field_groups())  # fmt: skip
+    g.audit("alert", [str(a["id"]) for a in found], ["alerts", *named_fields(people)],
+            {"total": total})  # fmt: skip
+    return page(request, "alerts.html", alerts=found, last=newest, p=p.of(total), people=people)
 
 
 @router.get("/alerts/stream")
