@@ -84,7 +84,7 @@ def test_judge_and_retract_from_the_command_line(resolved: Path, tmp_path: Path)
     )
     assert judged.exit_code == 0, judged.output
     assert "judgement 1 recorded" in judged.output and "merges" in judged.output
-    assert "1 persons assessed" in judged.output  # the merged person, reassessed
+    assert "1 persons assessed" in judged.output  # the merged person (the other has no records)
     runner.invoke(app, ["export", "links", "--out", str(out), "--purpose", CE])
     now = {r["record_id"]: r["person_id"] for r in _links(out)}
     assert now[a["record_id"]] == now[b["record_id"]]

@@ -129,16 +129,18 @@ def _warn(warnings: tuple[str, ...]) -> None:
         Console(stderr=True).print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
 
 
-def reassess(engine: Engine, records: list[str] | None, trigger: str) -> None:
-    """Persons changed: their assessments and cases follow (everyone after a full run; the
-    persons of the judged records after a judgement)."""
+def reassess(
+    engine: Engine, records: list[str] | None, trigger: str, before: tuple[str, ...] = ()
+) -> None:
+    """Persons changed: their assessments and cases follow (everyone after a full run; after
+    a judgement, the persons of the judged records and those they had ``before`` it)."""
     from sojourn.cases.recompute import recompute
     from sojourn.resolve import queries
     from sojourn.settings import today
 
     persons = None
     if records is not None:
-        found = {queries.person_of_record(engine, r) for r in records}
+        found = {queries.person_of_record(engine, r) for r in records} | set(before)
         persons = sorted(p for p in found if p is not None)
     with console.status("assessing the persons and syncing their cases"):
         done = recompute(engine, today(), trigger, persons)

@@ -65,16 +65,18 @@ def judge(
 
 
 def _apply(engine: Engine, records: list[str]) -> None:
+    from sojourn.resolve.queries import person_of_record
     from sojourn.resolve.run import resolve_records
     from sojourn.resolve.store import NoModelError
 
+    before = tuple(p for p in (person_of_record(engine, r) for r in records) if p)
     try:
         summary = resolve_records(engine, records)
     except NoModelError:
         console.print("no model yet: the first `sojourn resolve` will apply it")
         return
     console.print(run_table(summary))
-    reassess(engine, records, f"judgement, run {summary.run_id}")
+    reassess(engine, records, f"judgement, run {summary.run_id}", before)
 
 
 def retract(

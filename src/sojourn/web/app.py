@@ -26,7 +26,8 @@ from sojourn.web.render import HERE, page
 from sojourn.web.security import PURPOSE, LoginRequiredError, PageError, PurposeRequiredError
 from sojourn.web.start import back_to
 
-HEADINGS = {400: "That did not work", 403: "Not allowed", 404: "Not found", 409: "Not done"}
+HEADINGS = {400: "That did not work", 403: "Not allowed", 404: "Not found", 409: "Not done",
+            429: "Too many requests: wait a little"}  # fmt: skip
 
 
 def _page_error(request: Request, status: int, message: str) -> Response:

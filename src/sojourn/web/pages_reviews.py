@@ -32,6 +32,7 @@ from sojourn.resolve.queue import (
     sources,
 )  # fmt: skip
 from sojourn.resolve.run import resolve_records
+from sojourn.resolve.store import NoModelError
 from sojourn.resolve.tables import reviews
 from sojourn.settings import today
 from sojourn.web.actionable import agency
@@ -171,7 +172,10 @@ def judge_post(
 def _follow(g: Guard, records: list[str], before: list[str | None]) -> None:
     """The judged records' persons resolved again, then assessed again with their cases (the
     persons before and after: a merge may bring a hard stop, a split may end a case)."""
-    resolve_records(g.engine, records)
+    try:
+        resolve_records(g.engine, records)
+    except NoModelError:  # nothing resolved yet: the first run applies the judgement
+        return
     after = [person_of_record(g.engine, r) for r in records]
     persons = sorted({p for p in (*before, *after) if p})
     recompute(g.engine, today(), "identity judgement", persons, g.actor())
