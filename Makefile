@@ -53,6 +53,8 @@ bench: install
 	$(BIN)/python bench/stream.py
 	$(BIN)/python bench/safeguards.py
 	$(BIN)/python bench/cli_start.py
+	$(BIN)/python bench/judgement.py
+	$(BIN)/python bench/pages.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
