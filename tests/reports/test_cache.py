@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, select
 from sojourn.priority.tables import assessments
 from sojourn.records import ingest_file, plan
 from sojourn.reports import dashboard
-from sojourn.reports.cache import report_from_json, report_to_json
+from sojourn.reports.cache import report_from_json, report_to_json, wait_for_background
 from sojourn.reports.dashboard import last_complete_year, oversight_figures, store_figures
 from sojourn.reports.oversight import oversight
 from sojourn.reports.store import departures, overstay_report
@@ -89,6 +89,26 @@ def test_figures_are_kept_per_snapshot(resolved: Engine, calls: list[int]) -> No
     assert not after.kept.cached and after.kept.snapshot != first.kept.snapshot
     assert calls == [2025, 2024, 2025] and after.report.as_dict() == direct
     assert [f.parent.name for f in _cache().rglob("*.json")] == [after.kept.snapshot]
+
+
+def test_a_viewer_gets_the_earlier_snapshot_while_the_new_one_is_computed(
+    resolved: Engine, calls: list[int]
+) -> None:
+    assert not store_figures(resolved, 2025, AS_OF, stale_ok=True).kept.cached  # none kept yet
+    first = store_figures(resolved, 2025, AS_OF)
+    _repeat_last_link(resolved)  # the store changed: a new snapshot
+    meanwhile = store_figures(resolved, 2025, AS_OF, stale_ok=True)
+    assert meanwhile.kept.stale and meanwhile.kept.snapshot == first.kept.snapshot
+    assert meanwhile.report.as_dict() == first.report.as_dict()
+    wait_for_background()
+    assert calls == [2025, 2025]  # computed once more, on a thread
+    now = store_figures(resolved, 2025, AS_OF, stale_ok=True)
+    assert now.kept.cached and not now.kept.stale and now.kept.snapshot != first.kept.snapshot
+    assert [f.parent.name for f in _cache().rglob("*.json")] == [now.kept.snapshot]
+    assert calls == [2025, 2025]
+    _repeat_last_link(resolved)
+    assert not store_figures(resolved, 2025, AS_OF).kept.stale  # not asked for: computed now
+    assert calls == [2025, 2025, 2025]
 
 
 def test_the_as_of_date_is_part_of_the_key(resolved: Engine, calls: list[int]) -> None:

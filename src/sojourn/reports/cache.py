@@ -8,6 +8,11 @@ snapshot; assessments and decisions are append-only and redress requests are cou
 their decided ones, so those name the oversight snapshot. A new snapshot is a new key: the
 figures are computed again and the older snapshot's files are removed.
 
+Figures that may be a little old (``stale_ok``: the dashboard's) are answered at once from the
+newest snapshot kept while the current one is computed on a thread, so that a store that
+changes all the time (a judgement, a real-time match) never makes a viewer wait; the page says
+which snapshot it shows. The figures of the current snapshot replace them when ready.
+
 The figures are JSON files under ``<data_dir>/report-cache/<database>/<kind>/<snapshot>/``
 (aggregates only: no record or person id is kept). A file that cannot be read is computed
 again; a directory that cannot be written leaves the figures uncached.
@@ -22,8 +27,9 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,6 +63,12 @@ class Kept:
     snapshot: str
     computed_at: str
     cached: bool
+    #: Figures of an earlier snapshot, shown while the current one's are computed.
+    stale: bool = False
+
+
+_computing: set[Path] = set()
+_computing_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -92,22 +104,75 @@ def _root(engine: Engine) -> Path:
 
 
 def kept(
-    engine: Engine, kind: str, snapshot: str, params: str, compute: Callable[[], dict[str, Any]]
-) -> Kept:
+    engine: Engine, kind: str, snapshot: str, params: str, compute: Callable[[], dict[str, Any]],
+    stale_ok: bool = False,
+) -> Kept:  # fmt: skip
     """The figures of ``kind`` for ``snapshot`` and ``params`` (``family@variant``: a new
     variant, such as a later as-of date, replaces the family's older ones): read if kept,
-    else computed by ``compute`` and kept (older snapshots of ``kind`` removed)."""
+    else computed by ``compute`` and kept (older snapshots of ``kind`` removed). With
+    ``stale_ok``, an earlier snapshot's figures are answered while this one's are computed on
+    a thread."""
     folder = _root(engine) / kind / snapshot
     path = folder / f"{params}.json"
+    found = _read(path, snapshot)
+    if found is not None:
+        return found
+    if stale_ok:
+        for older in sorted(folder.parent.glob(f"*/{params}.json"), key=_age, reverse=True):
+            earlier = _read(older, older.parent.name)
+            if earlier is not None:
+                _in_background(folder, path, compute)
+                return replace(earlier, stale=True)
+    return _compute(folder, path, compute, snapshot)
+
+
+def _age(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _read(path: Path, snapshot: str) -> Kept | None:
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
         return Kept(saved["data"], snapshot, saved["computed_at"], cached=True)
     except (OSError, ValueError, KeyError, TypeError):
-        pass
+        return None
+
+
+def _compute(
+    folder: Path, path: Path, compute: Callable[[], dict[str, Any]], snapshot: str
+) -> Kept:
     data = compute()
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     _keep(folder, path, {"computed_at": at, "data": data})
     return Kept(data, snapshot, at, cached=False)
+
+
+def _in_background(folder: Path, path: Path, compute: Callable[[], dict[str, Any]]) -> None:
+    """Compute and keep ``path``'s figures on a thread (once at a time per file)."""
+    with _computing_lock:
+        if path in _computing:
+            return
+        _computing.add(path)
+
+    def run() -> None:
+        try:
+            _compute(folder, path, compute, folder.name)
+        except Exception:  # a failure is logged; the next view tries again
+            log.exception("report figures for %s could not be computed", path)
+        finally:
+            with _computing_lock:
+                _computing.discard(path)
+
+    threading.Thread(target=run, name=f"report-cache {folder.name}", daemon=True).start()
+
+
+def wait_for_background(seconds: float = 60) -> None:
+    """Until no figures are being computed on a thread (for tests and benchmarks)."""
+    for thread in [t for t in threading.enumerate() if t.name.startswith("report-cache ")]:
+        thread.join(seconds)
 
 
 def _keep(folder: Path, path: Path, body: dict[str, Any]) -> None:

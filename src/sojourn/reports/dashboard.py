@@ -37,9 +37,12 @@ class StoreFigures:
     kept: Kept
 
 
-def store_figures(engine: Engine, year: int, as_of: dt.date) -> StoreFigures:
+def store_figures(
+    engine: Engine, year: int, as_of: dt.date, stale_ok: bool = False
+) -> StoreFigures:
     """The figures of fiscal ``year`` as of ``as_of``: kept ones if this resolution snapshot
-    has them, else computed now (one read of the store) and kept."""
+    has them, else computed now (one read of the store) and kept; with ``stale_ok``, an
+    earlier snapshot's while this one's are computed (``cache.kept``)."""
 
     def compute() -> dict[str, Any]:
         report, moves = overstay_and_departures(engine, year, as_of, dt.date(year - 1, 10, 1))
@@ -48,20 +51,21 @@ def store_figures(engine: Engine, year: int, as_of: dt.date) -> StoreFigures:
         return {"overstay": report_to_json(report), "departures": departures}
 
     snapshot = resolution_snapshot(engine)
-    got = kept(engine, "overstay", snapshot, f"FY{year}@{as_of.isoformat()}", compute)
+    params = f"FY{year}@{as_of.isoformat()}"
+    got = kept(engine, "overstay", snapshot, params, compute, stale_ok)
     return StoreFigures(report_from_json(got.data["overstay"]), got.data["departures"], got)
 
 
-def oversight_figures(engine: Engine) -> Kept:
+def oversight_figures(engine: Engine, stale_ok: bool = False) -> Kept:
     """The oversight figures (``oversight.oversight`` without group labels), kept per
-    oversight snapshot."""
+    oversight snapshot (``stale_ok``: as ``store_figures``)."""
 
     def compute() -> dict[str, Any]:
         from sojourn.reports.oversight import oversight  # Fairlearn: seconds, only if needed
 
         return oversight(engine)
 
-    return kept(engine, "oversight", oversight_snapshot(engine), "all", compute)
+    return kept(engine, "oversight", oversight_snapshot(engine), "all", compute, stale_ok)
 
 
 def warm(engine: Engine, as_of: dt.date) -> None:

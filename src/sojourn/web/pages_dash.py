@@ -87,13 +87,16 @@ def dashboard(
     year = fy or last_complete_year(day)
     least = get_settings().report_min_group
     try:
-        figures = store_figures(g.engine, year, day)
+        figures = store_figures(g.engine, year, day, stale_ok=True)
     except NotResolvedError as exc:
         return page(request, "error.html", 404, heading="Nothing to show yet",
                     message=str(exc), request_id=g.request_id)  # fmt: skip
-    oversight = oversight_figures(g.engine) if g.purpose in OVERSIGHT_PURPOSES else None
+    shown = g.purpose in OVERSIGHT_PURPOSES
+    oversight = oversight_figures(g.engine, stale_ok=True) if shown else None
     ids = [f"overstay-FY{year}", "departures", *(["oversight"] if oversight else [])]
-    detail = {"snapshot": figures.kept.snapshot, "kept": figures.kept.cached, "min_group": least}
+    detail = {"snapshot": figures.kept.snapshot, "kept": figures.kept.cached,
+              "earlier_snapshot": figures.kept.stale or bool(oversight and oversight.stale),
+              "min_group": least}  # fmt: skip
     g.audit("report", ids, ["aggregates"], detail)
     return page(
         request,
@@ -102,6 +105,7 @@ def dashboard(
         latest=last_complete_year(day),
         least=least,
         kept=figures.kept,
+        stale=figures.kept.stale or bool(oversight and oversight.stale),
         overstay=_overstay(figures.report, least),
         moves=_moves(figures.moves, least),
         oversight=_oversight(oversight.data, least) if oversight else None,
