@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 BYTECODE := $(VENV)/.bytecode
 UV_VERSION := 0.13.8
 
-.PHONY: install browser demo test bench lint lock clean
+.PHONY: install browser java demo test bench lint lock clean
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded by a
 # test tool). Installed once, as root or through sudo.
@@ -38,7 +38,15 @@ browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
-test: install browser
+# Debian's OpenJDK 17 for the Spark tests (PySpark runs Spark in a JVM). Installed once, as
+# root or through sudo.
+JAVA ?= /usr/bin/java
+
+java:
+	@test -x $(JAVA) || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q openjdk-17-jre-headless; }
+
+test: install browser java
 	$(BIN)/pytest -n 2 -q
 
 bench: install
@@ -64,7 +72,7 @@ lint: install
 # Re-resolve the locked dependencies after editing pyproject.toml.
 lock:
 	@test -x $(BIN)/uv || (test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); $(BIN)/python -m pip install -q "uv==$(UV_VERSION)")
-	$(BIN)/uv pip compile -q pyproject.toml --extra dev --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile -q pyproject.toml --extra dev --extra spark --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .sojourn .pytest_cache .mypy_cache .ruff_cache
