@@ -177,6 +177,29 @@ class Settings(BaseSettings):
         "shows no rate, only 'fewer than N' and 'suppressed' (threshold rule of disclosure "
         "control); it is still counted in the totals.",
     )
+    spark_master: str = Field(
+        default="local[2]",
+        description="Spark (issue 19): the master URL; local[N] runs Spark in this process's "
+        "JVM on N cores, a cluster's URL (spark://, yarn, k8s://) runs it there.",
+    )
+    spark_driver_memory: str = Field(
+        default="1g", description="Spark: the driver's heap (JVM size, e.g. 1g, 4g)."
+    )
+    spark_shuffle_partitions: int = Field(
+        default=4,
+        ge=1,
+        description="Spark: partitions of every shuffle (joins, aggregations); small for "
+        "local mode, a few per core of the cluster in production.",
+    )
+    spark_driver_java_options: str = Field(
+        default="",
+        description="Spark: extra JVM options of the driver (spark.driver.extraJavaOptions); "
+        "the tests start faster with -XX:TieredStopAtLevel=1 -XX:+UseSerialGC.",
+    )
+    spark_local_dir: Path | None = Field(
+        default=None,
+        description="Spark: where shuffle and spill files go; default Spark's (/tmp).",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file under ``data_dir``."""

@@ -1,0 +1,8 @@
+"""The batch paths on Apache Spark (issue 19): local mode on one machine, a cluster in
+production, with results identical to the single-machine paths.
+
+This package imports the domain packages (``sojourn.resolve``, ...); they never import it.
+PySpark is imported only inside its modules, never by ``import sojourn.spark``, so the command
+line starts without loading it. Built so far: the session (:mod:`sojourn.spark.session`) and
+connected components (:mod:`sojourn.spark.components`); see docs/scale.md.
+"""

@@ -1,0 +1,63 @@
+"""The Spark session from the settings, and the command line starting without PySpark."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pyspark.sql import SparkSession
+
+from sojourn.settings import Settings
+from sojourn.spark.session import spark_conf
+
+
+def test_the_settings_give_the_spark_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOJOURN_SPARK_MASTER", "spark://cluster:7077")
+    monkeypatch.setenv("SOJOURN_SPARK_DRIVER_MEMORY", "6g")
+    monkeypatch.setenv("SOJOURN_SPARK_SHUFFLE_PARTITIONS", "64")
+    monkeypatch.setenv("SOJOURN_SPARK_LOCAL_DIR", "/scratch/spark")
+    monkeypatch.setenv("SOJOURN_SPARK_DRIVER_JAVA_OPTIONS", "-XX:+UseG1GC")
+    conf = spark_conf(Settings())
+    assert conf["spark.master"] == "spark://cluster:7077"
+    assert conf["spark.driver.memory"] == "6g"
+    assert conf["spark.sql.shuffle.partitions"] == "64"
+    assert conf["spark.local.dir"] == "/scratch/spark"
+    assert conf["spark.driver.extraJavaOptions"] == "-XX:+UseG1GC"
+    assert "spark.driver.bindAddress" not in conf  # a cluster's driver listens as it must
+    assert conf["spark.ui.enabled"] == "false"
+
+
+def test_local_mode_listens_on_loopback_only() -> None:
+    conf = spark_conf(Settings(spark_master="local[4]"))
+    assert conf["spark.driver.bindAddress"] == "127.0.0.1"
+    assert "spark.local.dir" not in conf
+    assert "spark.driver.extraJavaOptions" not in conf
+
+
+def test_the_running_session_has_the_configuration_and_moves_data_by_arrow(
+    spark: SparkSession,
+) -> None:
+    assert spark.conf.get("spark.sql.shuffle.partitions") == "2"
+    assert spark.conf.get("spark.sql.execution.arrow.pyspark.enabled") == "true"
+    assert spark.conf.get("spark.sql.execution.arrow.pyspark.fallback.enabled") == "false"
+    assert spark.sparkContext.master == "local[2]"
+    assert spark.sparkContext.uiWebUrl is None
+    java = spark.sparkContext.getConf().get("spark.driver.extraJavaOptions") or ""
+    assert "-XX:TieredStopAtLevel=1" in java
+    frame = spark.range(1_000).selectExpr("id", "id % 7 AS r").groupBy("r").count()
+    counts = frame.toPandas().set_index("r")["count"].to_dict()
+    assert counts == {r: len(range(r, 1_000, 7)) for r in range(7)}
+
+
+def test_the_command_line_starts_without_pyspark() -> None:
+    code = (
+        "import sys\n"
+        "from sojourn.cli import main\n"
+        "import sojourn.spark, sojourn.spark.session\n"
+        "sys.argv = ['sojourn', 'resolve', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pyspark' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
