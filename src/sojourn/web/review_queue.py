@@ -103,7 +103,8 @@ def pair_rows(pair: dict[str, Any], groups: frozenset[str]) -> list[dict[str, An
     out = []
     for name, (a, b) in pair["values"].items():
         if shown(name, groups):
-            said = verdict(name, levels[name], a is None and b is None)
+            said = verdict(name, levels[name], a is None and b is None,
+                           a is not None and b is not None)  # fmt: skip
             out.append({"name": name, "label": LABELS[name], "left": a, "right": b,
                         "kind": said.kind, "words": said.words})  # fmt: skip
     return out

@@ -46,9 +46,22 @@ class Verdict:
     words: str
 
 
-def verdict(comparison: str, level: int, both_missing: bool = False) -> Verdict:
-    """A comparison level in plain words."""
+#: Why two values both present are not counted for or against (the comparison's *missing*).
+NOT_COUNTED = {
+    "nationality": "Not counted: a U.S. nationality says nothing against another (dual "
+    "nationality, or held before naturalizing)",
+}
+NOT_COUNTED_ELSE = "Not counted: the two values cannot be compared"
+
+
+def verdict(
+    comparison: str, level: int, both_missing: bool = False, both_present: bool = False
+) -> Verdict:
+    """A comparison level in plain words (``both_present``: neither value is missing, so a
+    *missing* level means the comparison does not count them)."""
     if level == MISSING:
+        if both_present:
+            return Verdict("missing", NOT_COUNTED.get(comparison, NOT_COUNTED_ELSE))
         return Verdict("missing", "In neither record" if both_missing else "Missing in one record")
     name = COMPARISONS[comparison][level]
     if (comparison, name) in BETWEEN:
