@@ -41,6 +41,9 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("year_skeleton", ("birth_year", "name_skeleton")),
     BlockingRule("dob_metaphone", ("birth_date", "name_metaphones")),
     BlockingRule("name_exact", ("name_sorted",), max_block=12),
+    # The family name and middle initial: the given name mistyped or missing and no birth
+    # date to block on (``david r lo``, ``oavid robert lo``).
+    BlockingRule("family_middle", ("family_latin", "middle_initial"), max_block=50),
     BlockingRule("skeleton", ("name_skeleton",), max_block=12),
     BlockingRule("postcode_dob", ("postcode", "birth_date")),
     BlockingRule("postcode_skeleton", ("postcode", "name_skeleton")),

@@ -18,6 +18,7 @@ from sojourn.resolve.identifiers import NORMALIZERS, passport
 from sojourn.resolve.names import NameKeys, fold, name_keys
 from sojourn.resolve.nearids import OTHER_IDS as OTHER_ID_COLUMNS
 from sojourn.resolve.nearids import near_keys
+from sojourn.resolve.placeholder_names import NAME_COLUMNS, name_or_none
 
 SOURCE_COLUMNS = (
     "id", "source", "kind", "given_name", "middle_name", "family_name", "full_name",
@@ -48,6 +49,10 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
     that is absent counts as all missing)."""
     absent = [c for c in SOURCE_COLUMNS if c not in frame.columns]
     frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in absent)
+    # A name field that holds no name (``Oldest``, ``Mr``, ``No Last Name``) is missing.
+    frame = frame.with_columns(
+        _per_value(frame[c], name_or_none, pl.Utf8).alias(c) for c in NAME_COLUMNS
+    )
     # The middle name is compared on its own (``middle_initial``): one list writes it out,
     # another keeps an initial, a third leaves it off, and none of that makes two people.
     full = pl.coalesce(

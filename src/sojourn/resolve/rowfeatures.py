@@ -24,6 +24,7 @@ from sojourn.resolve.features import (
 from sojourn.resolve.identifiers import NORMALIZERS
 from sojourn.resolve.names import name_keys
 from sojourn.resolve.nearids import near_keys, typed
+from sojourn.resolve.placeholder_names import blank_row
 
 #: What polars accepts when casting a string to an integer: an optional sign, ASCII digits.
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -34,6 +35,7 @@ _UNIT = "\x1f"
 def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
     """The feature row of one record given its identity columns (the keys of
     ``features.SOURCE_COLUMNS``; an absent key counts as None)."""
+    record = blank_row(record)  # a name field that holds no name is missing
     get = record.get
     birth_date = get("birth_date")
     name = full_name(record)
