@@ -43,7 +43,7 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("name_exact", ("name_sorted",), max_block=12),
     # The family name and middle initial: the given name mistyped or missing and no birth
     # date to block on (``david r lo``, ``oavid robert lo``).
-    BlockingRule("family_middle", ("family_latin", "middle_initial"), max_block=50),
+    BlockingRule("family_middle", ("family_latin", "middle_initial"), max_block=12),
     BlockingRule("skeleton", ("name_skeleton",), max_block=12),
     BlockingRule("postcode_dob", ("postcode", "birth_date")),
     BlockingRule("postcode_skeleton", ("postcode", "name_skeleton")),
