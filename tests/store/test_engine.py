@@ -17,7 +17,7 @@ import sojourn.store.idempotency  # noqa: F401
 from sojourn.store import current_revision, make_engine, metadata, upgrade
 from tests.conftest import PG_URL, drop_pg_schema, new_pg_schema, sqlite_url
 
-HEAD = "0013"
+HEAD = "0014"
 
 
 def test_upgrade_creates_the_record_tables(engine: Engine) -> None:

@@ -26,6 +26,10 @@ audit_events = Table(
     Column("detail", Text, nullable=False, comment="JSON object"),
     Column("prev_hash", String(64), nullable=False, comment="leaf hash of the event before"),
     Column("leaf_hash", String(64), nullable=False, comment="RFC 9162 leaf hash of this event"),
+    # The audit page's filters (migration 0014).
+    Index("ix_audit_events_actor", "actor", "seq"),
+    Index("ix_audit_events_action", "action", "seq"),
+    Index("ix_audit_events_at", "at"),
 )
 
 audit_resources = Table(
