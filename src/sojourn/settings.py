@@ -140,6 +140,9 @@ class Settings(BaseSettings):
     export_rate_per_hour: int = Field(
         default=30, ge=1, description="Person exports accepted per user per hour."
     )
+    verify_rate_per_hour: int = Field(
+        default=12, ge=1, description="Whole-log verifications from the pages per user per hour."
+    )
     bus: Literal["inprocess", "nats"] = Field(
         default="inprocess", description="The event bus: in-process (embedded) or NATS."
     )

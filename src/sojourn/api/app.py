@@ -62,6 +62,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         "login": RateLimit(s.login_rate_per_minute, 60),
         "search": RateLimit(s.search_rate_per_minute, 60),
         "export": RateLimit(s.export_rate_per_hour, 3600),
+        "verify": RateLimit(s.verify_rate_per_hour, 3600),
     }
     errors.install(app)
     app.middleware("http")(audit_refusals)  # inside request_id: refusals carry the id

@@ -84,8 +84,10 @@ def audit_csv(request: Request, g: Auditor, q: Filter) -> Response:
 
 @router.post("/audit/verify")
 def verify_post(request: Request, g: Auditor, csrf: Annotated[str, Form()]) -> Response:
-    """Recompute the chain and the signed checkpoints now; the result is kept in the log."""
+    """Recompute the chain and the signed checkpoints now; the result is kept in the log.
+    Limited per user (``SOJOURN_VERIFY_RATE_PER_HOUR``): a whole-log pass takes seconds."""
     check_csrf(request, csrf)
+    request.app.state.rate_limits["verify"].check(f"user {g.principal.username}")
     report = verify(g.engine)
     result: dict[str, Any] = {
         "ok": report.ok, "events": report.events, "checkpoints": report.checkpoints,
