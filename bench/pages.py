@@ -146,20 +146,27 @@ def serve(engine: Engine) -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def demo_store(data_dir: Path, persons: int) -> Engine:
+    """The demo population's store in ``data_dir`` (built first when missing), made the
+    configured one with the demo's date, and migrated (a store made by an older sojourn)."""
+    ensure_demo(data_dir, persons)
+    os.environ.update(SOJOURN_DATA_DIR=str(data_dir), SOJOURN_AS_OF=AS_OF)
+    from sojourn.settings import get_settings
+    from sojourn.store import connect, upgrade
+
+    get_settings.cache_clear()
+    engine = connect()
+    upgrade(engine)
+    return engine
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/sojourn-bench-pages"))
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    ensure_demo(args.data_dir, args.persons)
-    os.environ.update(SOJOURN_DATA_DIR=str(args.data_dir), SOJOURN_AS_OF=AS_OF)
-    from sojourn.settings import get_settings
-    from sojourn.store import connect, upgrade
-
-    get_settings.cache_clear()
-    engine = connect()
-    upgrade(engine)  # a demo store made by an older sojourn
+    engine = demo_store(args.data_dir, args.persons)
     ensure_redress(engine, samples(engine)["person"])
     base, found = serve(engine), samples(engine)
     print(f"machine: {machine()}; demo population in {args.data_dir}; {args.runs} reads a page")

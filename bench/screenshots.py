@@ -8,12 +8,11 @@ it, each role signed in through the forms in Debian's Chromium, each page at 144
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from pages import AS_OF, ensure_demo, samples, serve
+from pages import demo_store, samples, serve
 
 OUT = Path(__file__).parents[1] / "docs" / "screenshots"
 #: name: (role, purpose, path pattern).
@@ -44,14 +43,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/sojourn-bench-pages"))
     parser.add_argument("--persons", type=int, default=20_000)
     args = parser.parse_args()
-    ensure_demo(args.data_dir, args.persons)
-    os.environ.update(SOJOURN_DATA_DIR=str(args.data_dir), SOJOURN_AS_OF=AS_OF)
-    from sojourn.settings import get_settings
-    from sojourn.store import connect, upgrade
-
-    get_settings.cache_clear()
-    engine = connect()
-    upgrade(engine)
+    engine = demo_store(args.data_dir, args.persons)
     base, found = serve(engine), samples(engine)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
