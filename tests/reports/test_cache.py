@@ -111,6 +111,29 @@ def test_a_viewer_gets_the_earlier_snapshot_while_the_new_one_is_computed(
     assert calls == [2025, 2025, 2025]
 
 
+def test_a_failed_computation_is_said_with_the_earlier_figures(
+    resolved: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_figures(resolved, 2025, AS_OF)
+    _repeat_last_link(resolved)
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("the store went away")
+
+    monkeypatch.setattr(dashboard, "overstay_and_departures", broken)
+    first = store_figures(resolved, 2025, AS_OF, stale_ok=True)
+    assert first.kept.stale and first.kept.failed is None  # not known yet
+    wait_for_background()
+    again = store_figures(resolved, 2025, AS_OF, stale_ok=True)
+    assert again.kept.stale and again.kept.failed == "RuntimeError: the store went away"
+    wait_for_background()
+    monkeypatch.undo()
+    store_figures(resolved, 2025, AS_OF, stale_ok=True)  # tries again, and now succeeds
+    wait_for_background()
+    now = store_figures(resolved, 2025, AS_OF, stale_ok=True)
+    assert now.kept.cached and not now.kept.stale and now.kept.failed is None
+
+
 def test_the_as_of_date_is_part_of_the_key(resolved: Engine, calls: list[int]) -> None:
     store_figures(resolved, 2025, AS_OF)
     later = store_figures(resolved, 2025, AS_OF + dt.timedelta(days=30))

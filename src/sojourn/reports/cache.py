@@ -65,9 +65,12 @@ class Kept:
     cached: bool
     #: Figures of an earlier snapshot, shown while the current one's are computed.
     stale: bool = False
+    #: Why the current snapshot's figures could not be computed (the last try), if so.
+    failed: str | None = None
 
 
 _computing: set[Path] = set()
+_failed: dict[Path, str] = {}
 _computing_lock = threading.Lock()
 
 
@@ -122,7 +125,7 @@ def kept(
             earlier = _read(older, older.parent.name)
             if earlier is not None:
                 _in_background(folder, path, compute)
-                return replace(earlier, stale=True)
+                return replace(earlier, stale=True, failed=_failed.get(path))
     return _compute(folder, path, compute, snapshot)
 
 
@@ -160,8 +163,10 @@ def _in_background(folder: Path, path: Path, compute: Callable[[], dict[str, Any
     def run() -> None:
         try:
             _compute(folder, path, compute, folder.name)
-        except Exception:  # a failure is logged; the next view tries again
+            _failed.pop(path, None)
+        except Exception as exc:  # logged and shown with the earlier figures; tried again
             log.exception("report figures for %s could not be computed", path)
+            _failed[path] = f"{type(exc).__name__}: {exc}"[:300]
         finally:
             with _computing_lock:
                 _computing.discard(path)

@@ -96,6 +96,7 @@ def dashboard(
     ids = [f"overstay-FY{year}", "departures", *(["oversight"] if oversight else [])]
     detail = {"snapshot": figures.kept.snapshot, "kept": figures.kept.cached,
               "earlier_snapshot": figures.kept.stale or bool(oversight and oversight.stale),
+              "failed": figures.kept.failed or (oversight.failed if oversight else None),
               "min_group": least}  # fmt: skip
     g.audit("report", ids, ["aggregates"], detail)
     return page(
@@ -106,6 +107,7 @@ def dashboard(
         least=least,
         kept=figures.kept,
         stale=figures.kept.stale or bool(oversight and oversight.stale),
+        failed=figures.kept.failed or (oversight.failed if oversight else None),
         overstay=_overstay(figures.report, least),
         moves=_moves(figures.moves, least),
         oversight=_oversight(oversight.data, least) if oversight else None,
