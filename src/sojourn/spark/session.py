@@ -8,6 +8,8 @@ never a silent fallback to slow row-by-row conversion.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING
 
 from sojourn.settings import Settings, get_settings
@@ -53,8 +55,13 @@ def spark_session(settings: Settings | None = None) -> SparkSession:
     """
     from pyspark.sql import SparkSession
 
+    settings = settings or get_settings()
+    if settings.spark_master.startswith("local"):
+        # The Python workers run this interpreter (its packages: polars, the resolver), not
+        # the first ``python3`` on the PATH, unless PYSPARK_PYTHON says otherwise.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
-    for key, value in spark_conf(settings or get_settings()).items():
+    for key, value in spark_conf(settings).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
