@@ -35,10 +35,10 @@ import numpy as np
 
 from population import ingested, machine
 from sojourn.cases.recompute import recompute
+from sojourn.events.event import Event
+from sojourn.events.jetstream import JetStreamBus
 from sojourn.records.mapping import builtin_mapping
 from sojourn.resolve.run import resolve_all
-from sojourn.stream.events import Event
-from sojourn.stream.jetstream import JetStreamBus
 from sojourn.stream.replay import events
 
 AS_OF = "2025-09-30"

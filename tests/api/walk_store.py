@@ -19,9 +19,9 @@ from sojourn.cases.queries import list_cases
 from sojourn.cases.recompute import recompute
 from sojourn.cases.redress import Correction, decide_request, file_request, open_review
 from sojourn.cases.tables import tasks
+from sojourn.events.alerts import alerts
 from sojourn.records.tables import IDENTITY_COLUMNS, records
 from sojourn.resolve.tables import links, reviews, runs
-from sojourn.stream.alerts import alerts
 
 PERSON = "Pzyxplant000001"
 WHO = {"given_name": "Zyxplant", "family_name": "Qorvath", "birth_date": "1988-04-12",

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from sojourn.cases.recompute import recompute
+from sojourn.events.event import Event
 from sojourn.priority.run import assess_store
 from sojourn.records.mapping import builtin_mapping
 from sojourn.records.streamed import ingest_row
 from sojourn.resolve.realtime import Index
 from sojourn.resolve.serving import load_index, resolve_one
-from sojourn.stream.events import Event
 from sojourn.stream.pipeline import Pipeline
 
 TODAY = dt.date.today()

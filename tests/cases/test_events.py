@@ -12,8 +12,8 @@ from sqlalchemy import Engine, select, text
 
 from sojourn.cases.model import Actor
 from sojourn.cases.workflow import add_task, close_case, open_case, transition
-from sojourn.stream.alerts import alerts_for, follow
-from sojourn.stream.tables import outbox
+from sojourn.events.alerts import alerts_for, follow
+from sojourn.events.tables import outbox
 
 OFFICER = Actor("olivia", "officer")
 

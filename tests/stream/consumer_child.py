@@ -11,11 +11,11 @@ import sys
 
 from sqlalchemy import Connection, text
 
+from sojourn.events.bus import apply_once
+from sojourn.events.event import Event
+from sojourn.events.jetstream import JetStreamBus
 from sojourn.store import make_engine
 from sojourn.stream.batch import handle_batch
-from sojourn.stream.bus import apply_once
-from sojourn.stream.events import Event
-from sojourn.stream.jetstream import JetStreamBus
 from sojourn.stream.pipeline import Pipeline
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, text
 
 from sojourn.access.users import add_user
 from sojourn.api.app import create_app
+from sojourn.events.event import Event
+from sojourn.events.inprocess import InProcessBus
 from sojourn.records.mapping import builtin_mapping
-from sojourn.stream.events import Event
-from sojourn.stream.inprocess import InProcessBus
 from sojourn.stream.pipeline import Pipeline
 from sojourn.stream.replay import events
 from tests.stream.test_pipeline import _world

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, Engine, text
 
+from sojourn.events.bus import apply_once
+from sojourn.events.event import Event
+from sojourn.events.jetstream import JetStreamBus
 from sojourn.records.mapping import builtin_mapping
 from sojourn.store import make_engine, upgrade
-from sojourn.stream.bus import apply_once
-from sojourn.stream.events import Event
-from sojourn.stream.jetstream import JetStreamBus
 from sojourn.stream.replay import events
 from tests.stream.test_pipeline import _count, _world
 
@@ -162,7 +162,7 @@ def test_the_pipeline_killed_mid_stream_loses_nothing_and_applies_nothing_twice(
 
 
 def test_rounds_send_each_key_in_order() -> None:
-    from sojourn.stream.jetstream import rounds
+    from sojourn.events.jetstream import rounds
 
     events = [Event("sjt.x", {"n": i}, key) for i, key in enumerate("AABCAB")]
     sent = rounds(events)

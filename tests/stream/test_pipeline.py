@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import Engine, text
 
 from sojourn.cases.recompute import recompute
+from sojourn.events.event import Event
+from sojourn.events.inprocess import InProcessBus
 from sojourn.records import ingest_file, plan
 from sojourn.records.mapping import builtin_mapping
 from sojourn.resolve.run import resolve_all
-from sojourn.stream.events import Event
-from sojourn.stream.inprocess import InProcessBus
 from sojourn.stream.pipeline import Pipeline
 from sojourn.stream.replay import events
 from sojourn.synth import generate
@@ -84,8 +84,8 @@ def test_bad_rows_and_poison(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_a_batch_does_what_one_by_one_does(engine: Engine, tmp_path: Path) -> None:
+    from sojourn.events.event import PoisonError
     from sojourn.stream.batch import handle_batch
-    from sojourn.stream.events import PoisonError
 
     manifest = _world(engine, tmp_path)
     bus, told = InProcessBus(), []

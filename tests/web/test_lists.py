@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from sojourn.cases.tables import redress_requests
-from sojourn.stream.alerts import alerts
+from sojourn.events.alerts import alerts
 from sojourn.web.people import Label
 from sojourn.web.render import environment
 from tests.web.axe import assert_clean

@@ -15,7 +15,7 @@ from sojourn.api.models import ID
 from sojourn.api.projection_cases import project_alerts
 from sojourn.api.security import Guard, declare, guard
 from sojourn.cases.queries import person_of
-from sojourn.stream.alerts import alerts_for, follow
+from sojourn.events.alerts import alerts_for, follow
 
 router = APIRouter(tags=["alerts"], responses=ERRORS)
 Reader = Annotated[Guard, Depends(guard("person.read", "Person", "person_id"))]

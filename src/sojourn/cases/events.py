@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from sojourn.cases.tables import cases, tasks
-from sojourn.stream.alerts import alert_followers
-from sojourn.stream.bus import enqueue
-from sojourn.stream.events import Event
+from sojourn.events.alerts import alert_followers
+from sojourn.events.bus import enqueue
+from sojourn.events.event import Event
 
 
 def announce(conn: Connection, action: str, ids: list[str], detail: Mapping[str, Any]) -> Event:

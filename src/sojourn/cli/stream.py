@@ -14,7 +14,7 @@ from rich.console import Console
 from sojourn.cli.trail import WRITE_PURPOSE, WritePurpose, audited, store_engine
 
 if TYPE_CHECKING:
-    from sojourn.stream.jetstream import JetStreamBus
+    from sojourn.events.jetstream import JetStreamBus
 
 console = Console()
 stream_app = typer.Typer(help="The real-time pipeline: records in, persons and cases updated.")
@@ -26,8 +26,8 @@ def _day(as_of: str | None) -> dt.date | None:
 
 
 def _nats() -> JetStreamBus:
+    from sojourn.events.jetstream import JetStreamBus
     from sojourn.settings import get_settings
-    from sojourn.stream.jetstream import JetStreamBus
 
     settings = get_settings()
     return JetStreamBus(settings.nats_url, max_bytes=settings.nats_max_bytes,
@@ -89,9 +89,9 @@ def replay_command(
 ) -> None:
     """Publish a source extract's rows as events at a steady rate: to NATS
     (SOJOURN_BUS=nats), or through the whole pipeline in this process (the default)."""
+    from sojourn.events.inprocess import InProcessBus
     from sojourn.records.manifest import plan
     from sojourn.settings import get_settings
-    from sojourn.stream.inprocess import InProcessBus
     from sojourn.stream.pipeline import Pipeline
     from sojourn.stream.replay import replay
 
@@ -121,7 +121,7 @@ def replay_command(
 @stream_app.command("relay")
 def relay_command() -> None:
     """Publish the outbox's pending events to NATS (after a crash of a publisher)."""
-    from sojourn.stream.bus import relay
+    from sojourn.events.bus import relay
 
     engine = store_engine()
     bus = _nats()
@@ -135,7 +135,7 @@ def status_command(
 ) -> None:
     """How far behind the consumer is (back-pressure shows here: events wait in the stream,
     not in memory), how full the stream is, and the outbox events not yet published."""
-    from sojourn.stream.bus import unpublished
+    from sojourn.events.bus import unpublished
 
     engine = store_engine()
     bus = _nats()

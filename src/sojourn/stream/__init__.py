@@ -1,3 +1,4 @@
-"""The event bus: an in-process adapter (the embedded default) and NATS JetStream
-(production), a transactional outbox so that a state change and its event are never
-separated, idempotent consumers, and a dead-letter subject for events that cannot be used."""
+"""The real-time pipeline above the domain: records arriving as events (``sojourn.in.*``) are
+stored, matched, assessed and their cases synced (``pipeline``, one at a time; ``batch``, a
+fetch at once) and source extracts replayed as a stream (``replay``). The bus it consumes from
+and publishes to is ``sojourn.events``."""

@@ -12,12 +12,12 @@ from typing import Any
 
 from sojourn.cases.model import SYSTEM
 from sojourn.cases.recompute import Recomputed, recompute
+from sojourn.events.bus import applied
+from sojourn.events.event import Event
 from sojourn.priority.sweep import persons_concerned
 from sojourn.records.mapping import Mapping
 from sojourn.records.streamed import Streamed, map_rows, store_rows
 from sojourn.resolve.serving import load_index, resolve_many
-from sojourn.stream.bus import applied
-from sojourn.stream.events import Event
 from sojourn.stream.pipeline import Pipeline
 
 

@@ -25,14 +25,14 @@ from sqlalchemy import Engine
 from sojourn.cases.model import SYSTEM
 from sojourn.cases.recompute import Recomputed, recompute
 from sojourn.cases.sync import open_case_of
+from sojourn.events.alerts import alert_followers
+from sojourn.events.bus import Bus, applied, enqueue, first_times, relay
+from sojourn.events.event import Event, PoisonError
 from sojourn.priority.sweep import persons_concerned
 from sojourn.records.mapping import Mapping, MappingError, builtin_mapping
 from sojourn.records.streamed import ingest_row
 from sojourn.resolve.realtime import Index
 from sojourn.resolve.serving import load_index, resolve_one
-from sojourn.stream.alerts import alert_followers
-from sojourn.stream.bus import Bus, applied, enqueue, first_times, relay
-from sojourn.stream.events import Event, PoisonError
 
 CONSUMER = "pipeline"
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from sojourn.events.bus import Bus
+from sojourn.events.event import Event
 from sojourn.records.mapping import Mapping
-from sojourn.stream.bus import Bus
-from sojourn.stream.events import Event
 
 
 def rows(path: Path, mapping: Mapping) -> Iterator[tuple[int, dict[str, object]]]:

@@ -16,7 +16,7 @@ from sojourn.api.models import ID
 from sojourn.api.projection_cases import project_alerts
 from sojourn.api.security import Guard
 from sojourn.cases.queries import person_of
-from sojourn.stream.alerts import alerts, alerts_for, follow
+from sojourn.events.alerts import alerts, alerts_for, follow
 from sojourn.web.flash import done
 from sojourn.web.paging import Paging, paging
 from sojourn.web.people import named_fields, person_labels

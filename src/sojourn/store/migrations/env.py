@@ -9,13 +9,13 @@ from sqlalchemy import Engine
 import sojourn.access.tables
 import sojourn.audit.tables
 import sojourn.cases.tables
+import sojourn.events.alerts
+import sojourn.events.tables
 import sojourn.priority.tables
 import sojourn.records.corrections
 import sojourn.records.tables
 import sojourn.resolve.tables
-import sojourn.store.idempotency
-import sojourn.stream.alerts
-import sojourn.stream.tables  # noqa: F401
+import sojourn.store.idempotency  # noqa: F401
 from sojourn.store.metadata import metadata
 
 engine: Engine = context.config.attributes["engine"]

@@ -17,8 +17,8 @@ from typing import Protocol
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sojourn.stream.events import Event, decode
-from sojourn.stream.tables import inbox, outbox
+from sojourn.events.event import Event, decode
+from sojourn.events.tables import inbox, outbox
 
 #: What a consumer does with one event, in the transaction that records it in the inbox.
 Handler = Callable[[Connection, Event], None]

@@ -27,8 +27,8 @@ from sqlalchemy import (
 
 from sojourn.access.tables import users
 from sojourn.audit.log import AuditEvent, append
+from sojourn.events.event import Event
 from sojourn.store.metadata import metadata
-from sojourn.stream.events import Event
 
 subscriptions = Table(
     "subscriptions",

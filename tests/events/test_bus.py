@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, text
 
-from sojourn.stream.bus import apply_once, enqueue, first_times, relay
-from sojourn.stream.events import Event, PoisonError, decode
-from sojourn.stream.inprocess import InProcessBus
+from sojourn.events.bus import apply_once, enqueue, first_times, relay
+from sojourn.events.event import Event, PoisonError, decode
+from sojourn.events.inprocess import InProcessBus
 
 
 def test_an_event_and_its_change_commit_together(engine: Engine) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sojourn.stream.events import Event, PoisonError, dead_subject
+from sojourn.events.event import Event, PoisonError, dead_subject
 
 Subscriber = Callable[[Event], object]
 

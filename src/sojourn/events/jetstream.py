@@ -24,7 +24,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DiscardPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from sojourn.stream.events import DEAD, Event, PoisonError, decode
+from sojourn.events.event import DEAD, Event, PoisonError, decode
 
 T = TypeVar("T")
 STREAM, SUBJECTS = "SOJOURN", ["sojourn.>"]
