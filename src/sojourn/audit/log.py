@@ -101,10 +101,36 @@ def _last(conn: Connection) -> tuple[int, str]:
 def append(conn: Connection, event: AuditEvent, at: str | None = None) -> int:
     """Write ``event`` as the next one in the chain (in the caller's transaction); returns
     its sequence number."""
+    return append_many(conn, [event], at)[0]
+
+
+def append_many(conn: Connection, events: Sequence[AuditEvent], at: str | None = None) -> list[int]:
+    """Write ``events`` as the next ones in the chain, in order, with one head read and one
+    insert each into the events and their resources (in the caller's transaction); returns
+    their sequence numbers."""
+    if not events:
+        return []
     seq, prev = _last(conn)
+    made, resources = [], []
+    for event in events:
+        seq += 1
+        row = _row(event, seq, prev, at or now())
+        prev = row["leaf_hash"]
+        made.append(row)
+        resources += [{"seq": seq, "resource_id": r} for r in sorted(set(event.resource_ids))]
+    conn.execute(audit_events.insert(), made)
+    with _counting:
+        _appended[0] += len(made)
+    if resources:
+        conn.execute(audit_resources.insert(), resources)
+    return [int(r["seq"]) for r in made]
+
+
+def _row(event: AuditEvent, seq: int, prev: str, at: str) -> dict[str, Any]:
+    """The stored row of ``event`` at ``seq`` after the leaf ``prev``, with its leaf hash."""
     row: dict[str, Any] = {
-        "seq": seq + 1,
-        "at": at or now(),
+        "seq": seq,
+        "at": at,
         "actor": event.actor,
         "role": event.role,
         "purpose": event.purpose,
@@ -119,13 +145,7 @@ def append(conn: Connection, event: AuditEvent, at: str | None = None) -> int:
         "prev_hash": prev,
     }
     row["leaf_hash"] = row_leaf(row)
-    conn.execute(audit_events.insert(), row)
-    with _counting:
-        _appended[0] += 1
-    ids = sorted(set(event.resource_ids))
-    if ids:
-        conn.execute(audit_resources.insert(), [{"seq": seq + 1, "resource_id": r} for r in ids])
-    return seq + 1
+    return row
 
 
 def appended() -> int:
