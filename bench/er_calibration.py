@@ -75,14 +75,14 @@ def main() -> None:
     for name in (n.strip() for n in args.sets.split(",") if n.strip()):
         with tempfile.TemporaryDirectory(prefix=f"sojourn-cal-{name}-") as tmp:
             pairs, accept = labelled_pairs(SETS[name](), Path(tmp))
-        print(f"\n{name}: {pairs.height:,} candidate pairs, accept threshold {accept}")
+        print(f"\n{name}: {pairs.height:,} candidate pairs, accept threshold {accept:.3f}")
         with pl.Config(tbl_rows=20, tbl_hide_dataframe_shape=True, float_precision=3):
             print(bands(pairs))
         for low in (0.90, 0.93):
             gain = pairs.filter(pl.col("match_probability").is_between(low, accept, "left"))
             true = int(gain["true"].sum())
             print(
-                f"  linking from {low:.2f} instead of {accept}: +{true} true pairs, "
+                f"  linking from {low:.2f} instead of {accept:.3f}: +{true} true pairs, "
                 f"+{gain.height - true} false pairs"
             )
 
