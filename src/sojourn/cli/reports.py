@@ -30,7 +30,11 @@ def overstay(
     as_of: Annotated[str | None, typer.Option(help="Snapshot date (default: today).")] = None,
     output: Annotated[str, typer.Option("--format", help="table, csv, json or html")] = "table",
     method: Annotated[
-        str, typer.Option("--engine", help="sql (DuckDB over the store) or python (reference)")
+        str,
+        typer.Option(
+            "--engine",
+            help="sql (DuckDB over the store), python (reference) or spark (SOJOURN_SPARK_*)",
+        ),
     ] = "sql",
 ) -> None:
     """Overstays by the DHS Entry/Exit Overstay Report method (air and sea admissions whose
@@ -41,7 +45,12 @@ def overstay(
 
     day = dt.date.fromisoformat(as_of) if as_of else today()
     engine = store_engine()
-    report = overstay_report(engine, fy, day, method)
+    if method == "spark":
+        from sojourn.spark.report import overstay_report as spark_report
+
+        report = spark_report(engine, fy, day)
+    else:
+        report = overstay_report(engine, fy, day, method)
     if output == "json":
         console.print_json(json.dumps(report.as_dict()))
     elif output == "csv":
