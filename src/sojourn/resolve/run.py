@@ -76,7 +76,7 @@ class RunSummary:
     thresholds_by: str = ""
 
 
-class _Clock:
+class Clock:
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
         self.seconds: dict[str, float] = {}
@@ -98,7 +98,7 @@ def train_model(
 ) -> Model:
     """Train a model on every stored record and save it (``sojourn resolve train``); a
     degenerate model raises ``DegenerateModelError`` unless ``allow_degenerate``."""
-    clock = _Clock(progress)
+    clock = Clock(progress)
     feats, vectors, generic = _vectors(engine, clock)
     clock.stage("train")
     model = train_on(vectors, feats, generic)
@@ -110,7 +110,7 @@ def train_model(
 
 
 def _vectors(
-    engine: Engine, clock: _Clock, ids: list[str] | None = None
+    engine: Engine, clock: Clock, ids: list[str] | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, Generic]:
     clock.stage("load records")
     records = load_records(engine, ids)
@@ -120,7 +120,7 @@ def _vectors(
 
 
 def _compute(
-    records: pl.DataFrame, clock: _Clock, scope: Scope = WHOLE_STORE
+    records: pl.DataFrame, clock: Clock, scope: Scope = WHOLE_STORE
 ) -> tuple[pl.DataFrame, pl.DataFrame, Generic]:
     """Features (placeholder and generic values read as missing), the candidate pairs'
     vectors, and the generic values found."""
@@ -134,8 +134,22 @@ def _compute(
     return feats, compare_pairs(pairs, feats), generic
 
 
+#: Clusters scored pairs (``scored``, ``ids``, accept, review, constraints) and returns the
+#: scored pairs the links are read from (accepted and judged pairs at least) with the clusters.
+Clusterer = Callable[
+    [pl.DataFrame, pl.Series, float, float, Constraints], tuple[pl.DataFrame, Clusters]
+]
+
+
+def cluster_here(
+    scored: pl.DataFrame, ids: pl.Series, accept: float, review: float, constraints: Constraints
+) -> tuple[pl.DataFrame, Clusters]:
+    """The single-machine clustering (``cluster.cluster``) of every scored pair."""
+    return scored, cluster(scored, ids, accept, review, constraints)
+
+
 @dataclass(frozen=True)
-class _Job:
+class Job:
     kind: str
     feats: pl.DataFrame
     scored: pl.DataFrame
@@ -146,6 +160,8 @@ class _Job:
     scope: Scope = WHOLE_STORE
     #: Only these records' persons (``resolve_records``): read only their links.
     partial: bool = False
+    #: How the pairs are clustered: here, or elsewhere (``sojourn.spark.resolve``).
+    clusterer: Clusterer = cluster_here
 
 
 def resolve_all(
@@ -165,7 +181,7 @@ def resolve_all(
     settings = get_settings()
     accept = settings.resolve_accept if accept is None else accept
     review = settings.resolve_review if review is None else review
-    clock = _Clock(progress)
+    clock = Clock(progress)
     started = dt.datetime.now(dt.UTC)
     clock.stage("load records")
     records = load_records(engine)
@@ -177,12 +193,12 @@ def resolve_all(
     feats, vectors, generic = saved or _compute(records, clock, scope)
     if saved is None:
         checkpoint.save(feats, vectors, generic)
-    model, trained, warnings = _model(engine, vectors, feats, clock, allow_degenerate, generic)
+    model, trained, warnings = model_for(engine, vectors, feats, clock, allow_degenerate, generic)
     clock.stage("score")
     scored = score(vectors, model)
     chosen = choose(scored, accept, review)
-    job = _Job(scope.kind, feats, scored, model, trained, chosen.accept, chosen.review, scope)
-    summary = _link(engine, clock, job, started)
+    job = Job(scope.kind, feats, scored, model, trained, chosen.accept, chosen.review, scope)
+    summary = link_and_write(engine, clock, job, started)
     checkpoint.clear()
     warnings += _nothing_linked(job)
     return replace(
@@ -206,7 +222,7 @@ def _checked(
     return ([health.message()] if health.degenerate else []) + (health.notes() if new else [])
 
 
-def _nothing_linked(job: _Job) -> list[str]:
+def _nothing_linked(job: Job) -> list[str]:
     """A warning when there were candidate pairs but not one reached the accept threshold."""
     if job.scored.is_empty() or (job.scored["match_probability"] >= job.accept).any():
         return []
@@ -220,7 +236,7 @@ def resolve_records(engine: Engine, record_ids: list[str], kind: str = "judgemen
     """Resolve again, with the current model and the last run's thresholds, the persons of
     these records and of every record judged together with them (after a judgement),
     reading only those records' links."""
-    clock = _Clock(None)
+    clock = Clock(None)
     started = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         model = load_model(conn)
@@ -228,11 +244,11 @@ def resolve_records(engine: Engine, record_ids: list[str], kind: str = "judgemen
         subset = closure(conn, set(record_ids), effective(conn))
     feats, vectors, _ = _vectors(engine, clock, sorted(subset))
     clock.stage("score")
-    job = _Job(kind, feats, score(vectors, model), model, False, accept, review, partial=True)
-    return _link(engine, clock, job, started)
+    job = Job(kind, feats, score(vectors, model), model, False, accept, review, partial=True)
+    return link_and_write(engine, clock, job, started)
 
 
-def _link(engine: Engine, clock: _Clock, job: _Job, started: dt.datetime) -> RunSummary:
+def link_and_write(engine: Engine, clock: Clock, job: Job, started: dt.datetime) -> RunSummary:
     """Cluster scored pairs, give stable ids and write the changes, in one transaction."""
     ids = job.feats["id"]
     with engine.begin() as conn:
@@ -241,7 +257,7 @@ def _link(engine: Engine, clock: _Clock, job: _Job, started: dt.datetime) -> Run
         old = current_links_of(conn, ids.to_list()) if job.partial else current_links(conn)
         constraints = _constraints(conn, old, set(ids.to_list()))
         scored = job.scope.pairs(job.scored, job.feats, constraints, job.accept)
-        clusters = cluster(scored, ids, job.accept, job.review, constraints)
+        scored, clusters = job.clusterer(scored, ids, job.accept, job.review, constraints)
         run_id = next_run_id(conn)
         identities = assign_ids(clusters.assignments, constraints.owners, run_id)
         identities = job.scope.identities(identities, old, ids)
@@ -260,11 +276,11 @@ def _link(engine: Engine, clock: _Clock, job: _Job, started: dt.datetime) -> Run
     )
 
 
-def _model(
+def model_for(
     engine: Engine,
     vectors: pl.DataFrame,
     feats: pl.DataFrame,
-    clock: _Clock,
+    clock: Clock,
     allow_degenerate: bool,
     generic: Generic,
 ) -> tuple[Model, bool, list[str]]:
