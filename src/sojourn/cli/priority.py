@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -45,6 +45,10 @@ def assess(
         bool, typer.Option(help="Keep the assessments whose outcome changed (history).")
     ] = True,
     purpose: MaybePurpose = None,
+    method: Annotated[
+        str,
+        typer.Option("--engine", help="python (this machine) or spark (everyone, SOJOURN_SPARK_*)"),
+    ] = "python",
 ) -> None:
     """Assess persons under a policy: priority, the rules that fired with their evidence,
     the factors for a human to weigh, and the hard stops (one person: --purpose required)."""
@@ -55,6 +59,10 @@ def assess(
     day = dt.date.fromisoformat(as_of) if as_of else today()
     if policy is not None and policy not in shipped():
         raise typer.BadParameter(f"unknown policy {policy!r}: see `sojourn policy list`")
+    if method not in ("python", "spark"):
+        raise typer.BadParameter(f"unknown engine {method!r}: use python or spark")
+    if method == "spark" and person_id:
+        raise typer.BadParameter("--engine spark assesses everyone: leave out PERSON_ID")
     why = require(purpose, "to assess one person") if person_id else purpose or WRITE_PURPOSE
     engine = store_engine()
     with engine.connect() as conn:
@@ -62,6 +70,12 @@ def assess(
     with audited(engine, why, "person.assess", "person") as trail:
         trail.ids = [person_id] if person_id else []
         trail.detail = {"policy": chosen.key, "as_of": str(day)}
+        if method == "spark":
+            summary = _assess_spark(engine, day, chosen.key, store)
+            trail.detail.update(persons=summary["persons"], stored=summary["stored"],
+                                engine="spark")  # fmt: skip
+            _print_summary(summary, output)
+            return
         done, written = _assess(engine, day, chosen, person_id, store)
         trail.detail.update(persons=len(done), stored=written)
     if person_id:
@@ -87,6 +101,16 @@ def _assess(
         with engine.begin() as conn:
             written = save(conn, done, "sojourn assess")
     return done, written
+
+
+def _assess_spark(engine: Engine, day: dt.date, key: str, store: bool) -> dict[str, Any]:
+    from sojourn.spark.assess import assess_spark
+
+    with console.status("assessing on Spark"):
+        found = assess_spark(engine, day, key, store)
+    return {"policy": key, "as_of": day.isoformat(), "persons": found.persons,
+            "priority": dict(found.priority), "hard_stops": dict(found.stops),
+            "enforcement_ready": found.enforcement_ready, "stored": found.written}  # fmt: skip
 
 
 def _show_one(a: Assessment, output: str) -> None:
@@ -118,18 +142,26 @@ def _show_all(done: list[Assessment], key: str, day: dt.date, output: str, writt
     summary = {"policy": key, "as_of": day.isoformat(), "persons": len(done),
                "priority": dict(by_priority), "hard_stops": dict(stops),
                "enforcement_ready": ready, "stored": written}  # fmt: skip
+    _print_summary(summary, output)
+
+
+def _print_summary(summary: dict[str, Any], output: str) -> None:
     if output == "json":
         console.print_json(json.dumps(summary))
         return
-    console.print(f"{len(done):,} persons assessed under {key} as of {day}")
+    console.print(
+        f"{summary['persons']:,} persons assessed under {summary['policy']} "
+        f"as of {summary['as_of']}"
+    )
     table = Table()
     table.add_column("priority")
     table.add_column("persons", justify="right")
-    for name, n in by_priority.most_common():
+    for name, n in Counter(summary["priority"]).most_common():
         table.add_row(name, f"{n:,}")
     console.print(table)
-    console.print(f"hard stops: {dict(stops)}; enforcement-ready: {ready:,}")
-    console.print(f"{written:,} changed assessments stored")
+    ready = summary["enforcement_ready"]
+    console.print(f"hard stops: {summary['hard_stops']}; enforcement-ready: {ready:,}")
+    console.print(f"{summary['stored']:,} changed assessments stored")
 
 
 @policy_app.command("list")
