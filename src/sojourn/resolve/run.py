@@ -198,7 +198,7 @@ def resolve_all(
     scored = score(vectors, model)
     chosen = choose(scored, accept, review)
     job = Job(scope.kind, feats, scored, model, trained, chosen.accept, chosen.review, scope)
-    summary = link_and_write(engine, clock, job, started)
+    summary = _link(engine, clock, job, started)
     checkpoint.clear()
     warnings += _nothing_linked(job)
     return replace(
@@ -245,10 +245,10 @@ def resolve_records(engine: Engine, record_ids: list[str], kind: str = "judgemen
     feats, vectors, _ = _vectors(engine, clock, sorted(subset))
     clock.stage("score")
     job = Job(kind, feats, score(vectors, model), model, False, accept, review, partial=True)
-    return link_and_write(engine, clock, job, started)
+    return _link(engine, clock, job, started)
 
 
-def link_and_write(engine: Engine, clock: Clock, job: Job, started: dt.datetime) -> RunSummary:
+def _link(engine: Engine, clock: Clock, job: Job, started: dt.datetime) -> RunSummary:
     """Cluster scored pairs, give stable ids and write the changes, in one transaction."""
     ids = job.feats["id"]
     with engine.begin() as conn:
@@ -336,3 +336,7 @@ def _new_reviews(
             "reason",
         )
     )
+
+
+#: The clustering, ids and write of a run, for the other engines (``sojourn.spark.resolve``).
+link_and_write = _link
