@@ -32,6 +32,9 @@ from sojourn.cli.trail import (
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from sojourn.resolve.linkonly import Scope
+    from sojourn.resolve.run import Progress, RunSummary
+
 console = Console()
 resolve_app = typer.Typer(
     help="Link every ingested record to a person (entity resolution).",
@@ -65,6 +68,16 @@ LinkOnlySources = Annotated[
     ),
 ]
 
+Engine_ = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where the heavy stages run: 'local' (this process) or 'spark' (Apache Spark, "
+        "SOJOURN_SPARK_MASTER; the same results). Link-only runs are local only.",
+    ),
+]
+ENGINES = ("local", "spark")
+
 
 @resolve_app.callback()
 def resolve(
@@ -74,6 +87,7 @@ def resolve(
     purpose: WritePurpose = WRITE_PURPOSE,
     allow_degenerate: AllowDegenerate = False,
     link_only: LinkOnlySources = None,
+    engine_name: Engine_ = "local",
 ) -> None:
     """Link every ingested record (train a model first if there is none). Person ids
     survive re-runs; human judgements override the model. Exits 1, linking nothing, when a
@@ -83,13 +97,17 @@ def resolve(
     if ctx.invoked_subcommand is not None:
         return
     from sojourn.resolve.linkonly import WHOLE_STORE, LinkOnly
-    from sojourn.resolve.run import resolve_all
 
+    if engine_name not in ENGINES or (engine_name == "spark" and link_only is not None):
+        raise typer.BadParameter(
+            "--engine is 'local' or 'spark', and --link-only runs on 'local' only",
+            param_hint="--engine",
+        )
     engine = store_engine()
     scope = WHOLE_STORE if link_only is None else LinkOnly(*link_only)
     with _refusal(), audited(engine, purpose, "records.resolve", "resolution_run") as trail:
         with stage_progress(console) as progress:
-            summary = resolve_all(engine, accept, review, progress, allow_degenerate, scope)
+            summary = _run(engine, engine_name, accept, review, progress, allow_degenerate, scope)
         trail.ids = [f"run-{summary.run_id}"]
         trail.detail = {"records": summary.records, "persons": summary.persons}
         if link_only is not None:
@@ -99,6 +117,25 @@ def resolve(
         _show_model(engine, summary.model_version)
     _warn(summary.warnings)
     reassess(engine, None, f"resolution run {summary.run_id}")
+
+
+def _run(
+    engine: Engine,
+    engine_name: str,
+    accept: float | None,
+    review: float | None,
+    progress: Progress,
+    allow_degenerate: bool,
+    scope: Scope,
+) -> RunSummary:
+    """The run on the chosen engine (PySpark imported only for ``spark``)."""
+    if engine_name == "spark":
+        from sojourn.spark.resolve import resolve_spark
+
+        return resolve_spark(engine, accept, review, progress, allow_degenerate)
+    from sojourn.resolve.run import resolve_all
+
+    return resolve_all(engine, accept, review, progress, allow_degenerate, scope)
 
 
 def _show_model(engine: Engine, version: str | None = None) -> None:

@@ -1,0 +1,165 @@
+"""``sojourn resolve --engine spark``: the batch run with its heavy stages in Spark.
+
+The same stages as ``resolve.run.resolve_all`` and the same code in each: the records are
+read from the store into a Parquet snapshot; features per partition, the generic values
+counted in Spark; blocking as Spark joins; comparison vectors and scores per partition;
+clustering by connected components in Spark, then ``cluster`` per component; stable ids,
+links and the write in one transaction by the single-machine code (``run.link_and_write``).
+
+On the driver (docs/scale.md): the features of every record (the ids, the model's health
+and training), the comparison vectors when a model is trained (``train_on`` exactly as on
+one machine), the match probabilities (the thresholds), the clusters and the accepted pairs
+(ids, links), and the write. A link-only run (``--link-only``) and resuming an interrupted
+run are single-machine only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from sqlalchemy import Engine
+
+from sojourn.resolve.model import Model, OutdatedModelError
+from sojourn.resolve.run import (
+    Clock,
+    Job,
+    NothingToResolveError,
+    Progress,
+    RunSummary,
+    link_and_write,
+    model_for,
+)
+from sojourn.resolve.store import NoModelError, load_model
+from sojourn.resolve.thresholds import choose
+from sojourn.settings import get_settings
+from sojourn.spark.blocking import candidate_pairs
+from sojourn.spark.clustering import spark_clusterer
+from sojourn.spark.features import feature_schema, find_generic, neutralise, spark_features
+from sojourn.spark.frames import collect
+from sojourn.spark.io import read_snapshot, snapshot
+from sojourn.spark.scoring import scored_schema, spark_scores, spark_vectors, vector_schema
+from sojourn.spark.session import spark_session
+
+DISK = StorageLevel.MEMORY_AND_DISK
+
+
+@dataclass(frozen=True)
+class _Compared:
+    feats: pl.DataFrame
+    vectors: DataFrame
+    generic: dict[str, list[str]]
+
+
+def resolve_spark(
+    engine: Engine,
+    accept: float | None = None,
+    review: float | None = None,
+    progress: Progress | None = None,
+    allow_degenerate: bool = False,
+    spark: SparkSession | None = None,
+) -> RunSummary:
+    """``resolve_all`` (every stored record) with Spark doing the heavy stages; the same
+    arguments, the same result (``spark``: the session, else ``spark_session()``)."""
+    settings = get_settings()
+    accept = settings.resolve_accept if accept is None else accept
+    review = settings.resolve_review if review is None else review
+    clock = Clock(progress)
+    started = dt.datetime.now(dt.UTC)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="spark-snapshot-", dir=settings.data_dir) as tmp:
+        compared = _compare(engine, spark, Path(tmp), clock)
+        session = spark or spark_session(settings)
+        model, trained, warnings = _model(engine, compared, clock, allow_degenerate)
+        clock.stage("score")
+        scored = spark_scores(compared.vectors, model).persist(DISK)
+        probabilities = collect(scored, pl.Schema({"match_probability": pl.Float64}))
+        chosen = choose(probabilities, accept, review)
+        job = Job(
+            "batch",
+            compared.feats,
+            pl.DataFrame(schema=scored_schema()),
+            model,
+            trained,
+            chosen.accept,
+            chosen.review,
+            clusterer=spark_clusterer(session, scored),
+        )
+        summary = link_and_write(engine, clock, job, started)
+        scored.unpersist()
+        compared.vectors.unpersist()
+    warnings += _nothing_linked(probabilities["match_probability"], chosen.accept)
+    return RunSummary(
+        summary.run_id,
+        summary.model_version,
+        summary.trained,
+        summary.records,
+        summary.persons,
+        summary.counts,
+        summary.seconds,
+        warnings=tuple(warnings),
+        accept=chosen.accept,
+        review=chosen.review,
+        thresholds_by=chosen.chosen_by,
+    )
+
+
+def _compare(
+    engine: Engine, spark: SparkSession | None, directory: Path, clock: Clock
+) -> _Compared:
+    """Records → features (generic values read as missing) → candidate pairs → vectors,
+    each stage materialised, so its time is its own. Spark starts (``spark_session``, when
+    no ``spark`` is given) only once there are records."""
+    clock.stage("load records")
+    count = snapshot(engine, directory)
+    if count == 0:
+        raise NothingToResolveError("no records to resolve: run `sojourn ingest` first")
+    records = read_snapshot(spark or spark_session(), directory)
+    clock.stage("features")
+    raw = spark_features(records).persist(DISK)
+    generic = find_generic(raw, count)
+    feats = neutralise(raw, generic).persist(DISK)
+    local = collect(feats, feature_schema()).sort("id")
+    raw.unpersist()
+    clock.stage("blocking")
+    pairs = candidate_pairs(feats).persist(DISK)
+    pairs.count()
+    clock.stage("compare")
+    vectors = spark_vectors(pairs, feats).persist(DISK)
+    vectors.count()
+    pairs.unpersist()
+    feats.unpersist()
+    return _Compared(local, vectors, generic)
+
+
+def _model(
+    engine: Engine, compared: _Compared, clock: Clock, allow_degenerate: bool
+) -> tuple[Model, bool, list[str]]:
+    """``run.model_for`` given the vectors it needs on the driver: all of them (sorted as
+    on one machine) when a model is trained, else the two columns the health check reads."""
+    with engine.connect() as conn:
+        try:
+            load_model(conn)
+        except (NoModelError, OutdatedModelError):
+            needed = vector_schema()
+        else:
+            needed = pl.Schema({"name": pl.Int8, "birth_date": pl.Int8})
+    vectors = collect(compared.vectors, needed)
+    if "id_l" in needed:
+        vectors = vectors.sort("id_l", "id_r")
+    return model_for(engine, vectors, compared.feats, clock, allow_degenerate, compared.generic)
+
+
+def _nothing_linked(probabilities: pl.Series, accept: float) -> list[str]:
+    """``run._nothing_linked``'s warning, from the probabilities."""
+    if probabilities.is_empty() or (probabilities >= accept).any():
+        return []
+    return [
+        f"nothing linked: none of {probabilities.len():,} candidate pairs reached the accept "
+        f"threshold {accept}; check the model (`sojourn explain`) and the mapping"
+    ]
