@@ -33,7 +33,14 @@ from sojourn.records.rows import RowError, RowNote
 from sojourn.records.tables import batches, notes, quarantine
 from sojourn.records.transform import Mapped, Transformer
 from sojourn.settings import Settings, get_settings
-from sojourn.store.bulk import existing_keys, insert_rows, lock_for_writing
+from sojourn.store.bulk import (
+    create_indexes,
+    drop_secondary_indexes,
+    existing_keys,
+    insert_rows,
+    lock_for_writing,
+    sqlite_rows_estimate,
+)
 
 #: progress(file, bytes done, bytes total)
 Progress = Callable[[Path, int, int], None]
@@ -176,14 +183,20 @@ class _Run:
         self.conn, self.batch_id, self.path, self.settings = conn, batch_id, path, settings
         self.rows = self.new = self.existing = self.quarantined = self.noted = 0
         self.header: list[str] | None = None
+        #: The CREATE statements of the indexes dropped for the load (None: not decided).
+        self.deferred: list[str] | None = None
 
     def write(self, mapped: Mapped) -> None:
         frame = mapped.records
         self.header = self.header or mapped.header
+        if self.deferred is None and not frame.is_empty():
+            self.deferred = self._defer_indexes(frame)
         frame = frame.with_columns(
             pl.lit(self.batch_id).alias("batch_id"), pl.lit(str(self.path)).alias("file")
         )
-        stored = existing_keys(self.conn, "records", "id", frame["id"].unique().to_list())
+        # Sorted, so that the key lookups walk the primary key's index in order.
+        keys = frame["id"].unique().sort().to_list()
+        stored = existing_keys(self.conn, "records", "id", keys)
         first = pl.col("id").is_first_distinct() & ~pl.col("id").is_in(list(stored))
         new = frame.filter(first).sort("id")
         inserted = insert_rows(self.conn, "records", new)
@@ -195,6 +208,19 @@ class _Run:
         self._quarantine(mapped.errors)
         self._notes(mapped.notes)
         self._maybe_crash()
+
+    def _defer_indexes(self, first: pl.DataFrame) -> list[str]:
+        """SQLite: drop the records' secondary indexes for the load (rebuilt by ``finish``,
+        in the same transaction) when the file brings at least as many rows as the table
+        holds, so that the rebuild costs less than keeping them up to date row by row. The
+        file's rows are estimated from its size and the first chunk's raw row length."""
+        if self.conn.dialect.name != "sqlite":
+            return []
+        per_row = float(first.select(pl.col("raw").str.len_bytes().mean()).item() or 0) + 1
+        expected = self.path.stat().st_size / per_row
+        if sqlite_rows_estimate(self.conn, "records") > expected:
+            return []
+        return drop_secondary_indexes(self.conn, "records")
 
     def _quarantine(self, errors: list[RowError]) -> None:
         if not errors:
@@ -230,6 +256,7 @@ class _Run:
             os.kill(os.getpid(), signal.SIGKILL)
 
     def finish(self, mapping: Mapping) -> BatchResult:
+        create_indexes(self.conn, self.deferred or [])
         header = orjson.dumps(self.header).decode() if self.header else None
         self.conn.execute(
             update(batches)
