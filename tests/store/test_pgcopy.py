@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import polars as pl
 import pytest
+from psycopg import DataError
 from sqlalchemy import Engine, text
 
 from sojourn.store import make_engine
@@ -101,3 +102,11 @@ def test_an_unknown_pairing_is_not_encoded_and_csv_takes_it(pg: Engine) -> None:
 def test_a_missing_table_is_a_clear_error(pg: Engine) -> None:
     with pytest.raises(ValueError, match="no table 'nope'"), pg.begin() as conn:
         insert_rows(conn, "nope", pl.DataFrame({"s": ["a"]}))
+
+
+def test_an_integer_too_large_for_its_column_is_rejected_not_wrapped(pg: Engine) -> None:
+    frame = pl.DataFrame({"i": [1, 2**31]})
+    assert binary_copy_data(frame, {"i": "integer"}) is None
+    assert binary_copy_data(frame, {"i": "bigint"}) is not None
+    with pytest.raises(DataError, match="out of range"), pg.begin() as conn:
+        insert_rows(conn, "t", frame)

@@ -28,7 +28,8 @@ _EMPTY = pa.scalar(b"", pa.large_binary())
 _PG_EPOCH_DAYS = (dt.date(2000, 1, 1) - dt.date(1970, 1, 1)).days
 _PG_EPOCH_US = _PG_EPOCH_DAYS * 86_400 * 1_000_000
 
-TEXT = frozenset({"text", "character varying", "character", "json", "jsonb"})
+#: Types whose binary form is the UTF-8 text itself (not jsonb: it has a version byte).
+TEXT = frozenset({"text", "character varying", "character", "json"})
 #: PostgreSQL integer and float types: their big-endian numpy form.
 NUMBERS = {
     "smallint": ">i2",
@@ -46,7 +47,7 @@ def binary_copy_data(frame: pl.DataFrame, types: Mapping[str, str]) -> list[Buff
     fields: list[pa.Array] = []
     for name, dtype in frame.schema.items():
         encode = _encoder(dtype, types.get(name, ""))
-        if encode is None:
+        if encode is None or not _fits(frame[name], types[name]):
             return None
         fields.append(_field(encode(frame[name]), frame[name].is_null().to_numpy()))
     count = len(fields).to_bytes(2, "big")
@@ -73,6 +74,19 @@ def _encoder(dtype: pl.DataType, pg_type: str) -> Callable[[pl.Series], pa.Array
     if base.startswith("timestamp") and isinstance(dtype, pl.Datetime):
         return _timestamp(pg_type, dtype)
     return None
+
+
+def _fits(series: pl.Series, pg_type: str) -> bool:
+    """Whether an integer column's values fit the PostgreSQL integer type (a value that
+    does not is left to the CSV path, where the server rejects it, never wrapped here)."""
+    width = NUMBERS.get(pg_type)
+    if width is None or not width.startswith(">i") or not series.dtype.is_integer():
+        return True
+    low, high = series.to_frame().select(pl.all().min(), pl.all().max().alias("max")).row(0)
+    if low is None or high is None:
+        return True
+    info = np.iinfo(np.dtype(width))
+    return int(info.min) <= int(low) and int(high) <= int(info.max)
 
 
 def _text(series: pl.Series) -> pa.Array:
