@@ -81,19 +81,33 @@ def compute_outcomes(
     """Every admission's outcome as of the snapshot date (``OUTCOME_COLUMNS``; ``pk`` is the
     person's id). The views live in the session: one computation at a time per session.
 
-    Each view is computed and checkpointed locally before the next is planned: planned as
-    one query, the fourteen views (several read two or three times) took Spark's optimizer
-    35 s with constraint propagation off and more than ten minutes with it on; one at a
-    time, each plan is small."""
+    Each view read more than once by the later ones is computed and checkpointed locally
+    before the next is planned: planned as one query, the fifteen views (several read two or
+    three times) took Spark's optimizer 35 s with constraint propagation off and more than
+    ten minutes with it on; so each plan stays small. (Cached instead of checkpointed, the
+    plans still grew: slower again.)"""
     rule_views(spark, rules or default_rules())
     events_view(events)
-    for statement in statements(as_of):
+    for name, statement, reads in _views(statements(as_of)):
         spark.sql(statement)
+        if reads > 1 or name == "outcomes":
+            spark.table(name).localCheckpoint().createOrReplaceTempView(name)
+    return spark.table("outcomes")
+
+
+def _views(found: list[str]) -> list[tuple[str, str, int]]:
+    """Each statement's view, the statement, and how many times later statements read it."""
+    names = []
+    for statement in found:
         name = VIEW.search(statement)
         if name is None:
             raise ValueError(f"not a view of outcomes.sql: {statement[:60]!r}")
-        spark.table(name[1]).localCheckpoint().createOrReplaceTempView(name[1])
-    return spark.table("outcomes")
+        names.append(name[1])
+    code = [re.sub(r"--[^\n]*|'[^']*'", "", s) for s in found]  # no comments, no strings
+    return [
+        (name, statement, sum(len(re.findall(rf"\b{name}\b", s)) for s in code[i + 1 :]))
+        for i, (name, statement) in enumerate(zip(names, found, strict=True))
+    ]
 
 
 def overstay_counts(outcomes: DataFrame, year: int) -> list[tuple[str, str, str, int]]:

@@ -151,14 +151,14 @@ WHERE NOT a.waiver AND p.form IN ('I-539', 'I-129') AND p.decided_on <= a.last_d
 ;
 -- The steps folded in order from the stay's first end (DuckDB: a recursive CTE).
 CREATE OR REPLACE TEMP VIEW extended AS
-SELECT a.ak, aggregate(x.steps, a.until0, (u, s) -> CASE
+SELECT a.ak, aggregate(x.todo, a.until0, (u, s) -> CASE
         WHEN u IS NOT NULL AND s.d > u AND s.outcome <> 'approved' THEN u
         WHEN s.outcome = 'approved' THEN greatest(u, s.valid_until)
         WHEN u IS NOT NULL AND u < s.decided_on THEN s.decided_on
         ELSE u END) AS until
 FROM stay0 a JOIN (
     SELECT ak, array_sort(collect_list(named_struct('n', n, 'd', d, 'outcome', outcome,
-        'decided_on', decided_on, 'valid_until', valid_until))) AS steps
+        'decided_on', decided_on, 'valid_until', valid_until))) AS todo
     FROM steps GROUP BY ak
 ) x ON x.ak = a.ak
 ;
