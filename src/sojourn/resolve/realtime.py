@@ -180,6 +180,9 @@ class Index:
         self._persons: list[str | None] = []
         self._rows: list[tuple[Any, ...]] = []
         self._blocks: tuple[dict[Hashable, Block], ...] = tuple({} for _ in RULES)
+        #: The last link (id) of the store the index has seen: consumers sharing the store
+        #: catch up on each other's links from there (``serving.catch_up``).
+        self.links_seen = 0
 
     @classmethod
     def build(

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, func, select
 
+from sojourn.records.tables import records
 from sojourn.resolve.cluster import GREY_BAND, TWO_PERSONS
-from sojourn.resolve.features import features, load_records
+from sojourn.resolve.features import SOURCE_COLUMNS, features, load_records
 from sojourn.resolve.identity import Identities, PersonEvent, new_person_id
 from sojourn.resolve.realtime import Index, Match
 from sojourn.resolve.rowfeatures import feature_row
@@ -28,18 +29,52 @@ from sojourn.resolve.store import (
     next_run_id,
     write_results,
 )
+from sojourn.resolve.tables import links as links_table
 from sojourn.store.bulk import lock_for_writing
 
 
 def load_index(engine: Engine) -> Index:
     """The index of every linked record, with the latest model and thresholds."""
     with engine.connect() as conn:
+        seen = int(conn.execute(select(func.coalesce(func.max(links_table.c.id), 0))).scalar_one())
         links = current_links(conn)
         model = load_model(conn)
         accept, review = last_thresholds(conn)
     records = load_records(engine, links["record_id"].to_list())
     persons = dict(links.select("record_id", "person_id").iter_rows())
-    return Index.build(features(records), persons, model, accept, review)
+    index = Index.build(features(records), persons, model, accept, review)
+    index.links_seen = seen
+    return index
+
+
+def catch_up(conn: Connection, index: Index) -> int:
+    """Bring the index up to the store's links: the records others linked since it last
+    looked (another consumer, a batch run) added, and records moved to another person
+    relinked. Called under the resolution lock, so that no consumer matches a record
+    without every record linked before it; how many links it read."""
+    c = links_table.c
+    query = select(c.id, c.record_id, c.person_id).where(c.id > index.links_seen)
+    found = conn.execute(query.order_by(c.id)).all()
+    if not found:
+        return 0
+    latest = {str(r.record_id): str(r.person_id) for r in found}
+    for record_id, person in latest.items():
+        if record_id in index and index.person_of(record_id) != person:
+            index.relink(record_id, person)
+    new = [r for r in latest if r not in index]
+    for row in _identities(conn, new).values():
+        index.add(str(row["id"]), feature_row(row), latest[str(row["id"])])
+    index.links_seen = int(found[-1].id)
+    return len(found)
+
+
+def _identities(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The identity columns of the stored records ``ids``, in the order given."""
+    if not ids:
+        return {}
+    query = select(*(records.c[name] for name in SOURCE_COLUMNS)).where(records.c.id.in_(ids))
+    rows = {str(r.id): r._asdict() for r in conn.execute(query)}
+    return {i: rows[i] for i in ids if i in rows}
 
 
 def resolve_one(engine: Engine, index: Index, record_id: str) -> tuple[Match | None, str | None]:
@@ -55,29 +90,45 @@ def resolve_many(
     write every decision in one run of kind ``realtime``, in one transaction; by record, its
     match (None if it was indexed already) and its person. If the transaction fails, the
     index forgets the batch."""
+    mark, seen = len(index), index.links_seen
+    try:
+        with engine.begin() as conn:
+            return resolve_in(conn, index, record_ids)
+    except BaseException:
+        index.truncate(mark)
+        index.links_seen = seen
+        raise
+
+
+def resolve_in(
+    conn: Connection, index: Index, record_ids: list[str]
+) -> dict[str, tuple[Match | None, str | None]]:
+    """``resolve_many`` in the caller's transaction, after catching up on the links others
+    wrote (``catch_up``): if the transaction fails, the caller truncates the index to its
+    length before the call and restores its ``links_seen``."""
     out: dict[str, tuple[Match | None, str | None]] = {
         r: (None, index.person_of(r)) for r in record_ids if r in index
     }
     todo = [r for r in dict.fromkeys(record_ids) if r not in out]
     if not todo:
         return out
-    rows = {str(r["id"]): r for r in load_records(engine, todo).iter_rows(named=True)}
+    rows = _identities(conn, todo)
     missing = [r for r in todo if r not in rows]
     if missing:
         raise LookupError(f"no record with id {missing[0]}")
-    mark, started = len(index), dt.datetime.now(dt.UTC)
-    try:
-        with engine.begin() as conn:
-            lock_for_writing(conn, "resolve")
-            run_id = next_run_id(conn)
-            decided = [_decide(index, rows[r], run_id) for r in todo]
-            header = RunHeader(
-                "realtime", index.model.version, index.accept, index.review, started, len(todo)
-            )
-            write_results(conn, run_id, header, *_written(decided))
-    except BaseException:
-        index.truncate(mark)
-        raise
+    started = dt.datetime.now(dt.UTC)
+    lock_for_writing(conn, "resolve")
+    catch_up(conn, index)  # another consumer may have linked some of them meanwhile
+    out.update({r: (None, index.person_of(r)) for r in todo if r in index})
+    todo = [r for r in todo if r not in out]
+    if not todo:
+        return out
+    run_id = next_run_id(conn)
+    decided = [_decide(index, rows[r], run_id) for r in todo]
+    header = RunHeader(
+        "realtime", index.model.version, index.accept, index.review, started, len(todo)
+    )
+    write_results(conn, run_id, header, *_written(decided))
     out.update({d.record_id: (d.match, d.person) for d in decided})
     return out
 

@@ -1,77 +1,138 @@
-"""The pipeline for a batch of incoming records: the rows of each mapping mapped in one go,
-stored in one transaction, matched in order and written as one resolution run, each person
-recomputed once, and every event finished in one last transaction (inbox, outgoing events,
-alerts). The same steps as one event at a time, with the same idempotence, at a fraction of
-the cost per event."""
+"""A batch of incoming records (a fetch, or one event) applied in one transaction: the inbox
+rows first (an event applied before writes nothing; a concurrent consumer applying the same
+event fails this transaction, which is redelivered), each mapping's rows mapped at once and
+stored with a handful of statements, the new records matched in order and written as one
+resolution run, the persons whose records changed assessed (the others keep their stored
+assessment), their cases synced set-based (``cases.bulk``), and every outgoing event and
+alert written. Any failure rolls the whole batch back and the index forgets its records."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection
+
+from sojourn.cases.bulk import sync_many
 from sojourn.cases.model import SYSTEM
-from sojourn.cases.recompute import Recomputed, recompute
-from sojourn.events.bus import applied
+from sojourn.cases.sync import Known
+from sojourn.cases.withdraw import withdraw_orphans
+from sojourn.events.alerts import alert_followers
+from sojourn.events.bus import enqueue, first_times
 from sojourn.events.event import Event
+from sojourn.priority.store import latest_ids, save
 from sojourn.priority.sweep import persons_concerned
 from sojourn.records.mapping import Mapping
 from sojourn.records.streamed import Streamed, map_rows, store_rows
-from sojourn.resolve.serving import load_index, resolve_many
-from sojourn.stream.pipeline import Pipeline
+from sojourn.resolve.realtime import Index
+from sojourn.resolve.serving import load_index, resolve_in
+from sojourn.settings import today
+from sojourn.stream.assess import Outcome, assess_in, stored_outcomes
+
+if TYPE_CHECKING:
+    from sojourn.stream.pipeline import Pipeline
+
+Parsed = tuple[Mapping, dict[str, Any], int]
 
 
-def _fresh(p: Pipeline, events: list[Event]) -> list[Event]:
-    with p.engine.connect() as conn:
-        done = applied(conn, p.consumer, [e.id for e in events])
-    return [e for e in events if e.id not in done]
+@dataclass(frozen=True)
+class Done:
+    """An event applied now: its outcome and what it announces."""
 
-
-def _store(p: Pipeline, events: list[Event]) -> dict[str, Streamed]:
-    """Map each mapping's rows at once, store them all in one transaction."""
-    parsed = [(e, *p.parse(e)) for e in events]  # PoisonError: the caller goes one by one
-    groups: dict[tuple[str, str], list[tuple[Event, Mapping, dict[str, Any], int]]] = defaultdict(
-        list
-    )
-    for e, mapping, row, number in parsed:
-        groups[(mapping.name, e.subject)].append((e, mapping, row, number))
-    out = {}
-    with p.engine.begin() as conn:
-        for (_, subject), group in groups.items():
-            mapping = group[0][1]
-            mapped = map_rows(mapping, [(number, row) for _, _, row, number in group])
-            numbered = [(number, m) for (_, _, _, number), m in zip(group, mapped, strict=True)]
-            stored = store_rows(conn, mapping, numbered, f"stream:{subject}")
-            out.update({e.id: s for (e, *_), s in zip(group, stored, strict=True)})
-    return out
+    outcome: str  # applied or quarantined
+    events: list[Event]
 
 
 def handle_batch(p: Pipeline, events: list[Event]) -> list[bool]:
-    """Apply a batch of incoming record events in order; for each, False if it was applied
-    before."""
-    fresh = list({e.id: e for e in _fresh(p, events)}.values())  # once each, in order
-    stored = _store(p, fresh) if fresh else {}
+    """Apply a batch of incoming record events in order, in one transaction; for each, False
+    if it was applied before (or earlier in the batch, or belongs to another partition).
+    PoisonError before anything is written if one cannot be used (the consumer then takes
+    them one by one)."""
+    mine = [e for e in events if p.partition is None or p.partition.owns(e)]
+    parsed = {e.id: p.parse(e) for e in mine}
     if p.index is None:
         p.index = load_index(p.engine)
+    mark, links_seen = len(p.index), p.index.links_seen
+    try:
+        with p.engine.begin() as conn:
+            done = _apply(conn, p.consumer, p.index, p.as_of, mine, parsed) if mine else {}
+    except BaseException:  # the index forgets what it learnt in the batch
+        p.index.truncate(mark)
+        p.index.links_seen = links_seen
+        raise
+    for d in done.values():
+        p.counts[d.outcome] = p.counts.get(d.outcome, 0) + 1
+    p.relay()
+    seen: set[str] = set()
+    out = []
+    for e in events:
+        out.append(e.id in done and e.id not in seen)
+        seen.add(e.id)
+    return out
+
+
+def _apply(
+    conn: Connection, consumer: str, index: Index, as_of: Any, events: list[Event],
+    parsed: dict[str, Parsed],
+) -> dict[str, Done]:  # fmt: skip
+    firsts = first_times(conn, consumer, events)
+    fresh = [e for e, first in zip(events, firsts, strict=True) if first]
+    if not fresh:
+        return {}
+    stored = _store(conn, fresh, parsed)
     records = {e.id: r for e in fresh if (r := stored[e.id].record_id) is not None}
-    matched = resolve_many(p.engine, p.index, list(records.values()))
+    matched = resolve_in(conn, index, list(records.values()))
     persons = {e: str(matched[r][1]) for e, r in records.items()}
-    day = p.as_of or dt.date.today()
-    with p.engine.connect() as conn:  # citizenship evidence that could be someone else's
-        concerned = persons_concerned(conn, list(records.values()))
-    why, who = f"batch of {len(fresh)} events", sorted({*persons.values(), *concerned})
-    done = recompute(p.engine, day, why, who, SYSTEM) if persons else Recomputed()
-    by_person = {a.person_id: a for a in done.assessments}
-    finished: list[tuple[Event, list[Event], str]] = []
+    new = [r for r in records.values() if matched[r][0] is not None]
+    changed = {str(matched[r][1]) for r in new} | set(persons_concerned(conn, new))
+    kept = stored_outcomes(conn, sorted(set(persons.values()) - changed))
+    who = sorted(changed | (set(persons.values()) - set(kept)))  # never assessed: now
+    day = as_of or today()
+    assessed = assess_in(conn, day, who)
+    save(conn, assessed, f"batch of {len(fresh)} events")
+    known = Known.load(conn, sorted({*who, *persons.values()}))
+    _, announced = sync_many(conn, assessed, latest_ids(conn, who), SYSTEM, known)
+    withdraw_orphans(conn, {a.person_id for a in assessed}, who)
+    outcomes = kept | {a.person_id: Outcome.of(a) for a in assessed}
+    done = {}
     for e in fresh:
         s = stored[e.id]
         if s.record_id is None:
-            note = Event("sojourn.record.quarantined", {"reason": s.reason,
-                         "source_event": e.id}, e.key)  # fmt: skip
-            finished.append((e, [note], "quarantined"))
+            note = {"reason": s.reason, "source_event": e.id}
+            done[e.id] = Done("quarantined", [Event("sojourn.record.quarantined", note, e.key)])
             continue
         person = persons[e.id]
-        out = p.person_event(e, person, by_person.get(person), s.record_id, done)
-        finished.append((e, [out], "applied"))
-    results = dict(zip([e.id for e in fresh], p.finish(finished), strict=True)) if fresh else {}
-    return [results.get(e.id, False) for e in events]
+        told = _person_event(e, person, outcomes.get(person), s.record_id, known)
+        done[e.id] = Done("applied", [told])
+    out = [*announced, *(x for d in done.values() for x in d.events)]
+    enqueue(conn, *out)
+    alert_followers(conn, *out)
+    return done
+
+
+def _store(conn: Connection, events: list[Event], parsed: dict[str, Parsed]) -> dict[str, Streamed]:
+    """Map each mapping's rows at once and store them (a handful of statements)."""
+    groups: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    for e in events:
+        groups[(parsed[e.id][0].name, e.subject)].append(e)
+    out = {}
+    for (_, subject), group in groups.items():
+        mapping = parsed[group[0].id][0]
+        rows = [(parsed[e.id][2], parsed[e.id][1]) for e in group]
+        mapped = map_rows(mapping, rows)
+        numbered = [(n, m) for (n, _), m in zip(rows, mapped, strict=True)]
+        stored = store_rows(conn, mapping, numbered, f"stream:{subject}")
+        out.update({e.id: s for e, s in zip(group, stored, strict=True)})
+    return out
+
+
+def _person_event(event: Event, person: str, a: Outcome | None, record: str, known: Known) -> Event:
+    """``sojourn.person.<id>.updated`` after ``event`` reached the person."""
+    payload = {
+        "person": person, "record": record, "source_event": event.id, "source_at": event.at,
+        "status": a.status if a else None, "priority": a.priority if a else None,
+        "enforcement_ready": a.enforcement_ready if a else False,
+        "stops": a.stops if a else [], "case": known.cases.get(person),
+    }  # fmt: skip
+    return Event(f"sojourn.person.{person}.updated", payload, person)
