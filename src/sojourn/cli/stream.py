@@ -46,19 +46,29 @@ def consume(
     batched: Annotated[
         bool, typer.Option("--batch/--one-by-one", help="Handle each fetch as one batch.")
     ] = True,
+    partition: Annotated[
+        str | None, typer.Option(help="i/n: apply the i-th of n partitions of the events.")
+    ] = None,
     as_of: AsOf = None,
     purpose: WritePurpose = WRITE_PURPOSE,
 ) -> None:
     """Take records from NATS as they arrive: ingest, match, status, assessment, case, and
-    publish sojourn.person.* events. Safe to kill and restart: nothing lost, nothing twice."""
+    publish sojourn.person.* events. Safe to kill and restart: nothing lost, nothing twice.
+    Scale out with one consumer per partition (--partition 1/2, --partition 2/2)."""
     from sojourn.resolve.serving import load_index
     from sojourn.settings import get_settings
     from sojourn.stream.batch import handle_batch
+    from sojourn.stream.partition import Partition
     from sojourn.stream.pipeline import Pipeline
 
+    try:
+        part = Partition.parse(partition) if partition else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--partition") from exc
+    durable = f"{durable}-{part.durable}" if part else durable
     engine = store_engine()
     bus = _nats()
-    pipeline = Pipeline(engine, bus, as_of=_day(as_of))
+    pipeline = Pipeline(engine, bus, as_of=_day(as_of), partition=part)
     with console.status("loading the resolution index"):
         pipeline.index = load_index(engine)  # before the first event, not during it
     gc.collect()
