@@ -19,7 +19,7 @@ from sojourn.settings import Settings, get_settings
 #: SQLite page cache per connection (KiB): bulk inserts into indexed tables need room.
 SQLITE_CACHE_KIB = 512 * 1024
 #: Page size of a new SQLite file (an existing file keeps its own): a records row is about
-#: 700 bytes, and 8 KiB pages cut the bulk-load CPU by about a sixth against 4 KiB.
+#: 700 bytes, and 8 KiB pages cut the bulk-load CPU by about a tenth against 4 KiB.
 SQLITE_PAGE_BYTES = 8192
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
