@@ -4,8 +4,8 @@ Spark in local mode, over the same Parquet snapshot of generated admissions.
 Generates a base population (default 5,000 persons), ingests and resolves it in SQLite and
 tiles its snapshot's events into copies with their own ids until they hold --records
 admissions (``overstay_scale.py``'s generator). Each engine then runs in a process of its own,
-so each one's peak memory is its own: the Python process's peak RSS and, for Spark, the JVM's
-(``VmHWM``). Prints the time per stage, the peak memory and the load average, and exits 1 if
+so each one's peak memory is its own: the peak RSS (``VmHWM``) of the Python process and, for
+Spark, of the JVM. Prints the time per stage, the peak memory and the load average, and exits 1 if
 the two reports differ in any figure.
 
     .venv/bin/python bench/spark_report.py [--records N ...] [--persons N]
@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -50,13 +49,18 @@ def _duckdb(path: Path) -> dict[str, Any]:
             "jvm_gib": 0.0}  # fmt: skip
 
 
-def _jvm_peak(spark: Any) -> float:
-    """The JVM's peak resident memory (GiB), from /proc (local mode: a child of this one)."""
-    pid = spark.sparkContext._gateway.proc.pid
+def _peak(pid: int | str) -> float:
+    """A process's peak resident memory (GiB), from /proc: ``VmHWM`` starts afresh at exec,
+    where ``getrusage``'s maximum would include the parent's before it."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 2**20
-    raise RuntimeError("no VmHWM for the JVM")
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def _jvm_peak(spark: Any) -> float:
+    """The JVM's peak resident memory (local mode: a child of this process)."""
+    return _peak(spark.sparkContext._gateway.proc.pid)
 
 
 def _spark(path: Path) -> dict[str, Any]:
@@ -82,7 +86,7 @@ def _spark(path: Path) -> dict[str, Any]:
 
 def _child(engine: str, path: Path) -> None:
     found = _duckdb(path) if engine == "duckdb" else _spark(path)
-    found["python_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    found["python_gib"] = _peak("self")
     print("RESULT " + json.dumps(found))
 
 
