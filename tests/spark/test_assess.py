@@ -27,6 +27,7 @@ from sojourn.records import ingest_file, plan
 from sojourn.records.corrections import correct
 from sojourn.reports.store import overstay_report
 from sojourn.resolve.run import resolve_all
+from sojourn.settings import get_settings
 from sojourn.spark.assess import assess_spark
 from sojourn.spark.report import overstay_report as spark_report
 from sojourn.synth import generate
@@ -57,8 +58,18 @@ def _stored(engine: Engine) -> list[dict[str, Any]]:
         return [{k: r._mapping[k] for k in COMPARED} for r in rows]
 
 
+def _use_store(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's store: ``engine``'s database (and schema)."""
+    monkeypatch.setenv("SOJOURN_DATABASE_URL", engine.url.render_as_string(False))
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        monkeypatch.setenv("SOJOURN_DATABASE_SCHEMA", schema)
+    get_settings.cache_clear()  # read since the test began: read them again
+
+
 def test_spark_assessment_writes_what_the_single_machine_writes(
-    spark: SparkSession, resolved: Engine
+    spark: SparkSession, resolved: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     found = assess_spark(resolved, AS_OF, spark=spark)
     by_spark = _stored(resolved)
@@ -73,14 +84,26 @@ def test_spark_assessment_writes_what_the_single_machine_writes(
     assert sum(a.enforcement_ready for a in single) == found.enforcement_ready
     assert len(found.priority) >= 2 and found.stops  # the outcomes are varied: it can fail
     assert any(json.loads(r["body"])["rules"] for r in by_spark)
-    again = assess_spark(resolved, AS_OF, spark=spark)  # nothing changed: nothing written
-    assert again.written == 0 and again.persons == found.persons
+    _use_store(resolved, monkeypatch)  # the command, again: nothing changed, nothing written
+    again = CliRunner().invoke(app, ["assess", "--engine", "spark", "--as-of", str(AS_OF),
+                                     "--format", "json"])  # fmt: skip
+    assert again.exit_code == 0, again.output
+    summary = json.loads(again.output)
+    assert summary["stored"] == 0 and summary["persons"] == found.persons
+    assert summary["priority"] == dict(found.priority)
 
 
-def test_the_store_report_on_spark_equals_duckdbs(spark: SparkSession, resolved: Engine) -> None:
-    for year, as_of in ((2025, AS_OF), (2024, dt.date(2025, 3, 1))):
-        found = spark_report(resolved, year, as_of, spark).as_dict()
-        assert found == overstay_report(resolved, year, as_of).as_dict()
+def test_the_store_report_on_spark_equals_duckdbs(
+    spark: SparkSession, resolved: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early = dt.date(2025, 3, 1)
+    found = spark_report(resolved, 2024, early, spark).as_dict()
+    assert found == overstay_report(resolved, 2024, early).as_dict()
+    _use_store(resolved, monkeypatch)
+    args = ["report", "overstay", "--fy", "2025", "--as-of", str(AS_OF), "--format", "json"]
+    on_spark = CliRunner().invoke(app, [*args, "--engine", "spark"])
+    assert on_spark.exit_code == 0, on_spark.output
+    assert json.loads(on_spark.output) == overstay_report(resolved, 2025, AS_OF).as_dict()
 
 
 def test_the_command_rejects_one_person_on_spark() -> None:
