@@ -11,6 +11,11 @@ creation to its arrival (event to alert). Prints events in, events processed, la
 percentiles and the consumer's resident memory at start and end. Asserts nothing.
 
     .venv/bin/python bench/stream.py [--persons N] [--rate 1000] [--seconds 60] [--cache DIR]
+
+With ``--consumers N`` it measures throughput instead: a backlog of rate × seconds events
+drained by one consumer, then (on a fresh copy of the store) by N partitioned consumers
+(``--partition i/N``), and prints the ratio (goal ≥ 1.8 for two). The store is SQLite, whose
+writers take turns: see docs/stream.md for what that means for the ratio.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ class Listener:
 
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.arrivals: list[float] = []  # perf_counter at each person event
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
         asyncio.run_coroutine_threadsafe(self._start(), self.loop).result()
@@ -66,6 +72,7 @@ class Listener:
         await self.nc.subscribe("sojourn.person.>", cb=self._got)
 
     async def _got(self, msg: object) -> None:
+        self.arrivals.append(time.perf_counter())
         body = json.loads(msg.data)  # type: ignore[attr-defined]
         sent = dt.datetime.fromisoformat(body["payload"]["source_at"])
         self.latencies.append((dt.datetime.now(dt.UTC) - sent).total_seconds() * 1000)
@@ -131,47 +138,112 @@ def _replay(manifest: Path, rate: float, seconds: float) -> tuple[int, float]:
     return sent, elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=330_000)
-    parser.add_argument("--rate", type=float, default=1000.0)
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--cache", type=Path, help="keep the prepared store here")
-    args = parser.parse_args()
-    print(f"machine: {machine()}")
-    with tempfile.TemporaryDirectory(prefix="sojourn-stream-") as name:
-        total = int(args.rate * args.seconds)
-        manifest, db = _prepare(Path(name), args.persons, total, args.cache)
-        env = {**os.environ, "SOJOURN_DATABASE_URL": f"sqlite:///{db}",
-               "SOJOURN_DATA_DIR": str(Path(name) / "state")}  # fmt: skip
-        bus = JetStreamBus()
-        with contextlib.suppress(Exception):  # start from an empty stream
-            bus.delete_stream()
-        bus.close()
-        consumer = subprocess.Popen(
+def _consumers(env: dict[str, str], count: int) -> list[subprocess.Popen[str]]:
+    """``count`` consumers (partitions 1/count … count/count when more than one), started
+    and waited for until each has loaded its index."""
+    started = []
+    for i in range(1, count + 1):
+        part = ["--partition", f"{i}/{count}"] if count > 1 else []
+        started.append(subprocess.Popen(
             [sys.executable, "-m", "sojourn", "stream", "consume", "--idle", "30",
-             "--durable", "bench", "--as-of", AS_OF], env=env, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
+             "--durable", "bench", "--as-of", AS_OF, *part], env=env, stdout=subprocess.PIPE,
+            text=True,
+        ))  # fmt: skip
+    for consumer in started:
         assert consumer.stdout is not None
         for line in consumer.stdout:  # the consumer loads the resolution index first
             print(f"consumer: {line.rstrip()}")
             if line.startswith("consuming"):
                 break
         threading.Thread(target=_echo, args=(consumer,), daemon=True).start()
-        time.sleep(2)
-        start_rss = _rss(consumer.pid)
-        listener = Listener()
-        sent, elapsed = _replay(manifest, args.rate, args.seconds)
-        time.sleep(5)
-        end_rss = _rss(consumer.pid)
+    return started
+
+
+def _fresh_stream() -> None:
+    bus = JetStreamBus()
+    with contextlib.suppress(Exception):  # start from an empty stream
+        bus.delete_stream()
+    bus.close()
+
+
+def _env(work: Path, db: Path) -> dict[str, str]:
+    return {**os.environ, "SOJOURN_DATABASE_URL": f"sqlite:///{db}",
+            "SOJOURN_DATA_DIR": str(work / "state")}  # fmt: skip
+
+
+def _stop(consumers: list[subprocess.Popen[str]]) -> None:
+    for consumer in consumers:
         consumer.terminate()  # it stops after the batch in hand and says what it did
-        consumer.wait(60)
-        lat = np.array(listener.latencies)
-        p50, p99 = np.percentile(lat, [50, 99]) if len(lat) else (float("nan"),) * 2
-        print(f"events in: {sent:,} in {elapsed:.1f} s ({sent / elapsed:,.0f}/s); events "
-              f"processed (person events seen): {len(lat):,}")  # fmt: skip
-        print(f"event to alert: p50 {p50:,.0f} ms, p99 {p99:,.0f} ms (goal p99 ≤ 50 ms)")
-        print(f"consumer memory: {start_rss:,.0f} MiB at start, {end_rss:,.0f} MiB at end")
+    for consumer in consumers:
+        consumer.wait(120)
+
+
+def latency(args: argparse.Namespace, work: Path) -> None:
+    """Events published at ``--rate`` while one consumer applies them: event to alert."""
+    total = int(args.rate * args.seconds)
+    manifest, db = _prepare(work, args.persons, total, args.cache)
+    _fresh_stream()
+    consumers = _consumers(_env(work, db), 1)
+    time.sleep(2)
+    start_rss = _rss(consumers[0].pid)
+    listener = Listener()
+    sent, elapsed = _replay(manifest, args.rate, args.seconds)
+    time.sleep(5)
+    end_rss = _rss(consumers[0].pid)
+    _stop(consumers)
+    lat = np.array(listener.latencies)
+    p50, p99 = np.percentile(lat, [50, 99]) if len(lat) else (float("nan"),) * 2
+    print(f"events in: {sent:,} in {elapsed:.1f} s ({sent / elapsed:,.0f}/s); events "
+          f"processed (person events seen): {len(lat):,}")  # fmt: skip
+    print(f"event to alert: p50 {p50:,.0f} ms, p99 {p99:,.0f} ms (goal p99 ≤ 50 ms)")
+    print(f"consumer memory: {start_rss:,.0f} MiB at start, {end_rss:,.0f} MiB at end")
+
+
+def throughput(args: argparse.Namespace, work: Path, count: int) -> float:
+    """A backlog of ``--rate`` × ``--seconds`` events drained by ``count`` partitioned
+    consumers (on a fresh copy of the store): person events seen per second, from the first
+    to the last."""
+    total = int(args.rate * args.seconds)
+    manifest, db = _prepare(work, args.persons, total, args.cache)
+    _fresh_stream()
+    listener = Listener()
+    _replay(manifest, float(total), 1.0)  # the backlog, as fast as it goes
+    consumers = _consumers(_env(work, db), count)  # each takes events once it has loaded
+    last, seen = time.perf_counter(), 0
+    while len(listener.latencies) < total and time.perf_counter() - last < 30:
+        time.sleep(0.5)
+        if len(listener.latencies) > seen:
+            seen, last = len(listener.latencies), time.perf_counter()
+    _stop(consumers)
+    arrived = listener.arrivals
+    rate = (len(arrived) - 1) / (arrived[-1] - arrived[0]) if len(arrived) > 1 else 0.0
+    print(f"{count} consumer(s): {len(arrived):,} of {total:,} events processed, "
+          f"{rate:,.0f} events/s (first to last person event)")  # fmt: skip
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=330_000)
+    parser.add_argument("--rate", type=float, default=1000.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--cache", type=Path, help="keep the prepared store here")
+    parser.add_argument("--consumers", type=int, default=0,
+                        help="throughput of a backlog drained by 1 and by N partitioned "
+                             "consumers, and their ratio (instead of the latency run)")  # fmt: skip
+    args = parser.parse_args()
+    if args.consumers and args.cache is None:
+        parser.error("--consumers needs --cache (each run starts from a copy of the store)")
+    print(f"machine: {machine()}; load average {Path('/proc/loadavg').read_text().strip()}")
+    with tempfile.TemporaryDirectory(prefix="sojourn-stream-") as name:
+        if not args.consumers:
+            latency(args, Path(name))
+        else:
+            one = throughput(args, Path(name), 1)
+            many = throughput(args, Path(name), args.consumers)
+            print(f"throughput ratio, {args.consumers} consumers to 1: {many / one:.2f} "
+                  f"(goal ≥ 1.8 for 2)")  # fmt: skip
+    print(f"load average at the end: {Path('/proc/loadavg').read_text().strip()}")
 
 
 if __name__ == "__main__":
