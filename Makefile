@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/resolve.py
 	$(BIN)/python bench/er_external.py
+	$(BIN)/python bench/er_calibration.py
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/status.py
 	$(BIN)/python bench/api.py --postgres --workers 2
@@ -63,6 +64,8 @@ bench: install
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/judgement.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/spark.py --equivalence 20000 --records 1000000
+	$(BIN)/python bench/spark_report.py --records 1000000
 
 lint: install
 	$(BIN)/ruff check src tests bench
