@@ -7,5 +7,8 @@ line starts without loading it. Built so far: the session (:mod:`sojourn.spark.s
 connected components (:mod:`sojourn.spark.components`) and batch resolution
 (:mod:`sojourn.spark.resolve`, ``sojourn resolve --engine spark``: its stages in
 :mod:`~sojourn.spark.io`, :mod:`~sojourn.spark.features`, :mod:`~sojourn.spark.blocking`,
-:mod:`~sojourn.spark.scoring`, :mod:`~sojourn.spark.clustering`); see docs/scale.md.
+:mod:`~sojourn.spark.scoring`, :mod:`~sojourn.spark.clustering`), the assessment
+(:mod:`sojourn.spark.assess`, per partition in :mod:`~sojourn.spark.assess_task`) and the
+overstay report (:mod:`sojourn.spark.report`, ``spark/sql/outcomes.sql``), both over the
+store's Parquet snapshot (:mod:`sojourn.spark.snapshot`); see docs/scale.md.
 """
