@@ -36,8 +36,16 @@ def drop_pg_schema(schema: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test gets its own data dir and freshly read settings."""
+    """Each test gets its own data dir and freshly read settings. A Spark session started
+    through the command line has the tests' shared session's configuration (tests/spark/
+    conftest.py): Spark keeps one session per process, and a second start re-applies its SQL
+    settings to it."""
     monkeypatch.setenv("SOJOURN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SOJOURN_SPARK_SHUFFLE_PARTITIONS", "2")
+    monkeypatch.setenv("SOJOURN_SPARK_DRIVER_MEMORY", "1g")
+    monkeypatch.setenv(
+        "SOJOURN_SPARK_DRIVER_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    )
     for name in (
         "SOJOURN_DATABASE_URL",
         "SOJOURN_DATABASE_SCHEMA",

@@ -28,7 +28,8 @@ def test_the_settings_give_the_spark_configuration(monkeypatch: pytest.MonkeyPat
     assert conf["spark.ui.enabled"] == "false"
 
 
-def test_local_mode_listens_on_loopback_only() -> None:
+def test_local_mode_listens_on_loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOJOURN_SPARK_DRIVER_JAVA_OPTIONS")
     conf = spark_conf(Settings(spark_master="local[4]"))
     assert conf["spark.driver.bindAddress"] == "127.0.0.1"
     assert "spark.local.dir" not in conf
