@@ -223,12 +223,16 @@ def _checked(
 
 
 def _nothing_linked(job: Job) -> list[str]:
+    return nothing_linked(job.scored["match_probability"], job.accept)
+
+
+def nothing_linked(probabilities: pl.Series, accept: float) -> list[str]:
     """A warning when there were candidate pairs but not one reached the accept threshold."""
-    if job.scored.is_empty() or (job.scored["match_probability"] >= job.accept).any():
+    if probabilities.is_empty() or (probabilities >= accept).any():
         return []
     return [
-        f"nothing linked: none of {job.scored.height:,} candidate pairs reached the accept "
-        f"threshold {job.accept}; check the model (`sojourn explain`) and the mapping"
+        f"nothing linked: none of {probabilities.len():,} candidate pairs reached the accept "
+        f"threshold {accept}; check the model (`sojourn explain`) and the mapping"
     ]
 
 

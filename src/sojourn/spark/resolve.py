@@ -34,6 +34,7 @@ from sojourn.resolve.run import (
     RunSummary,
     link_and_write,
     model_for,
+    nothing_linked,
 )
 from sojourn.resolve.store import NoModelError, load_model
 from sojourn.resolve.thresholds import choose
@@ -93,7 +94,7 @@ def resolve_spark(
         summary = link_and_write(engine, clock, job, started)
         scored.unpersist()
         compared.vectors.unpersist()
-    warnings += _nothing_linked(probabilities["match_probability"], chosen.accept)
+    warnings += nothing_linked(probabilities["match_probability"], chosen.accept)
     return RunSummary(
         summary.run_id,
         summary.model_version,
@@ -153,13 +154,3 @@ def _model(
     if "id_l" in needed:
         vectors = vectors.sort("id_l", "id_r")
     return model_for(engine, vectors, compared.feats, clock, allow_degenerate, compared.generic)
-
-
-def _nothing_linked(probabilities: pl.Series, accept: float) -> list[str]:
-    """``run._nothing_linked``'s warning, from the probabilities."""
-    if probabilities.is_empty() or (probabilities >= accept).any():
-        return []
-    return [
-        f"nothing linked: none of {probabilities.len():,} candidate pairs reached the accept "
-        f"threshold {accept}; check the model (`sojourn explain`) and the mapping"
-    ]
