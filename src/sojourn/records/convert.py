@@ -103,6 +103,13 @@ class Converter:
         )
         return values, errors
 
+    def lookup_one(self, value: str) -> tuple[Any, str | None]:
+        """One value's canonical value and error, through the same cache as a column."""
+        found = self._cache.get(value)
+        if found is None:
+            found = self._cache[value] = self._lookup(value)
+        return found
+
     def _make_lookup(self) -> Lookup:
         fm, kind = self.fm, self.fm.spec.type
         if kind is FieldType.DATE:

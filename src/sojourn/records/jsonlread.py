@@ -21,7 +21,7 @@ import polars as pl
 from sojourn.records.mapping import Mapping
 from sojourn.records.rows import RAW, ROW, Chunk, Progress, RowError
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
+SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def jsonl_chunks(path: Path, mapping: Mapping, rows: int, progress: Progress) -> Iterator[Chunk]:
@@ -43,7 +43,7 @@ def _fast(texts: list[str], first: int, cols: list[str]) -> Chunk | None:
     """Parse the block with Polars when every line is a clean JSON object; else None."""
     stripped = [t.strip() for t in texts]
     joined = "".join(texts)
-    if not all(stripped) or _SURROGATE.search(joined) or _non_text(cols).search(joined):
+    if not all(stripped) or SURROGATE.search(joined) or _non_text(cols).search(joined):
         return None
     try:
         data = io.BytesIO("\n".join(stripped).encode())
@@ -125,7 +125,7 @@ def _slow(texts: list[str], first: int, cols: list[str], encoding: str) -> Chunk
 
 
 def _json_object(line: str) -> tuple[dict[str, Any] | None, str | None]:
-    if _SURROGATE.search(line):
+    if SURROGATE.search(line):
         return None, "the line has bytes that are not valid in the file's declared encoding"
     try:
         obj = orjson.loads(line)

@@ -20,14 +20,14 @@ from sqlalchemy import Connection, Table, insert, select, update
 from sojourn.records.jsonlread import _slow
 from sojourn.records.limits import clip
 from sojourn.records.mapping import Mapping
+from sojourn.records.rowmap import NOTES, Mapped1, RowMapper
 from sojourn.records.rows import RowError
 from sojourn.records.tables import batches, notes, quarantine, records, sightings
 from sojourn.records.transform import SEP, Transformer
 from sojourn.store.bulk import insert_rows
 
 _TRANSFORMERS: dict[str, Transformer] = {}
-#: A mapped row's data-quality notes (``field SEP note``), until the row is stored.
-NOTES = "__notes"
+_ROW_MAPPERS: dict[str, RowMapper] = {}
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,26 @@ def _seen(conn: Connection, table: Table, batch_id: str, numbers: list[int]) -> 
     return set(conn.execute(query).scalars())
 
 
-Mapped1 = pl.DataFrame | RowError  # one row: its record (a one-row frame) or why not
-
-
 def map_rows(mapping: Mapping, rows: list[tuple[int, dict[str, Any]]]) -> list[Mapped1]:
-    """Map many rows at once (the vectorised transform pays its overhead once), in the
-    order given; errors carry the rows' own numbers."""
-    transform = _TRANSFORMERS.setdefault(mapping.sha256, Transformer(mapping))
+    """Map rows in the order given; errors carry the rows' own numbers. Each row one at a
+    time in Python where that gives exactly what the transform gives (``rowmap``), the others
+    together through the vectorised transform (which pays its overhead once)."""
+    one = _ROW_MAPPERS.setdefault(mapping.sha256, RowMapper(mapping))
     texts = [json.dumps(row, ensure_ascii=False, sort_keys=True) for _, row in rows]
+    out = [one(n, text) for (n, _), text in zip(rows, texts, strict=True)]
+    rest = [i for i, m in enumerate(out) if m is None]
+    if rest:
+        mapped = map_rows_vectorised(mapping, [rows[i] for i in rest], [texts[i] for i in rest])
+        for i, m in zip(rest, mapped, strict=True):
+            out[i] = m
+    return [m for m in out if m is not None]
+
+
+def map_rows_vectorised(
+    mapping: Mapping, rows: list[tuple[int, dict[str, Any]]], texts: list[str]
+) -> list[Mapped1]:
+    """Map rows (and their JSON texts) at once with the vectorised transform."""
+    transform = _TRANSFORMERS.setdefault(mapping.sha256, Transformer(mapping))
     mapped = transform(_slow(texts, 1, mapping.columns(), mapping.encoding))
     out: list[Mapped1 | None] = [None] * len(rows)
     for e in mapped.errors:

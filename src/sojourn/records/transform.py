@@ -27,8 +27,8 @@ from sojourn.records.rows import RAW, ROW, Chunk, RowError, RowNote
 
 SEP = "\x1f"
 _ERR_FIELD, _ERR_REASON, _NOTES = "__err_field", "__err_reason", "__notes"
-_ID_LONG = "the source record id is too long: "
-_NUL = "the row contains a NUL character (\\x00 or \\u0000), which no text column can hold"
+ID_LONG = "the source record id is too long: "
+NUL_REASON = "the row contains a NUL character (\\x00 or \\u0000), which no text column can hold"
 
 
 @dataclass
@@ -78,12 +78,12 @@ class Transformer:
             | frame[RAW].str.contains("\\u0000", literal=True),
             "__e_id": record_id.is_null() | (record_id == ""),
         }
-        checks.append(_check("(row)", "__e_nul", _NUL))
+        checks.append(_check("(row)", "__e_nul", NUL_REASON))
         checks.append(_check(self.mapping.record_id, "__e_id", "the source record id is empty"))
         id_long = length_reasons(record_id, RECORD_ID_CHARS)
         if id_long is not None:
             errors["__e_id_long"] = id_long
-            checks.append(_reason_check(self.mapping.record_id, "__e_id_long", _ID_LONG))
+            checks.append(_reason_check(self.mapping.record_id, "__e_id_long", ID_LONG))
         for fm, convert in self._converters:
             value, error = convert_limited(fm, convert, _source(frame, fm))
             columns[fm.target] = value
