@@ -47,7 +47,8 @@ class RowMapper:
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
         self.fields = [(fm, Converter(fm)) for fm in mapping.fields]
-        self.paths = [c.split(".") for c in mapping.columns()]
+        self.columns = mapping.columns()
+        self.paths = [c.split(".") for c in self.columns]
         self.usable = all(_usable(fm) for fm in mapping.fields)
         self.generic = {fm.target: t for fm in mapping.fields if (t := generic_type(fm.target))}
         self.schema = _schema(mapping)
@@ -64,7 +65,7 @@ class RowMapper:
             return None
         if not isinstance(row, dict):
             return None
-        values = {c: _leaf(row, p) for c, p in zip(self.mapping.columns(), self.paths, strict=True)}
+        values = {c: _leaf(row, p) for c, p in zip(self.columns, self.paths, strict=True)}
         if not all(self._readable(c, v) for c, v in values.items()):
             return None
         try:

@@ -70,7 +70,9 @@ def map_rows(mapping: Mapping, rows: list[tuple[int, dict[str, Any]]]) -> list[M
     """Map rows in the order given; errors carry the rows' own numbers. Each row one at a
     time in Python where that gives exactly what the transform gives (``rowmap``), the others
     together through the vectorised transform (which pays its overhead once)."""
-    one = _ROW_MAPPERS.setdefault(mapping.sha256, RowMapper(mapping))
+    one = _ROW_MAPPERS.get(mapping.sha256) or _ROW_MAPPERS.setdefault(
+        mapping.sha256, RowMapper(mapping)
+    )
     texts = [json.dumps(row, ensure_ascii=False, sort_keys=True) for _, row in rows]
     out = [one(n, text) for (n, _), text in zip(rows, texts, strict=True)]
     rest = [i for i, m in enumerate(out) if m is None]
@@ -85,7 +87,9 @@ def map_rows_vectorised(
     mapping: Mapping, rows: list[tuple[int, dict[str, Any]]], texts: list[str]
 ) -> list[Mapped1]:
     """Map rows (and their JSON texts) at once with the vectorised transform."""
-    transform = _TRANSFORMERS.setdefault(mapping.sha256, Transformer(mapping))
+    transform = _TRANSFORMERS.get(mapping.sha256) or _TRANSFORMERS.setdefault(
+        mapping.sha256, Transformer(mapping)
+    )
     mapped = transform(_slow(texts, 1, mapping.columns(), mapping.encoding))
     out: list[Mapped1 | None] = [None] * len(rows)
     for e in mapped.errors:
