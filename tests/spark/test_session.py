@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pyspark
 import pytest
 from pyspark.sql import SparkSession
 
@@ -62,3 +65,22 @@ def test_the_command_line_starts_without_pyspark() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_spark_submit_keeps_the_master_and_configuration_it_was_given(tmp_path: Path) -> None:
+    """Under spark-submit the JVM runs already: its --master and --conf win over the settings
+    (SOJOURN_SPARK_MASTER's default, local[2], would otherwise run the job here)."""
+    script = tmp_path / "job.py"
+    script.write_text(
+        "from sojourn.spark.session import spark_session\n"
+        "conf = spark_session().sparkContext.getConf()\n"
+        "print('MASTER', conf.get('spark.master'), conf.get('spark.sql.shuffle.partitions'))\n"
+    )
+    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    env = os.environ | {"SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable}
+    env.pop("SOJOURN_SPARK_MASTER", None)
+    env.pop("SOJOURN_SPARK_SHUFFLE_PARTITIONS", None)
+    command = [str(submit), "--master", "local[1]", "--driver-java-options",
+               "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", str(script)]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    assert "MASTER local[1] 4" in out.stdout  # the master given; the settings' partitions

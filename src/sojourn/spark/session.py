@@ -3,7 +3,9 @@
 Local mode (``local[N]``) runs Spark in a JVM started by this process on N cores; a cluster's
 master URL runs the same code there. The web UI is off, Arrow moves data between the JVM and
 Python (``toPandas``, ``createDataFrame``, ``mapInPandas``) and a failure of Arrow is an error,
-never a silent fallback to slow row-by-row conversion.
+never a silent fallback to slow row-by-row conversion. Under ``spark-submit`` its JVM runs
+already, and what it was given (``--master``, ``--driver-memory``, ``--conf``) wins over the
+settings (docs/scale.md, "Running on a cluster").
 """
 
 from __future__ import annotations
@@ -56,12 +58,21 @@ def spark_session(settings: Settings | None = None) -> SparkSession:
     from pyspark.sql import SparkSession
 
     settings = settings or get_settings()
-    if settings.spark_master.startswith("local"):
-        # The Python workers run this interpreter (its packages: polars, the resolver), not
-        # the first ``python3`` on the PATH, unless PYSPARK_PYTHON says otherwise.
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # The Python workers run this interpreter (its packages: polars, the resolver), not the
+    # first ``python3`` on the PATH, unless PYSPARK_PYTHON says otherwise: in local mode and
+    # on a cluster, whose workers must then have it at the same path.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    conf = spark_conf(settings)
+    if "PYSPARK_GATEWAY_PORT" in os.environ:
+        # Started by spark-submit, whose JVM runs already: the configuration it was given (the
+        # master above all) is kept, the settings fill in the rest.
+        from pyspark import SparkConf, SparkContext
+
+        SparkContext._ensure_initialized()  # connects to spark-submit's JVM (starts none)
+        given = SparkConf()  # with the JVM's properties: what spark-submit was given
+        conf = {key: value for key, value in conf.items() if not given.contains(key)}
     builder = SparkSession.builder
-    for key, value in spark_conf(settings).items():
+    for key, value in conf.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
