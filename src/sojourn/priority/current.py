@@ -31,7 +31,7 @@ def assess_in(
     rows = [dict(r._mapping) for r in conn.execute(query, {"ids": person_ids})]
     mended = corrected_fields(conn, [r["id"] for r in rows])
     rows = [apply(r, mended.get(r["id"])) for r in rows]
-    sweep = load_sweep(conn, [r["id"] for r in rows])  # citizenship candidates, open reviews
+    sweep = load_sweep(conn, rows)  # citizenship candidates, open reviews
     threshold = last_thresholds(conn)[0]
     policy = policy or active_policy(conn, as_of)
     return [

@@ -106,7 +106,7 @@ def person_inputs(
     rows = _snapshot(engine, person_ids)
     few = person_ids is not None and len(person_ids) <= FEW
     with engine.connect() as conn:
-        sweep = load_sweep(conn, [r["id"] for r in rows] if few else None)
+        sweep = load_sweep(conn, rows if few else None)
     yield from group_inputs(rows, as_of, said or {}, sweep)
 
 

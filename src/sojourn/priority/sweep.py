@@ -20,23 +20,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import zip_longest
-from typing import Any
 
 from sqlalchemy import Connection, String, bindparam, text
 
+from sojourn.priority.near import CITIZENS_SQL, IDENTITY, NearKeys, Row
 from sojourn.records.tables import CITIZENSHIP
 from sojourn.resolve.judgements import Verdict, effective, open_review_rows
 from sojourn.resolve.loose import loose_name, names_agree, near_dates
 from sojourn.resolve.names import skeleton
 
-IDENTITY = (
-    "id, kind, event_date, given_name, middle_name, family_name, full_name, birth_date, a_number"
-)
-CITIZENS_SQL = f"SELECT {IDENTITY} FROM records WHERE {CITIZENSHIP}"
 #: Bound values per query (SQLite and PostgreSQL both take far more).
 CHUNK = 5_000
-
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -64,9 +58,12 @@ class CitizenIndex:
     by_family: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, conn: Connection) -> CitizenIndex:
+    def load(cls, conn: Connection, near: NearKeys | None = None) -> CitizenIndex:
+        """Every citizenship record; with ``near``, only those that could match persons with
+        these birth dates and A-numbers (the others could never be a candidate of theirs)."""
         out = cls()
-        for r in conn.execute(text(CITIZENS_SQL)):
+        query, params = (text(CITIZENS_SQL), {}) if near is None else near.query()
+        for r in conn.execute(query, params):
             out.add(dict(r._mapping))
         for (a, b), j in effective(conn).items() if out.rows else ():
             if j.verdict is Verdict.DIFFERENT:
@@ -209,25 +206,29 @@ def _near(conn: Connection, dates: list[str], numbers: list[str]) -> dict[str, R
     return out
 
 
-def _reviews(conn: Connection) -> dict[str, set[str]]:
+def _reviews(conn: Connection, record_ids: list[str] | None = None) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for r in open_review_rows(conn):
+    for r in open_review_rows(conn, record_ids):
         pair = {str(r["record_l"]), str(r["record_r"])}
         for rid in pair:
             out.setdefault(rid, set()).update(pair)
     return out
 
 
-def load_sweep(conn: Connection, record_ids: list[str] | None = None) -> Sweep:
-    """The sweep for an assessment run: over the whole store, or over the records
-    ``record_ids`` of a few persons (the real-time path and a decision's re-read)."""
-    index = CitizenIndex.load(conn)
-    if record_ids is not None:
-        found = _identities(conn, "id", record_ids) if index.rows else {}
-    else:
+def load_sweep(conn: Connection, rows: list[Row] | None = None) -> Sweep:
+    """The sweep for an assessment run: over the whole store, or over the records ``rows``
+    (``id``, ``person_id``, ``birth_date`` as corrected) of a few persons (the real-time path
+    and a decision's re-read), whose index then holds only the citizenship records that could
+    be theirs (``NearKeys``): its cost follows the persons, not the store."""
+    if rows is None:
+        index = CitizenIndex.load(conn)
         found = _near(conn, sorted(index.by_date), sorted(index.by_number))
         found.update(_loosely_dated(conn, index))
-    return Sweep(index, found, _reviews(conn))
+        return Sweep(index, found, _reviews(conn))
+    ids = [str(r["id"]) for r in rows]
+    found = _identities(conn, "id", ids)
+    index = CitizenIndex.load(conn, NearKeys.of(rows, found))
+    return Sweep(index, found if index.rows else {}, _reviews(conn, ids))
 
 
 UNDATED_SQL = f"SELECT {IDENTITY} FROM records WHERE birth_date IS NULL OR length(birth_date) < 10"

@@ -151,12 +151,19 @@ def _naive(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=None)
 
 
-def open_review_rows(conn: Connection) -> list[dict[str, object]]:
-    """Identity reviews still open: no judgement in force (``same``, ``different`` or
-    ``unsure``, not retracted) was made on their pair since the review was opened. A
-    retraction reopens the review its judgement had closed."""
+def open_review_rows(
+    conn: Connection, record_ids: list[str] | None = None
+) -> list[dict[str, object]]:
+    """Identity reviews still open (of every record, or touching one of ``record_ids``): no
+    judgement in force (``same``, ``different`` or ``unsure``, not retracted) was made on
+    their pair since the review was opened. A retraction reopens the review its judgement
+    had closed."""
     decided = {pair: _naive(j.at) for pair, j in effective(conn).items()}
-    rows = conn.execute(select(reviews).order_by(reviews.c.id)).all()
+    query = select(reviews).order_by(reviews.c.id)
+    if record_ids is not None:
+        r = reviews.c
+        query = query.where(r.record_l.in_(record_ids) | r.record_r.in_(record_ids))
+    rows = conn.execute(query).all()
     return [
         dict(r._mapping)
         for r in rows

@@ -44,7 +44,7 @@ def assess_in(conn: Connection, as_of: dt.date, person_ids: list[str]) -> list[A
     out = []
     for start in range(0, len(person_ids), FEW):
         rows = _rows(conn, person_ids[start : start + FEW])
-        sweep = load_sweep(conn, [r["id"] for r in rows])
+        sweep = load_sweep(conn, rows)
         for person in group_inputs(rows, as_of, said, sweep):
             out.append(assess(policy, derive(person), person.person_id, as_of, threshold))
     return out
