@@ -93,7 +93,9 @@ def _apply(
     save(conn, assessed, f"batch of {len(fresh)} events")
     known = Known.load(conn, sorted({*who, *persons.values()}))
     _, announced = sync_many(conn, assessed, latest_ids(conn, who), SYSTEM, known)
-    withdraw_orphans(conn, {a.person_id for a in assessed}, who)
+    orphans = sorted(set(who) - {a.person_id for a in assessed})  # no current records now
+    if orphans:
+        withdraw_orphans(conn, set(), orphans)
     outcomes = kept | {a.person_id: Outcome.of(a) for a in assessed}
     done = {}
     for e in fresh:
