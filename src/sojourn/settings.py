@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         "its own as-of date for the server it starts.",
     )
     ingest_chunk_rows: int = Field(
-        default=100_000, ge=1_000, description="Rows read, mapped and written per chunk."
+        default=20_000, ge=1_000, description="Rows read, mapped and written per chunk."
     )
     ingest_parallel_min_bytes: int = Field(
         default=8 * 1024 * 1024,
