@@ -47,7 +47,8 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _row(a: Assessment, trigger: str, at: dt.datetime, digested: str) -> dict[str, Any]:
+def assessment_row(a: Assessment, trigger: str, at: dt.datetime, digested: str) -> dict[str, Any]:
+    """The ``assessments`` row of ``a`` (also written by the Spark assessment's tasks)."""
     body = {f.name: getattr(a, f.name) for f in fields(a)
             if f.name not in ("person_id", "as_of", "policy")}  # fmt: skip
     return {
@@ -94,7 +95,7 @@ def save(conn: Connection, found: Iterable[Assessment], trigger: str, batch: int
     for a in found:
         digested = digest(a)
         if known.get(a.person_id) != digested:
-            pending.append(_row(a, trigger, at, digested))
+            pending.append(assessment_row(a, trigger, at, digested))
         if len(pending) >= batch:
             conn.execute(assessments.insert(), pending)
             written, pending = written + len(pending), []

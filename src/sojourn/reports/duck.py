@@ -54,10 +54,12 @@ def _load(con: duckdb.DuckDBPyConnection, source: str, rules: RuleBook) -> None:
         "CAST(e.event_date AS DATE) AS event_date, e.event, "
         f"nullif(e.nationality, '') AS nationality FROM {source} e JOIN persons p USING (person_id)"
     )
-    _rule_tables(con, rules)
+    rule_tables(con, rules)
 
 
-def _rule_tables(con: duckdb.DuckDBPyConnection, rules: RuleBook) -> None:
+def rule_tables(con: duckdb.DuckDBPyConnection, rules: RuleBook) -> None:
+    """The rule book's classes and parameters as tables of ``con`` (the report's SQL joins
+    them; the Spark report reads them from here too)."""
     classes: list[tuple[str, dt.date, dt.date, str]] = []
     params: list[tuple[str, dt.date, dt.date, str, float]] = []
     for versions in rules.versions.values():

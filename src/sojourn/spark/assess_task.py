@@ -24,7 +24,7 @@ from sojourn.priority.assess import assess
 from sojourn.priority.facts import derive
 from sojourn.priority.policy import Policy, shipped
 from sojourn.priority.run import group_inputs
-from sojourn.priority.store import _row, active_policy, digest
+from sojourn.priority.store import active_policy, assessment_row, digest
 from sojourn.priority.sweep import Sweep, load_sweep
 from sojourn.records.corrections import apply, corrected_fields, correction_ids
 from sojourn.resolve.store import last_thresholds
@@ -73,7 +73,7 @@ def _results(rows: list[Row], task: Task, policy: Policy) -> pa.RecordBatch:
     out = []
     for person in group_inputs(rows, task.as_of, {}, task.sweep):
         found = assess(policy, derive(person), person.person_id, task.as_of, task.threshold)
-        row = _row(found, "", at, digest(found))
+        row = assessment_row(found, "", at, digest(found))
         out.append({name: row[name] for name in _ARROW.names})
     return pa.RecordBatch.from_pylist(out, schema=_ARROW)
 

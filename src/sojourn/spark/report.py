@@ -21,7 +21,7 @@ import duckdb
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as sf
 
-from sojourn.reports.duck import _rule_tables
+from sojourn.reports.duck import rule_tables
 from sojourn.reports.overstay import (
     CLASS_GROUPS,
     IN_SCOPE_MODES,
@@ -48,7 +48,7 @@ def rule_views(spark: SparkSession, rules: RuleBook) -> None:
     path's tables (built by its own code)."""
     con = duckdb.connect()
     try:
-        _rule_tables(con, rules)
+        rule_tables(con, rules)
         for name in ("rule_class", "rule_param"):
             table = con.table(name).to_arrow_table()
             spark.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
