@@ -106,6 +106,23 @@ def test_the_store_report_on_spark_equals_duckdbs(
     assert json.loads(on_spark.output) == overstay_report(resolved, 2025, AS_OF).as_dict()
 
 
+def test_the_store_departure_report_on_spark_equals_duckdbs(
+    spark: SparkSession, resolved: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sojourn.reports.store import departures
+    from sojourn.spark.departures import departure_report
+
+    start = dt.date(2024, 10, 1)
+    duck = departures(resolved, start, AS_OF).as_dict()
+    assert departure_report(resolved, start, AS_OF, spark).as_dict() == duck
+    assert sum(duck["confirmed_departures"].values()) > 0  # type: ignore[attr-defined]
+    _use_store(resolved, monkeypatch)
+    args = ["report", "departures", "--from", str(start), "--as-of", str(AS_OF), "--format", "json"]
+    on_spark = CliRunner().invoke(app, [*args, "--engine", "spark"])
+    assert on_spark.exit_code == 0, on_spark.output
+    assert json.loads(on_spark.output) == json.loads(json.dumps(duck, default=str))
+
+
 def test_the_command_rejects_one_person_on_spark() -> None:
     result = CliRunner().invoke(app, ["assess", "P1", "--engine", "spark", "--purpose", "redress"])
     assert result.exit_code == 2

@@ -7,14 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pytest
 from pyspark.sql import SparkSession
 
-from sojourn.records import ingest_file, plan
 from sojourn.reports.admissions import Outcome
 from sojourn.reports.duck import compute_outcomes as duck_outcomes
 from sojourn.reports.duck import open_events, overstay_counts
@@ -22,9 +19,6 @@ from sojourn.reports.overstay import tally
 from sojourn.spark.report import compute_outcomes, report_from_events
 from sojourn.status.events import Event, make_event
 from sojourn.status.rulebook import default_rules
-from sojourn.store import make_engine, upgrade
-from sojourn.store.arrow import fetch_arrow
-from sojourn.synth import generate
 from tests.reports.differential import events_table, sql_outcomes
 
 Rows = list[tuple[str, Outcome]]
@@ -120,29 +114,6 @@ def test_spark_outcomes_equal_duckdb_on_edge_cases(spark: SparkSession, as_of: s
     expected = sql_outcomes(events, day)
     assert len({o.outcome for _, o in expected}) >= 4
     assert spark_rows(spark, events, day) == expected
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> pa.Table:
-    """2,000 generated persons ingested into SQLite, each record with its true person and
-    nationality (so the report's countries are exercised)."""
-    out: Path = tmp_path_factory.mktemp("spark-report")
-    generate(2_000, 17, dt.date(2025, 9, 30), out)
-    engine = make_engine(f"sqlite:///{out / 'db.sqlite'}")
-    upgrade(engine)
-    for item in plan([out], None):
-        ingest_file(engine, item.path, item.mapping)
-    records = fetch_arrow(engine, "SELECT id AS record_id, source, source_record_id, kind, "
-                                  "event_date, event, nationality FROM records")  # fmt: skip
-    engine.dispose()
-    con = duckdb.connect()
-    con.register("r", records)
-    truth = str(out / "truth" / "records.csv")
-    return con.sql(
-        "SELECT t.person_id, r.record_id, r.kind, r.event_date, r.event, r.nationality FROM r "
-        "JOIN (SELECT DISTINCT source, source_record_id, person_id FROM "
-        f"read_csv('{truth}', all_varchar = true)) t USING (source, source_record_id)"
-    ).to_arrow_table()
 
 
 @pytest.mark.parametrize(("year", "as_of"), [(2025, "2025-09-30"), (2024, "2025-03-01")])

@@ -68,7 +68,11 @@ def departures(
     as_of: Annotated[str | None, typer.Option(help="Snapshot date (default: today).")] = None,
     output: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     method: Annotated[
-        str, typer.Option("--engine", help="sql (DuckDB over the store) or python (reference)")
+        str,
+        typer.Option(
+            "--engine",
+            help="sql (DuckDB over the store), python (reference) or spark (SOJOURN_SPARK_*)",
+        ),
     ] = "sql",
 ) -> None:
     """Confirmed departures by evidence level and week; self-departure intents and their
@@ -78,7 +82,13 @@ def departures(
 
     end = dt.date.fromisoformat(as_of) if as_of else today()
     engine = store_engine()
-    data = departure_report(engine, dt.date.fromisoformat(since), end, method).as_dict()
+    start = dt.date.fromisoformat(since)
+    if method == "spark":
+        from sojourn.spark.departures import departure_report as spark_report
+
+        data = spark_report(engine, start, end).as_dict()
+    else:
+        data = departure_report(engine, start, end, method).as_dict()
     if output == "json":
         console.print_json(json.dumps(data, default=str))
         return

@@ -53,6 +53,24 @@ class DepartureReport:
         }
 
 
+def assembled(
+    start: dt.date, end: dt.date, deadline_days: int, weeks: Iterable[tuple[str, str, int]],
+    conflicts: Iterable[str], intents: list[tuple[dt.date, dt.date | None]],
+) -> DepartureReport:  # fmt: skip
+    """The report from what an SQL engine computed (DuckDB and Spark alike): the confirmed
+    departures by (ISO week, level), the conflicting manifest departures, and each
+    self-departure intent's day with the day it was verified (or None)."""
+    report = DepartureReport(start, end)
+    for week, level, n in weeks:
+        report.by_week.setdefault(week, Counter())[level] += int(n)
+    report.conflicts = sorted(conflicts)
+    report.intents = len(intents)
+    report.days_to_confirm = [(v - i).days for i, v in intents if v is not None]
+    report.confirmed = len(report.days_to_confirm)
+    report.overdue_intents = sum(v is None and (end - i).days > deadline_days for i, v in intents)
+    return report
+
+
 def _add(report: DepartureReport, day: dt.date, level: str) -> None:
     if report.start <= day <= report.end:
         report.by_week.setdefault(week_of(day), Counter())[level] += 1

@@ -9,14 +9,13 @@ rule version changes the SQL's answer exactly as it changes the engine's.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from sojourn.reports.admissions import Outcome
-from sojourn.reports.departures import DepartureReport
+from sojourn.reports.departures import DepartureReport, assembled
 from sojourn.reports.overstay import CLASS_GROUPS, IN_SCOPE_MODES, OUT_OF_SCOPE, fiscal_year
 from sojourn.status.rulebook import RuleBook
 
@@ -135,7 +134,6 @@ def departure_report(
     con.execute("SET VARIABLE end_day = ?::DATE", [end])
     for statement in _statements("departures.sql"):
         con.execute(statement)
-    report = DepartureReport(start, end)
     weeks = con.execute(
         "SELECT isoyear(day) || '-W' || lpad(week(day)::TEXT, 2, '0'), level, count(*) FROM ("
         "SELECT day, level FROM departure_days UNION ALL "
@@ -143,14 +141,6 @@ def departure_report(
         ") WHERE day BETWEEN ? AND ? GROUP BY ALL",
         [start, end],
     ).fetchall()
-    for week, level, n in weeks:
-        report.by_week.setdefault(week, Counter())[level] += int(n)
-    report.conflicts = [
-        r for (r,) in con.execute("SELECT record_id FROM departure_conflicts").fetchall()
-    ]
+    conflicts = [r for (r,) in con.execute("SELECT record_id FROM departure_conflicts").fetchall()]
     intents = con.execute("SELECT intent_on, verified FROM intents").fetchall()
-    report.intents = len(intents)
-    report.days_to_confirm = [(v - i).days for i, v in intents if v is not None]
-    report.confirmed = len(report.days_to_confirm)
-    report.overdue_intents = sum(v is None and (end - i).days > deadline_days for i, v in intents)
-    return report
+    return assembled(start, end, deadline_days, weeks, conflicts, intents)
