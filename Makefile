@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/spark.py --equivalence 20000 --records 1000000
 	$(BIN)/python bench/spark_report.py --records 1000000
+	$(BIN)/python bench/spark_cluster.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
