@@ -15,8 +15,8 @@ from sojourn.resolve.compare import COMPARISONS, MISSING
 from sojourn.resolve.explain import explain_vector
 from sojourn.resolve.features import SOURCE_COLUMNS, features
 from sojourn.resolve.household import household_u
+from sojourn.resolve.indexkeys import Weights
 from sojourn.resolve.model import Model, apart, score
-from sojourn.resolve.realtime import Weights
 
 FAMILIES = [
     f"{root}{end}"
