@@ -36,8 +36,13 @@ class LooseName:
     tokens: tuple[str, ...]
     roles: tuple[str, ...]
 
-    def part(self, role: str) -> list[int]:
-        return [i for i, r in enumerate(self.roles) if r in (role, "?")]
+    def part(self, role: str) -> tuple[int, ...]:
+        return _part(self.roles, role)
+
+
+@lru_cache(maxsize=4_096)
+def _part(roles: tuple[str, ...], role: str) -> tuple[int, ...]:
+    return tuple(i for i, r in enumerate(roles) if r in (role, "?"))
 
 
 def _tokens(name: str | None) -> tuple[str, ...]:
@@ -87,8 +92,11 @@ def _pairs(a: LooseName, ra: str, b: LooseName, rb: str) -> list[tuple[int, int]
     ]
 
 
+@lru_cache(maxsize=200_000)
 def names_agree(a: LooseName, b: LooseName) -> str | None:
-    """How two names agree loosely (``name`` or ``name swapped``), or None."""
+    """How two names agree loosely (``name`` or ``name swapped``), or None. Kept for the
+    pairs seen: the sweep compares each of a person's records, often with one name, with the
+    same citizenship records."""
     if not a.tokens or not b.tokens:
         return None
     for label, (gb, fb) in (("name", ("g", "f")), ("name swapped", ("f", "g"))):
