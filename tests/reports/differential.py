@@ -6,14 +6,20 @@ from __future__ import annotations
 import collections
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
+import duckdb
 import orjson
 import pyarrow as pa
 
+from sojourn.records import ingest_file, plan
 from sojourn.reports.admissions import Outcome, admission_outcomes
 from sojourn.reports.duck import compute_outcomes, open_events, outcome_rows
 from sojourn.status.events import Event, History
 from sojourn.status.rulebook import RuleBook, default_rules
+from sojourn.store import make_engine, upgrade
+from sojourn.store.arrow import fetch_arrow
+from sojourn.synth import generate
 
 
 def _json(event: Event) -> str:
@@ -84,3 +90,24 @@ def by_person(table: pa.Table) -> dict[str, list[Event]]:
                                "event_date": row["event_date"], "event": row["event"]})
         )  # fmt: skip
     return people
+
+
+def generated_events(out: Path, persons: int, seed: int) -> pa.Table:
+    """``persons`` generated persons ingested into SQLite under ``out``: each record's events
+    columns with its true person (``EVENT_COLUMNS`` of ``reports.duck``)."""
+    generate(persons, seed, dt.date(2025, 9, 30), out)
+    engine = make_engine(f"sqlite:///{out / 'db.sqlite'}")
+    upgrade(engine)
+    for item in plan([out], None):
+        ingest_file(engine, item.path, item.mapping)
+    records = fetch_arrow(engine, "SELECT id AS record_id, source, source_record_id, kind, "
+                                  "event_date, event, nationality FROM records")  # fmt: skip
+    engine.dispose()
+    con = duckdb.connect()
+    con.register("r", records)
+    truth = str(out / "truth" / "records.csv")
+    return con.sql(
+        "SELECT t.person_id, r.record_id, r.kind, r.event_date, r.event, r.nationality FROM r "
+        "JOIN (SELECT DISTINCT source, source_record_id, person_id FROM "
+        f"read_csv('{truth}', all_varchar = true)) t USING (source, source_record_id)"
+    ).to_arrow_table()

@@ -7,17 +7,18 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pytest
 
-from sojourn.records import ingest_file, plan
 from sojourn.status.events import Event, make_event
 from sojourn.status.rulebook import RuleBook, default_rules
-from sojourn.store import make_engine, upgrade
-from sojourn.store.arrow import fetch_arrow
-from sojourn.synth import generate
-from tests.reports.differential import both, by_person, python_outcomes, sql_outcomes
+from tests.reports.differential import (
+    both,
+    by_person,
+    generated_events,
+    python_outcomes,
+    sql_outcomes,
+)
 
 AS_OF = dt.date(2025, 12, 31)
 
@@ -169,22 +170,7 @@ def test_a_new_rule_version_changes_both_paths_alike() -> None:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> pa.Table:
     """10,000 generated persons ingested into SQLite, each record with its true person."""
     out: Path = tmp_path_factory.mktemp("differential")
-    generate(10_000, 11, dt.date(2025, 9, 30), out)
-    engine = make_engine(f"sqlite:///{out / 'db.sqlite'}")
-    upgrade(engine)
-    for item in plan([out], None):
-        ingest_file(engine, item.path, item.mapping)
-    records = fetch_arrow(engine, "SELECT id AS record_id, source, source_record_id, kind, "
-                                  "event_date, event, nationality FROM records")  # fmt: skip
-    engine.dispose()
-    con = duckdb.connect()
-    con.register("r", records)
-    truth = str(out / "truth" / "records.csv")
-    return con.sql(
-        "SELECT t.person_id, r.record_id, r.kind, r.event_date, r.event, r.nationality FROM r "
-        "JOIN (SELECT DISTINCT source, source_record_id, person_id FROM "
-        f"read_csv('{truth}', all_varchar = true)) t USING (source, source_record_id)"
-    ).to_arrow_table()
+    return generated_events(out, 10_000, 11)
 
 
 @pytest.mark.parametrize("as_of", ["2025-09-30", "2024-09-30", "2021-03-01"])

@@ -4,21 +4,16 @@ a quick JVM start. And 2,000 generated persons' events, for the reports."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pytest
 from pyspark.sql import SparkSession
 
-from sojourn.records import ingest_file, plan
 from sojourn.settings import Settings
 from sojourn.spark.session import spark_session
-from sojourn.store import make_engine, upgrade
-from sojourn.store.arrow import fetch_arrow
-from sojourn.synth import generate
+from tests.reports.differential import generated_events
 
 
 @pytest.fixture(scope="session")
@@ -41,19 +36,4 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> pa.Table:
     """2,000 generated persons ingested into SQLite, each record with its true person and
     nationality (so the report's countries are exercised)."""
     out: Path = tmp_path_factory.mktemp("spark-report")
-    generate(2_000, 17, dt.date(2025, 9, 30), out)
-    engine = make_engine(f"sqlite:///{out / 'db.sqlite'}")
-    upgrade(engine)
-    for item in plan([out], None):
-        ingest_file(engine, item.path, item.mapping)
-    records = fetch_arrow(engine, "SELECT id AS record_id, source, source_record_id, kind, "
-                                  "event_date, event, nationality FROM records")  # fmt: skip
-    engine.dispose()
-    con = duckdb.connect()
-    con.register("r", records)
-    truth = str(out / "truth" / "records.csv")
-    return con.sql(
-        "SELECT t.person_id, r.record_id, r.kind, r.event_date, r.event, r.nationality FROM r "
-        "JOIN (SELECT DISTINCT source, source_record_id, person_id FROM "
-        f"read_csv('{truth}', all_varchar = true)) t USING (source, source_record_id)"
-    ).to_arrow_table()
+    return generated_events(out, 2_000, 17)
