@@ -28,12 +28,12 @@ from sojourn.records.convert import Converter, dtype_of
 from sojourn.records.jsonlread import SURROGATE
 from sojourn.records.kinds import EVENT_DATE_FIELD, EVENT_FIELDS, IDENTITY_FIELDS, FieldType
 from sojourn.records.limits import RECORD_ID_CHARS, ROW_BYTES, clip, limit_of, too_long
-from sojourn.records.mapids import GENERIC, generic_type
+from sojourn.records.mapids import generic_type
 from sojourn.records.mapping import FieldMap, Mapping
 from sojourn.records.rowbirth import birth_reason
 from sojourn.records.rows import RowError
 from sojourn.records.rowvalues import UnsupportedValueError, convert_one, plain, source_of, worded
-from sojourn.records.transform import ID_LONG, IDENTIFYING, NUL_REASON, SEP
+from sojourn.records.transform import ID_LONG, NUL_REASON, SEP, identifying
 
 #: A mapped row's data-quality notes (``field SEP note``), until the row is stored.
 NOTES = "__notes"
@@ -59,7 +59,7 @@ class RowMapper:
         """The record of the JSON object ``raw`` (a stream row), or None."""
         if not self.usable or SURROGATE.search(raw):
             return None
-        try:
+        try:  # the row read back from its text, as the transform's reader reads it
             row = orjson.loads(raw)
         except orjson.JSONDecodeError:
             return None
@@ -133,7 +133,7 @@ class RowMapper:
 
     def _name(self, columns: dict[str, Any], checks: list[tuple[str, str]]) -> None:
         names = [c for c in ("family_name", "given_name", "full_name") if c in columns]
-        ids = [c for c in columns if c in IDENTIFYING or c.startswith(GENERIC)]
+        ids = [c for c in columns if identifying(c)]
         if all(columns[c] is None for c in [*names, *ids]):
             reason = "the row has no name" + (" and no identifier" if ids else "")
             checks.append(("/".join(names), reason))

@@ -98,7 +98,7 @@ class Transformer:
         names = [c for c in ("family_name", "given_name", "full_name") if c in columns]
         # A row with no name is kept when an identifier says who it is (a person list's row
         # whose name was lost still links by its number).
-        ids = [c for c in columns if _identifying(c)]
+        ids = [c for c in columns if identifying(c)]
         errors["__e_name"] = (
             pl.DataFrame(columns)
             .select(pl.all_horizontal(pl.col(n).is_null() for n in [*names, *ids]))
@@ -172,7 +172,7 @@ class Transformer:
 IDENTIFYING = ("passport_number", "a_number", "sevis_id", "fbi_number", "ssn", "receipt_number")
 
 
-def _identifying(column: str) -> bool:
+def identifying(column: str) -> bool:
     return column in IDENTIFYING or column.startswith(GENERIC)
 
 
