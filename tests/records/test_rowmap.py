@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from sojourn.records import streamed
 from sojourn.records.mapping import Mapping, builtin_mapping
 from sojourn.records.rowmap import RowMapper
 from sojourn.records.rows import RowError
-from sojourn.records.streamed import Mapped1, map_rows, map_rows_vectorised
+from sojourn.records.streamed import ROWS_ONE_AT_A_TIME, Mapped1, map_rows, map_rows_vectorised
 from sojourn.synth import generate
 
 AS_OF = dt.date(2025, 9, 30)
@@ -55,7 +56,11 @@ def _same(mapping: Mapping, rows: list[Row]) -> int:
     """Compare both paths on ``rows``; return how many rows the row mapper took itself."""
     numbered = [(n, row) for n, row in enumerate(rows, 7)]
     texts = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-    fast, slow = map_rows(mapping, numbered), map_rows_vectorised(mapping, numbered, texts)
+    size = ROWS_ONE_AT_A_TIME  # in batches the row mapper takes, as a stream's would be
+    fast = [
+        m for i in range(0, len(numbered), size) for m in map_rows(mapping, numbered[i : i + size])
+    ]
+    slow = map_rows_vectorised(mapping, numbered, texts)
     for one, other in zip(fast, slow, strict=True):
         _equal(one, other)
     own = RowMapper(mapping)
@@ -77,6 +82,22 @@ def test_every_generated_row_maps_the_same_and_most_without_the_transform(
     for name, rows in extracts.items():
         taken = _same(builtin_mapping(name), rows)
         assert taken >= 0.9 * len(rows), (name, taken, len(rows))
+
+
+def test_a_large_batch_is_mapped_by_the_transform_alone(
+    extracts: dict[str, list[Row]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, rows = max(extracts.items(), key=lambda item: len(item[1]))
+    numbered = list(enumerate(rows[: ROWS_ONE_AT_A_TIME + 1], 1))
+    assert len(numbered) > ROWS_ONE_AT_A_TIME
+    monkeypatch.setattr(streamed, "RowMapper", None)  # calling it would fail
+    monkeypatch.setattr(streamed, "_ROW_MAPPERS", {})
+    texts = [json.dumps(row, ensure_ascii=False, sort_keys=True) for _, row in numbered]
+    mapping = builtin_mapping(name)
+    for one, other in zip(
+        map_rows(mapping, numbered), map_rows_vectorised(mapping, numbered, texts), strict=True
+    ):
+        _equal(one, other)
 
 
 def _apis_rows() -> list[str]:

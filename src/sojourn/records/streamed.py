@@ -66,14 +66,23 @@ def _seen(conn: Connection, table: Table, batch_id: str, numbers: list[int]) -> 
     return set(conn.execute(query).scalars())
 
 
+#: The most rows ``map_rows`` maps one at a time: about where the row mapper (0.12–0.15 ms a
+#: row) and the vectorised transform (15–30 ms a call, then about 0.07 ms a row) cost the same
+#: (measured: 400 rows in 70 ms one at a time against 43 ms at once).
+ROWS_ONE_AT_A_TIME = 250
+
+
 def map_rows(mapping: Mapping, rows: list[tuple[int, dict[str, Any]]]) -> list[Mapped1]:
     """Map rows in the order given; errors carry the rows' own numbers. Each row one at a
     time in Python where that gives exactly what the transform gives (``rowmap``), the others
-    together through the vectorised transform (which pays its overhead once)."""
+    together through the vectorised transform (which pays its overhead once). Above
+    ``ROWS_ONE_AT_A_TIME`` rows the transform alone is faster: it maps them all."""
+    texts = [json.dumps(row, ensure_ascii=False, sort_keys=True) for _, row in rows]
+    if len(rows) > ROWS_ONE_AT_A_TIME:
+        return map_rows_vectorised(mapping, rows, texts)
     one = _ROW_MAPPERS.get(mapping.sha256) or _ROW_MAPPERS.setdefault(
         mapping.sha256, RowMapper(mapping)
     )
-    texts = [json.dumps(row, ensure_ascii=False, sort_keys=True) for _, row in rows]
     out = [one(n, text) for (n, _), text in zip(rows, texts, strict=True)]
     rest = [i for i, m in enumerate(out) if m is None]
     if rest:
