@@ -26,7 +26,7 @@ from sqlalchemy import Connection, String, bindparam, text
 from sojourn.priority.near import CITIZENS_SQL, IDENTITY, NearKeys, Row
 from sojourn.records.tables import CITIZENSHIP
 from sojourn.resolve.judgements import Verdict, effective, open_review_rows
-from sojourn.resolve.loose import loose_name, names_agree, near_dates
+from sojourn.resolve.loose import LooseName, loose_name, names_agree, near_dates
 from sojourn.resolve.names import skeleton
 
 #: Bound values per query (SQLite and PostgreSQL both take far more).
@@ -125,14 +125,18 @@ class CitizenIndex:
         given = set(births) if births is not None else set()
         given |= {str(r["birth_date"]) for r in mine if r.get("birth_date")}
         dates = sorted(b for b in given if len(b) == 10) or sorted(given)
+        # With a birth date the hits are the person's, not a record's, and a name already
+        # compared with them finds nothing new: each name is compared once with each hit.
+        shared = self._dated_hits({}, dates) if dates else None
+        compared: set[LooseName] = set()
         for row in mine:
             for rid in self.by_number.get(row.get("a_number") or "", ()):
                 found.setdefault(rid, "A-number")
-            hits = self._dated_hits(row, dates)
-            if not hits:
-                continue
             name = loose_name(row)
-            for rid, how in hits:
+            if name in compared:
+                continue
+            compared.add(name)
+            for rid, how in self._dated_hits(row, dates) if shared is None else shared:
                 if rid not in found and (label := names_agree(name, loose_name(self.rows[rid]))):
                     found[rid] = f"{label}, {how}"
         return [
