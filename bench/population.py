@@ -1,5 +1,5 @@
 """Shared by the benchmarks: the machine's description, and a generated population ingested
-into a temporary SQLite database."""
+into a database (a SQLite file, or any store's URL)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs, {memory:.0f} GiB memory, load average {load}"
 
 
-def ingested(data: Path, database: Path, persons: int, seed: int = 1) -> Engine:
-    """An engine on ``database`` holding the population in ``data`` (generated first, as of
-    2025-09-30, when ``data`` has none)."""
+def ingested(data: Path, database: Path | str, persons: int, seed: int = 1) -> Engine:
+    """An engine on ``database`` (a SQLite file, or a URL) holding the population in ``data``
+    (generated first, as of 2025-09-30, when ``data`` has none)."""
     if not (data / "manifest.json").exists():
         generate(persons, seed, dt.date(2025, 9, 30), data)
-    engine = make_engine(f"sqlite:///{database}")
+    engine = make_engine(database if isinstance(database, str) else f"sqlite:///{database}")
     upgrade(engine)
     for item in plan([data], None):
         ingest_file(engine, item.path, item.mapping)

@@ -2,20 +2,31 @@
 against a store of 1,000,000 records; event-to-alert p99 ≤ 50 ms; memory flat).
 
 Generates N persons (default 330,000: about 1,080,000 records), ingests every extract into a
-temporary SQLite database but the departure manifest's first rate × seconds rows (the store
-then holds about 1,020,000 records), resolves and assesses them; starts
-``sojourn stream consume`` as its own process on NATS (127.0.0.1:4222); replays the manifest's
-rows onto ``sojourn.in.departure`` at ``--rate`` events/s for ``--seconds``; listens to
-``sojourn.person.>`` and measures, for each person event, the time from the source event's
-creation to its arrival (event to alert). Prints events in, events processed, latency
-percentiles and the consumer's resident memory at start and end. Asserts nothing.
+store but the departure manifest's first rate × seconds rows (the store then holds about
+1,020,000 records), resolves and assesses them (bench/stream_store.py); starts
+``sojourn stream consume`` as its own process on NATS (127.0.0.1:4222) on a working copy of
+the store; replays the manifest's rows onto ``sojourn.in.departure`` at ``--rate`` events/s
+for ``--seconds``; listens to ``sojourn.person.>`` and measures, for each person event, the
+time from the source event's creation to its arrival (event to alert). Prints events in,
+events processed, latency percentiles and the consumer's resident memory at start and end.
+Asserts nothing.
 
     .venv/bin/python bench/stream.py [--persons N] [--rate 1000] [--seconds 60] [--cache DIR]
+                                     [--store sqlite|postgresql] [--consumers N]
+
+``--store sqlite`` (the default): a SQLite file, kept under ``--cache`` (a temporary
+directory without it) and copied for each run. ``--store postgresql``: the database
+``sojourn_bench_stream_<persons>_<replayed>`` on SOJOURN_BENCH_POSTGRES_URL's server
+(default postgresql+psycopg://postgres@127.0.0.1:5432/test), prepared once and kept; each run
+works on a copy (``CREATE DATABASE … TEMPLATE``) dropped after it. ``--cache`` is needed
+(the generated data lives there).
 
 With ``--consumers N`` it measures throughput instead: a backlog of rate × seconds events
 drained by one consumer, then (on a fresh copy of the store) by N partitioned consumers
-(``--partition i/N``), and prints the ratio (goal ≥ 1.8 for two). The store is SQLite, whose
-writers take turns: see docs/stream.md for what that means for the ratio.
+(``--partition i/N``, each its own durable consumer on the whole stream, applying the events
+whose key hashes to it), and prints the ratio (goal ≥ 1.8 for two). On SQLite the writers
+take turns (see docs/stream.md for what that means for the ratio); PostgreSQL lets them
+write side by side.
 """
 
 from __future__ import annotations
@@ -26,27 +37,23 @@ import contextlib
 import datetime as dt
 import json
 import os
-import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nats
 import numpy as np
 
-from population import ingested, machine
-from sojourn.cases.recompute import recompute
+from population import machine
 from sojourn.events.event import Event
 from sojourn.events.jetstream import JetStreamBus
 from sojourn.records.mapping import builtin_mapping
-from sojourn.resolve.run import resolve_all
 from sojourn.stream.replay import events
-
-AS_OF = "2025-09-30"
+from stream_store import AS_OF, Store, prepare, records, store
 
 
 def _rss(pid: int) -> float:
@@ -58,11 +65,15 @@ def _rss(pid: int) -> float:
 
 
 class Listener:
-    """Person events from NATS (core subscription), with their event-to-alert latency."""
+    """Person events from NATS (core subscription), with their event-to-alert latency. Each
+    counts once: partitioned consumers share the outbox, and two relays may both publish an
+    event (JetStream keeps one by its id; a core subscription hears both)."""
 
     def __init__(self) -> None:
         self.latencies: list[float] = []
         self.arrivals: list[float] = []  # perf_counter at each person event
+        self.seen: set[str] = set()
+        self.again = 0  # the events heard more than once
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
         asyncio.run_coroutine_threadsafe(self._start(), self.loop).result()
@@ -72,44 +83,33 @@ class Listener:
         await self.nc.subscribe("sojourn.person.>", cb=self._got)
 
     async def _got(self, msg: object) -> None:
-        self.arrivals.append(time.perf_counter())
+        now = time.perf_counter()
         body = json.loads(msg.data)  # type: ignore[attr-defined]
+        if body["id"] in self.seen:
+            self.again += 1
+            return
+        self.seen.add(body["id"])
+        self.arrivals.append(now)
         sent = dt.datetime.fromisoformat(body["payload"]["source_at"])
         self.latencies.append((dt.datetime.now(dt.UTC) - sent).total_seconds() * 1000)
 
 
-def _prepare(work: Path, persons: int, replayed: int, cache: Path | None) -> tuple[Path, Path]:
-    """The manifest to replay and a working copy of the store holding every record but the
-    manifest's first ``replayed`` rows (they arrive as the stream). ``cache`` keeps the
-    prepared store between runs (it takes about half an hour at a million records)."""
-    home = cache or work
-    data, db, marker = home / "data", home / "bench.db", home / "prepared"
-    kept = marker.read_text().split() if marker.exists() else []
-    if len(kept) != 2 or kept[0] != str(persons) or int(kept[1]) < replayed:
-        db.unlink(missing_ok=True)
-        engine = ingested(data, db, persons)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "DELETE FROM records WHERE kind = 'departure' AND file LIKE '%departures_apis%' "
-                f"AND row <= {replayed}"
-            )
-            conn.exec_driver_sql(
-                "DELETE FROM sightings WHERE record_id NOT IN (SELECT id FROM records)"
-            )
-        resolve_all(engine)
-        recompute(engine, dt.date.fromisoformat(AS_OF), "bench")
-        with engine.begin() as conn:  # the bulk assessment's case events: relayed long ago
-            conn.exec_driver_sql("UPDATE outbox SET published_at = created_at")
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        engine.dispose()
-        marker.write_text(f"{persons} {replayed}\n")
-    if home != work:
-        shutil.copy(db, work / "bench.db")
-    with sqlite3.connect(work / "bench.db") as conn:
-        count = conn.execute("SELECT count(*) FROM records").fetchone()[0]
-    print(f"store: {count:,} records of {persons:,} generated persons")
-    return data / "departures_apis.jsonl", work / "bench.db"
+def _store(args: argparse.Namespace, work: Path) -> tuple[Path, Store]:
+    """The manifest to replay and the store, prepared, holding every record but the
+    manifest's first rate × seconds rows (they arrive as the stream). ``--cache`` keeps the
+    generated data (and the SQLite store) between runs."""
+    home = args.cache or work
+    where = store(args.store, home, args.persons, int(args.rate * args.seconds))
+    prepare(where, home / "data")
+    return home / "data" / "departures_apis.jsonl", where
+
+
+@contextlib.contextmanager
+def _copy(where: Store, work: Path) -> Iterator[str]:
+    """A working copy of the store for one run (its URL), removed after it."""
+    with where.copy(work) as url:
+        print(f"store: {records(url):,} records of {where.persons:,} generated persons ({url})")
+        yield url
 
 
 def _echo(consumer: subprocess.Popen[str]) -> None:
@@ -166,31 +166,35 @@ def _fresh_stream() -> None:
     bus.close()
 
 
-def _env(work: Path, db: Path) -> dict[str, str]:
-    return {**os.environ, "SOJOURN_DATABASE_URL": f"sqlite:///{db}",
-            "SOJOURN_DATA_DIR": str(work / "state")}  # fmt: skip
+def _env(work: Path, url: str) -> dict[str, str]:
+    env = {**os.environ, "SOJOURN_DATABASE_URL": url, "SOJOURN_DATA_DIR": str(work / "state")}
+    env.pop("SOJOURN_DATABASE_SCHEMA", None)  # the copy's own database, default schema
+    return env
 
 
 def _stop(consumers: list[subprocess.Popen[str]]) -> None:
     for consumer in consumers:
-        consumer.terminate()  # it stops after the batch in hand and says what it did
+        if consumer.poll() is None:
+            consumer.terminate()  # it stops after the batch in hand and says what it did
     for consumer in consumers:
         consumer.wait(120)
 
 
 def latency(args: argparse.Namespace, work: Path) -> None:
     """Events published at ``--rate`` while one consumer applies them: event to alert."""
-    total = int(args.rate * args.seconds)
-    manifest, db = _prepare(work, args.persons, total, args.cache)
-    _fresh_stream()
-    consumers = _consumers(_env(work, db), 1)
-    time.sleep(2)
-    start_rss = _rss(consumers[0].pid)
-    listener = Listener()
-    sent, elapsed = _replay(manifest, args.rate, args.seconds)
-    time.sleep(5)
-    end_rss = _rss(consumers[0].pid)
-    _stop(consumers)
+    manifest, where = _store(args, work)
+    with _copy(where, work) as url:
+        _fresh_stream()
+        consumers = _consumers(_env(work, url), 1)
+        try:
+            time.sleep(2)
+            start_rss = _rss(consumers[0].pid)
+            listener = Listener()
+            sent, elapsed = _replay(manifest, args.rate, args.seconds)
+            time.sleep(5)
+            end_rss = _rss(consumers[0].pid)
+        finally:
+            _stop(consumers)
     lat = np.array(listener.latencies)
     p50, p99 = np.percentile(lat, [50, 99]) if len(lat) else (float("nan"),) * 2
     print(f"events in: {sent:,} in {elapsed:.1f} s ({sent / elapsed:,.0f}/s); events "
@@ -204,21 +208,25 @@ def throughput(args: argparse.Namespace, work: Path, count: int) -> float:
     consumers (on a fresh copy of the store): person events seen per second, from the first
     to the last."""
     total = int(args.rate * args.seconds)
-    manifest, db = _prepare(work, args.persons, total, args.cache)
-    _fresh_stream()
-    listener = Listener()
-    _replay(manifest, float(total), 1.0)  # the backlog, as fast as it goes
-    consumers = _consumers(_env(work, db), count)  # each takes events once it has loaded
-    last, seen = time.perf_counter(), 0
-    while len(listener.latencies) < total and time.perf_counter() - last < 30:
-        time.sleep(0.5)
-        if len(listener.latencies) > seen:
-            seen, last = len(listener.latencies), time.perf_counter()
-    _stop(consumers)
+    manifest, where = _store(args, work)
+    with _copy(where, work) as url:
+        _fresh_stream()
+        listener = Listener()
+        _replay(manifest, float(total), 1.0)  # the backlog, as fast as it goes
+        consumers = _consumers(_env(work, url), count)  # each takes events once loaded
+        try:
+            last, seen = time.perf_counter(), 0
+            while len(listener.latencies) < total and time.perf_counter() - last < 30:
+                time.sleep(0.5)
+                if len(listener.latencies) > seen:
+                    seen, last = len(listener.latencies), time.perf_counter()
+        finally:
+            _stop(consumers)
     arrived = listener.arrivals
     rate = (len(arrived) - 1) / (arrived[-1] - arrived[0]) if len(arrived) > 1 else 0.0
     print(f"{count} consumer(s): {len(arrived):,} of {total:,} events processed, "
-          f"{rate:,.0f} events/s (first to last person event)")  # fmt: skip
+          f"{rate:,.0f} events/s (first to last person event; {listener.again:,} person "
+          "events heard twice)")  # fmt: skip
     return rate
 
 
@@ -227,13 +235,18 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=330_000)
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--cache", type=Path, help="keep the prepared store here")
+    parser.add_argument("--cache", type=Path, help="keep the generated data (and the SQLite "
+                        "store) here")  # fmt: skip
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="the store's database (postgresql: on SOJOURN_BENCH_POSTGRES_URL's "
+                             "server, one database prepared, one copy per run)")  # fmt: skip
     parser.add_argument("--consumers", type=int, default=0,
                         help="throughput of a backlog drained by 1 and by N partitioned "
                              "consumers, and their ratio (instead of the latency run)")  # fmt: skip
     args = parser.parse_args()
-    if args.consumers and args.cache is None:
-        parser.error("--consumers needs --cache (each run starts from a copy of the store)")
+    if (args.consumers or args.store == "postgresql") and args.cache is None:
+        parser.error("--consumers and --store postgresql need --cache (for the generated data; "
+                     "each run starts from a copy of the store)")  # fmt: skip
     print(f"machine: {machine()}; load average {Path('/proc/loadavg').read_text().strip()}")
     with tempfile.TemporaryDirectory(prefix="sojourn-stream-") as name:
         if not args.consumers:
