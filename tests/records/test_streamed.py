@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +17,10 @@ import pytest
 from sqlalchemy import Engine, text
 
 from sojourn.records.mapping import builtin_mapping
-from sojourn.records.streamed import Streamed, ingest_row, map_rows, store_rows
+from sojourn.records.streamed import Streamed, Tally, ingest_row, map_rows, store_rows
+from sojourn.store import make_engine, upgrade
 from sojourn.synth import generate
+from tests.conftest import PG_URL, drop_pg_schema, new_pg_schema
 
 MAPPING = builtin_mapping("cbp-apis-out")
 ORIGIN = "stream:sojourn.in.departure"
@@ -102,3 +107,56 @@ def test_a_streamed_row_with_an_unusable_value_is_kept_with_a_note(
     [(number, field, record_id, note)] = found
     assert (number, field, record_id) == (5, "dob", stored.record_id)
     assert "1990-13-01" in note
+
+
+def test_a_tally_counts_the_batch_when_it_is_written(
+    engine: Engine, manifest: list[dict[str, Any]]
+) -> None:
+    a, b, _ = manifest
+    tally = Tally()
+    with engine.begin() as conn:
+        rows = [(1, a), (2, b), (3, a)]
+        numbered = [(n, m) for (n, _), m in zip(rows, map_rows(MAPPING, rows), strict=True)]
+        store_rows(conn, MAPPING, numbered, ORIGIN, tally)
+        assert conn.execute(text("SELECT sum(row_count) FROM batches")).scalar() == 0
+        tally.write(conn)
+    assert _counts(engine) == (2, 1, 0, 3)
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    schema = new_pg_schema()
+    eng = make_engine(PG_URL, schema)
+    upgrade(eng)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        drop_pg_schema(schema)
+
+
+def _waiting_on_a_lock(engine: Engine) -> bool:
+    sql = ("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+           "AND query ILIKE '%INSERT INTO%batches%'")  # fmt: skip
+    with engine.connect() as conn:
+        return bool(conn.execute(text(sql)).scalar())
+
+
+def test_two_consumers_starting_the_days_batch_at_once_both_commit(
+    pg_engine: Engine, manifest: list[dict[str, Any]]
+) -> None:
+    """The second finds no batch row (the first's is not committed), inserts it too, waits
+    on the first, and then goes on: before, it failed on the batch's primary key."""
+    a, b, _ = manifest
+    got: dict[str, list[Streamed]] = {}
+    with pg_engine.connect() as first, first.begin():
+        store_rows(first, MAPPING, [(1, map_rows(MAPPING, [(1, a)])[0])], ORIGIN)
+        second = threading.Thread(target=lambda: got.update(s=_store(pg_engine, [(2, b)])))
+        second.start()
+        deadline = time.monotonic() + 20
+        while not _waiting_on_a_lock(pg_engine) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert second.is_alive(), "the second did not wait for the first's batch row"
+    second.join(20)
+    assert [s.new for s in got["s"]] == [True]
+    assert _counts(pg_engine) == (2, 0, 0, 2)

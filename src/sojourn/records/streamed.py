@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from sojourn.records.jsonlread import _slow
 from sojourn.records.limits import clip
@@ -43,14 +44,35 @@ def _batch_id(origin: str, mapping: Mapping, day: dt.date) -> str:
 
 
 def _ensure_batch(conn: Connection, batch_id: str, origin: str, mapping: Mapping) -> None:
+    """The day's stream batch row, created by whichever consumer comes first (another
+    creating it at the same moment is waited for, not an error)."""
     if conn.execute(select(batches.c.id).where(batches.c.id == batch_id)).first():
         return
-    conn.execute(insert(batches).values(
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(batches).on_conflict_do_nothing(index_elements=["id"]).values(
         id=batch_id, source=mapping.source, kind=mapping.kind, mapping=mapping.name,
         mapping_sha256=mapping.sha256, format="stream", delimiter=None, file=origin,
         file_sha256="stream", file_bytes=0, row_count=0, records_new=0, records_existing=0,
         quarantined=0, state="streaming", started_at=dt.datetime.now(dt.UTC),
     ))  # fmt: skip
+
+
+@dataclass
+class Tally:
+    """Rows counted per stream batch, written by ``write`` at the end of the caller's
+    transaction: the count is an update of the day's batch row, which every consumer's
+    transaction updates, so it comes after the work they can do side by side."""
+
+    counts: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+    def add(self, batch_id: str, new: int, existing: int, bad: int) -> None:
+        n, e, b = self.counts.get(batch_id, (0, 0, 0))
+        self.counts[batch_id] = (n + new, e + existing, b + bad)
+
+    def write(self, conn: Connection) -> None:
+        for batch_id, (new, existing, bad) in sorted(self.counts.items()):
+            _count(conn, batch_id, new, existing, bad)
+        self.counts.clear()
 
 
 def _count(conn: Connection, batch_id: str, new: int, existing: int, bad: int) -> None:
@@ -170,11 +192,13 @@ class _Plan:
 
 
 def store_rows(
-    conn: Connection, mapping: Mapping, mapped: list[tuple[int, Mapped1]], origin: str
-) -> list[Streamed]:
+    conn: Connection, mapping: Mapping, mapped: list[tuple[int, Mapped1]], origin: str,
+    tally: Tally | None = None,
+) -> list[Streamed]:  # fmt: skip
     """Store mapped rows (``(row number, mapped)``, in the caller's transaction): each a new
     record, a sighting of a known one, or a quarantined row; a replay of the same row writes
-    nothing. A handful of statements for the whole batch."""
+    nothing. A handful of statements for the whole batch. The batch row's counts are updated
+    now, or added to ``tally`` for the caller to write later."""
     batch_id = _batch_id(origin, mapping, dt.datetime.now(dt.UTC).date())
     _ensure_batch(conn, batch_id, origin, mapping)
     numbers = [n for n, _ in mapped]
@@ -193,7 +217,10 @@ def store_rows(
         if rows:
             conn.execute(insert(table), rows)
     if plan.new or plan.sightings or plan.bad:
-        _count(conn, batch_id, len(plan.new), len(plan.sightings), len(plan.bad))
+        counted = Tally() if tally is None else tally
+        counted.add(batch_id, len(plan.new), len(plan.sightings), len(plan.bad))
+        if tally is None:
+            counted.write(conn)
     return out
 
 

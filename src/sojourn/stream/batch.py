@@ -24,7 +24,7 @@ from sojourn.events.event import Event
 from sojourn.priority.store import latest_ids, save
 from sojourn.priority.sweep import persons_concerned
 from sojourn.records.mapping import Mapping
-from sojourn.records.streamed import Streamed, map_rows, store_rows
+from sojourn.records.streamed import Streamed, Tally, map_rows, store_rows
 from sojourn.resolve.realtime import Index
 from sojourn.resolve.serving import load_index, resolve_in
 from sojourn.settings import today
@@ -80,7 +80,8 @@ def _apply(
     fresh = [e for e, first in zip(events, firsts, strict=True) if first]
     if not fresh:
         return {}
-    stored = _store(conn, fresh, parsed)
+    tally = Tally()  # the day's batch row is counted last: see Tally
+    stored = _store(conn, fresh, parsed, tally)
     records = {e.id: r for e in fresh if (r := stored[e.id].record_id) is not None}
     matched = resolve_in(conn, index, list(records.values()))
     persons = {e: str(matched[r][1]) for e, r in records.items()}
@@ -110,10 +111,13 @@ def _apply(
     out = [*announced, *(x for d in done.values() for x in d.events)]
     enqueue(conn, *out)
     alert_followers(conn, *out)
+    tally.write(conn)
     return done
 
 
-def _store(conn: Connection, events: list[Event], parsed: dict[str, Parsed]) -> dict[str, Streamed]:
+def _store(
+    conn: Connection, events: list[Event], parsed: dict[str, Parsed], tally: Tally
+) -> dict[str, Streamed]:
     """Map each mapping's rows at once and store them (a handful of statements)."""
     groups: dict[tuple[str, str], list[Event]] = defaultdict(list)
     for e in events:
@@ -124,7 +128,7 @@ def _store(conn: Connection, events: list[Event], parsed: dict[str, Parsed]) -> 
         rows = [(parsed[e.id][2], parsed[e.id][1]) for e in group]
         mapped = map_rows(mapping, rows)
         numbered = [(n, m) for (n, _), m in zip(rows, mapped, strict=True)]
-        stored = store_rows(conn, mapping, numbered, f"stream:{subject}")
+        stored = store_rows(conn, mapping, numbered, f"stream:{subject}", tally)
         out.update({e.id: s for e, s in zip(group, stored, strict=True)})
     return out
 
