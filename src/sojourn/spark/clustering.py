@@ -3,10 +3,11 @@
 The pairs that can join or open a review (at or above ``review``) and the judged-same pairs
 are the edges of a graph whose connected components Spark finds (``spark.components``:
 large-star / small-star). No join, refusal or review ever crosses two components, so the
-single-machine ``cluster`` run on each component alone (``applyInArrow``: the component's
-records with their existing persons, its pairs, and the judgements between its records)
-gives exactly the persons and reviews it gives over all records at once: the chain cut
-(``CONTRADICTION``), judged-different pairs and two existing persons kept apart included.
+single-machine ``cluster`` run on each component alone (``applyInArrow``, on buckets of
+whole components: their records with their existing persons, their pairs, and the judgements
+between their records) gives exactly the persons and reviews it gives over all records at
+once: the chain cut (``CONTRADICTION``), judged-different pairs and two existing persons kept
+apart included.
 A record in no edge is a person of its own.
 """
 
@@ -31,6 +32,12 @@ _GROUP = pl.Schema(
 _OUT = pl.Schema(
     {"id_l": pl.Utf8, "id_r": pl.Utf8, "match_probability": pl.Float64, "reason": pl.Utf8}
 )
+#: ``cluster`` runs once per bucket of whole components (a component's rows all hash to one
+#: bucket), not once per component: most components are a handful of records, and a call of
+#: the Python worker costs milliseconds. Components are independent, so ``cluster`` over a
+#: bucket gives what it gives over each of its components (as over all records on one
+#: machine); a bucket holds about 1/BUCKETS of the records in an edge.
+BUCKETS = 256
 #: The ``reason`` of an output row that is an assignment (``id_l``'s cluster is ``id_r``).
 ASSIGNED = "\x00assigned"
 
@@ -93,9 +100,9 @@ def _per_component(
             sf.lit(None).cast("string").alias("owner"),
         )
     )
-    rows = nodes.unionAll(pairs)
+    rows = nodes.unionAll(pairs).withColumn("bucket", sf.pmod(sf.xxhash64("cluster"), BUCKETS))
     run = _component_runner(accept, review, rules)
-    out = rows.groupBy("cluster").applyInArrow(run, ddl(_OUT))
+    out = rows.groupBy("bucket").applyInArrow(run, ddl(_OUT))
     return from_arrow(out.toArrow(), _OUT)
 
 
@@ -106,7 +113,7 @@ def _component_runner(
     target = arrow_schema(_OUT)
 
     def run(table: pa.Table) -> pa.Table:
-        frame = from_arrow(table.drop_columns(["cluster"]), _GROUP)
+        frame = from_arrow(table.drop_columns(["cluster", "bucket"]), _GROUP)
         nodes = frame.filter(pl.col("id_r").is_null())
         pairs = frame.filter(pl.col("id_r").is_not_null()).select(
             "id_l", "id_r", "match_probability"
