@@ -5,15 +5,16 @@ it).
 
 A rule's key is its columns joined by the same separator as on one machine, after exploding
 its list columns (a record sharing any element); a key carried by more than ``max_block``
-records is skipped. The size of each key is a window over the key's partition, which the
-self-join then uses as it is.
+records is skipped. Each key's records are collected into one block (its sorted distinct
+ids), whose size is the test and whose pairs are generated in place: a block holds at most
+``max_block`` ids (200), so at most 19,900 pairs.
 """
 
 from __future__ import annotations
 
 from functools import reduce
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as sf
 
 from sojourn.resolve.blocking import ID_L, ID_R, RULES, BlockingRule
@@ -21,29 +22,33 @@ from sojourn.resolve.blocking import ID_L, ID_R, RULES, BlockingRule
 SEPARATOR = "\x1f"
 
 
+#: The pairs of a block's sorted ids, each once, the smaller first.
+_PAIRS = (
+    "flatten(transform(ids, (x, i) -> transform(slice(ids, i + 2, size(ids) - i - 1), "
+    "y -> named_struct('l', x, 'r', y))))"
+)
+
+
 def candidate_pairs(feats: DataFrame, rules: tuple[BlockingRule, ...] = RULES) -> DataFrame:
     """``id_l``, ``id_r``, ``rules``: the candidate pairs of ``feats`` (an ``id`` column).
-    Every rule's keys in one frame (``rule``, ``key``, ``id``), so all the rules take one
-    distinct, one window and one self-join, not a chain of stages each."""
-    keyed = reduce(DataFrame.unionAll, [_keys(feats, rule) for rule in rules]).distinct()
-    limit = sf.coalesce(*(sf.when(sf.col("rule") == r.name, r.max_block) for r in rules))
-    sized = keyed.withColumn("size", sf.count(sf.lit(1)).over(Window.partitionBy("rule", "key")))
-    kept = sized.where(sf.col("size") <= limit).select("rule", "key", "id")
-    right = kept.select("rule", "key", sf.col("id").alias(ID_R))
-    return (
-        kept.join(right, on=["rule", "key"])
-        .where(sf.col("id") < sf.col(ID_R))
-        .groupBy(sf.col("id").alias(ID_L), ID_R)
-        .agg(sf.array_sort(sf.collect_set("rule")).alias("rules"))
+    Every rule's keys in one frame (``rule``, ``key``, ``id``), grouped once into blocks (the
+    sorted distinct ids of each key), the pairs of each kept block generated inside it, then
+    grouped once by pair: two shuffles for all the rules, no self-join."""
+    blocks = _blocks(feats, rules).where((sf.size("ids") >= 2) & (sf.size("ids") <= _limit(rules)))
+    pairs = blocks.select("rule", sf.explode(sf.expr(_PAIRS)).alias("pair"))
+    return pairs.groupBy(sf.col("pair.l").alias(ID_L), sf.col("pair.r").alias(ID_R)).agg(
+        sf.array_sort(sf.collect_set("rule")).alias("rules")
     )
 
 
-def suppressed(feats: DataFrame, rules: tuple[BlockingRule, ...] = RULES) -> DataFrame:
-    """``rule``, ``key``, ``records``: the generic keys each rule skipped."""
-    keyed = reduce(DataFrame.unionAll, [_keys(feats, rule) for rule in rules]).distinct()
-    limit = sf.coalesce(*(sf.when(sf.col("rule") == r.name, r.max_block) for r in rules))
-    counts = keyed.groupBy("rule", "key").agg(sf.count(sf.lit(1)).alias("records"))
-    return counts.where(sf.col("records") > limit)
+def _blocks(feats: DataFrame, rules: tuple[BlockingRule, ...]) -> DataFrame:
+    """``rule``, ``key``, ``ids``: each key of each rule with its records' sorted ids."""
+    keyed = reduce(DataFrame.unionAll, [_keys(feats, rule) for rule in rules])
+    return keyed.groupBy("rule", "key").agg(sf.array_sort(sf.collect_set("id")).alias("ids"))
+
+
+def _limit(rules: tuple[BlockingRule, ...]) -> Column:
+    return sf.coalesce(*(sf.when(sf.col("rule") == r.name, r.max_block) for r in rules))
 
 
 def _keys(feats: DataFrame, rule: BlockingRule) -> DataFrame:
