@@ -103,7 +103,7 @@ def _per_component(
     rows = nodes.unionAll(pairs).withColumn("bucket", sf.pmod(sf.xxhash64("cluster"), BUCKETS))
     run = _component_runner(accept, review, rules)
     out = rows.groupBy("bucket").applyInArrow(run, ddl(_OUT))
-    return from_arrow(out.toArrow(), _OUT)
+    return collect(out, _OUT)
 
 
 def _component_runner(

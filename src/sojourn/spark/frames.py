@@ -5,11 +5,16 @@ columns and types."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sojourn.settings import get_settings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -71,5 +76,16 @@ def from_arrow(data: pa.Table | pa.RecordBatch, schema: pl.Schema) -> pl.DataFra
 
 
 def collect(frame: DataFrame, schema: pl.Schema) -> pl.DataFrame:
-    """A Spark DataFrame's rows on the driver, as a polars frame of ``schema``."""
-    return from_arrow(frame.select(list(schema)).toArrow(), schema)
+    """A Spark DataFrame's rows on the driver, as a polars frame of ``schema``, in the
+    frame's order. The executors write them as Parquet in a temporary directory under
+    ``SOJOURN_DATA_DIR`` and this process reads the files: ``toArrow`` would gather every
+    task's result in the driver's JVM heap first (the vectors of 1M records did not fit in
+    4 GiB), which then bounds nothing that the data does not."""
+    directory = get_settings().data_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="spark-collect-", dir=directory) as tmp:
+        frame.select(list(schema)).write.mode("overwrite").parquet(tmp)
+        files = sorted(Path(tmp).glob("part-*.parquet"))  # part-00000… in the frame's order
+        if not files:
+            return pl.DataFrame(schema=schema)
+        return from_arrow(pa.concat_tables([pq.read_table(f) for f in files]), schema)
