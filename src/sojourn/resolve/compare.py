@@ -54,6 +54,7 @@ __all__ = [
     "JW_HIGH",
     "JW_LOW",
     "MISSING",
+    "READS",
     "US",
     "address_level",
     "compare_one",
@@ -179,12 +180,22 @@ def compare_one(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+#: The feature columns ``compare_pairs`` reads, and all it keeps of the features it is given
+#: (so one it reads without naming here fails at once): the Spark path ships only these.
+READS = (
+    "birth_date", "sex", "nationality", "name_sorted", "name_skeleton", "name_shape",
+    "name_variants", "middle_initial", "a_number", *OTHER_IDS, GENERIC_IDS, "passport",
+    "address", "postcode", "birth_place",
+)  # fmt: skip
+
+
 def compare_pairs(pairs: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
     """The comparison vectors of candidate pairs (``id_l``, ``id_r``; other columns of
     ``pairs``, such as the blocking ``rules``, are kept) (batch path). Features without
     generic identifiers count as having none."""
     if GENERIC_IDS not in features.columns:
         features = features.with_columns(pl.lit(None, pl.List(pl.Utf8)).alias(GENERIC_IDS))
+    features = features.select("id", *READS)
     left = features.rename({c: f"{c}_l" for c in features.columns})
     right = features.rename({c: f"{c}_r" for c in features.columns})
     extra = [c for c in pairs.columns if c not in ("id_l", "id_r")]

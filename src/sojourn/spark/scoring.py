@@ -11,7 +11,7 @@ import polars as pl
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
-from sojourn.resolve.compare import compare_pairs
+from sojourn.resolve.compare import READS, compare_pairs
 from sojourn.resolve.model import Model, score
 from sojourn.spark.features import feature_schema
 from sojourn.spark.frames import arrow_schema, batches, ddl, from_arrow
@@ -33,15 +33,16 @@ def scored_schema() -> pl.Schema:
 
 def spark_vectors(pairs: DataFrame, feats: DataFrame) -> DataFrame:
     """The comparison vectors of ``pairs`` (``id_l``, ``id_r``, ``rules``) given the records'
-    ``feats``: the features of both records joined to each pair, then ``compare_pairs`` per
-    partition."""
-    names = list(feature_schema())
+    ``feats``: the features ``compare_pairs`` reads (``READS``: the rest would only be carried
+    through Arrow to the workers, which is most of this stage's time) of both records joined
+    to each pair, then ``compare_pairs`` per partition."""
+    types = feature_schema()
+    names = ["id", *READS]
     left = feats.select(*(feats[c].alias(f"{c}_l") for c in names))
     right = feats.select(*(feats[c].alias(f"{c}_r") for c in names))
     joined = pairs.join(left, on="id_l").join(right, on="id_r")
     flat = pl.Schema(
-        list(_PAIRS.items())
-        + [(f"{c}_{side}", t) for side in "lr" for c, t in feature_schema().items() if c != "id"]
+        list(_PAIRS.items()) + [(f"{c}_{side}", types[c]) for side in "lr" for c in READS]
     )
     target = arrow_schema(vector_schema())
 
@@ -55,7 +56,7 @@ def spark_vectors(pairs: DataFrame, feats: DataFrame) -> DataFrame:
 
 def _sides(frame: pl.DataFrame) -> pl.DataFrame:
     """The features of the records of ``frame``'s pairs, one row per record."""
-    names = list(feature_schema())
+    names = ["id", *READS]
     sides = [frame.select(pl.col(f"{c}_{side}").alias(c) for c in names) for side in ("l", "r")]
     return pl.concat(sides).unique("id")
 
