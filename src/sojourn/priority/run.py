@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 from sqlalchemy import Engine, bindparam, text
 
@@ -61,6 +60,8 @@ def _snapshot(engine: Engine, person_ids: list[str] | None) -> list[dict[str, An
         with engine.connect() as conn:
             mended = corrected_fields(conn, [r["id"] for r in few])
         return [apply(r, mended.get(r["id"])) for r in few]
+    import duckdb  # the batch path only: the real-time path never loads it
+
     con = duckdb.connect()
     con.register("records", fetch_arrow(engine, RECORDS_SQL))
     con.register("links", fetch_arrow(engine, LINKS_SQL))
