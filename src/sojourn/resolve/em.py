@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from sojourn.resolve.compare import COMPARISONS, MISSING
+from sojourn.resolve.trainingset import pairs_in, patterns
 
 FLOOR = 1e-6
 MAX_ITERATIONS = 1000
@@ -108,11 +109,13 @@ def fit_sessions(
     u: Params,
     start: Params | None,
 ) -> list[Fit]:
-    """Every session with pairs enough (``candidates`` has a ``rules`` list column)."""
+    """Every session with pairs enough (``candidates``, vectors or their ``patterns``, has a
+    ``rules`` list column)."""
+    candidates = patterns(candidates)
     fits = []
     for session in SESSIONS:
         subset = candidates.filter(pl.col("rules").list.contains(session.rule))
-        if subset.height < MIN_SESSION_PAIRS:
+        if pairs_in(subset) < MIN_SESSION_PAIRS:
             continue
         free = [c for c in COMPARISONS if c not in session.blocked]
         identifiable = len(_informative(subset, free)) >= 2
@@ -125,7 +128,10 @@ def _informative(subset: pl.DataFrame, free: list[str]) -> list[str]:
     fewer than two, EM cannot tell the share of matches from their m (one variable, two
     unknowns: it drifts without converging), so such a session runs ``SHORT_RUN`` iterations
     from the starting m and is not held to converge."""
-    present = subset.select((pl.col(c) != MISSING).mean() for c in free).row(0)
+    total = pl.col("n").sum()
+    present = subset.select(
+        (pl.col("n").filter(pl.col(c) != MISSING).sum() / total).alias(c) for c in free
+    ).row(0)
     return [c for c, share in zip(free, present, strict=True) if share >= PRESENT_SHARE]
 
 
@@ -162,9 +168,9 @@ def _fit(
     identifiable: bool = True,
 ) -> Fit:
     # Sorted: the same patterns in the same order give the same floating-point sums.
-    patterns = subset.group_by(free).agg(pl.len().alias("n")).sort(free)
-    levels = patterns.select(free).to_numpy().astype(np.int64)
-    counts = patterns["n"].to_numpy().astype(np.float64)
+    counted = subset.group_by(free).agg(pl.col("n").sum()).sort(free)
+    levels = counted.select(free).to_numpy().astype(np.int64)
+    counts = counted["n"].to_numpy().astype(np.float64)
     m = {c: list(start[c]) if start else initial_m(len(COMPARISONS[c])) for c in free}
     u_free = {c: u[c] for c in free}
     prior, converged, iteration = 0.5, False, 0
@@ -181,7 +187,7 @@ def _fit(
     present = {c: float(mass[levels[:, j] != MISSING].sum()) for j, c in enumerate(free)}
     estimates = {c: (m[c], present[c]) for c in free}
     return Fit(
-        rule, subset.height, iteration, converged or not identifiable, estimates, identifiable
+        rule, pairs_in(subset), iteration, converged or not identifiable, estimates, identifiable
     )
 
 

@@ -21,6 +21,7 @@ from sojourn.resolve.compare import COMPARISONS, DATE_LEVELS, EXACT_NAME
 from sojourn.resolve.dates import DateLevel
 from sojourn.resolve.model import Model
 from sojourn.resolve.training import PRESENCE
+from sojourn.resolve.trainingset import Records, as_records, pairs_in
 
 #: A level whose |log2(m/u)| is below this many bits says nothing.
 FLAT_BITS = 0.1
@@ -99,26 +100,27 @@ class Health:
         return f"the trained model is degenerate: {'; '.join(self.problems())}; {ADVICE}"
 
 
-def check(model: Model, feats: pl.DataFrame, vectors: pl.DataFrame) -> Health:
-    """The health of ``model`` trained on ``feats`` and its candidate ``vectors``."""
-    prior = exact_prior(vectors, feats.height)
+def check(model: Model, feats: pl.DataFrame | Records, vectors: pl.DataFrame) -> Health:
+    """The health of ``model`` trained on the records ``feats`` and their candidate
+    ``vectors`` (or their ``patterns``)."""
+    records = as_records(feats)
+    prior = exact_prior(vectors, records.height)
     sessions = model.diagnostics.get("sessions", [])
     unconverged = tuple(
         str(s["rule"])
         for s in sessions
         if not s.get("converged", True) and s.get("identifiable", True)
     )
-    return Health(_flat(model, feats), model.prior, prior, vectors.height, unconverged)
+    return Health(_flat(model, records), model.prior, prior, pairs_in(vectors), unconverged)
 
 
-def _flat(model: Model, feats: pl.DataFrame) -> tuple[str, ...]:
+def _flat(model: Model, records: Records) -> tuple[str, ...]:
     found = []
     for comparison in COMPARISONS:
-        columns = [c for c in PRESENCE[comparison] if c in feats.columns]
+        columns = [c for c in PRESENCE[comparison] if c in records.columns]
         if not columns:
             continue
-        having = feats.select(pl.any_horizontal(pl.col(c).is_not_null() for c in columns).sum())
-        if int(having.item()) < MIN_RECORDS or model.u[comparison][-1] >= CONSTANT_SHARE:
+        if records.present(columns) < MIN_RECORDS or model.u[comparison][-1] >= CONSTANT_SHARE:
             continue  # empty or constant: no weight is the right answer
         bits = (
             abs(math.log2(m / u))
@@ -133,4 +135,4 @@ def exact_prior(vectors: pl.DataFrame, records: int) -> float:
     """Candidate pairs agreeing exactly on name and birth date, over all record pairs."""
     total = max(records * (records - 1) / 2, 1.0)
     exact = (pl.col("name") == EXACT_NAME) & (pl.col("birth_date") == EXACT_DATE)
-    return vectors.filter(exact).height / total
+    return pairs_in(vectors.filter(exact)) / total

@@ -23,6 +23,7 @@ import polars as pl
 from sojourn.resolve.blocking import BlockingRule, candidate_pairs
 from sojourn.resolve.compare import COMPARISONS, MISSING, compare_pairs
 from sojourn.resolve.model import DATE_EVIDENCE, apart_expr
+from sojourn.resolve.trainingset import Records, as_records, drawn
 
 #: What households share.
 SHARED = ("address", "postcode")
@@ -34,18 +35,20 @@ PAIRS = 50_000
 MIN_PAIRS = 100
 
 
-def household_u(feats: pl.DataFrame, seed: int = 7) -> dict[str, list[float]]:
+def household_u(feats: pl.DataFrame | Records, seed: int = 7) -> dict[str, list[float]]:
     """u of each comparison in ``SHARED`` among different people of one family name (see
-    the module), where at least ``MIN_PAIRS`` such pairs have it on both sides."""
-    if "family_latin" not in feats.columns or feats.height < 2:
+    the module), where at least ``MIN_PAIRS`` such pairs have it on both sides, among at
+    most ``RECORDS`` records drawn at random."""
+    records = as_records(feats)
+    if "family_latin" not in records.columns or records.height < 2:
         return {}
-    sample = feats if feats.height <= RECORDS else feats.sample(RECORDS, seed=seed)
+    sample = drawn(records, RECORDS, seed)
     pairs = candidate_pairs(sample, (FAMILY_RULE,)).pairs
     if pairs.is_empty():
         return {}
     if pairs.height > PAIRS:
         pairs = pairs.sample(PAIRS, seed=seed)
-    vectors = compare_pairs(pairs, feats)
+    vectors = compare_pairs(pairs, sample)
     others = vectors.filter(apart_expr() & pl.col("birth_date").is_between(0, DATE_EVIDENCE - 1))
     found: dict[str, list[float]] = {}
     for comparison in SHARED:

@@ -27,6 +27,7 @@ import polars as pl
 from sojourn.resolve.compare import COMPARISONS, DATE_LEVELS, EXACT_NAME
 from sojourn.resolve.dates import DateLevel
 from sojourn.resolve.em import Params, posterior
+from sojourn.resolve.trainingset import pairs_in, patterns
 
 AGREEMENT = 10.0
 #: The deterministic rule is never assumed to find fewer than this share of matches.
@@ -57,9 +58,10 @@ def total_pairs(records: int) -> float:
 
 def estimate(candidates: pl.DataFrame, m: Params, u: Params, records: int) -> Prior:
     """The prior for ``records`` records whose candidate vectors are ``candidates``."""
+    candidates = patterns(candidates)
     fixed = fixed_point(candidates, m, u, records)
     exact = (pl.col("name") == EXACT_NAME) & (pl.col("birth_date") == EXACT_DATE)
-    agreeing = candidates.filter(exact).height
+    agreeing = pairs_in(candidates.filter(exact))
     if agreeing == 0:
         return Prior(fixed, fixed, None, "fixed point (no pair agrees exactly on name and date)")
     recall = max(m["name"][EXACT_NAME] * m["birth_date"][EXACT_DATE], MIN_RECALL)
@@ -71,9 +73,9 @@ def estimate(candidates: pl.DataFrame, m: Params, u: Params, records: int) -> Pr
 
 def fixed_point(candidates: pl.DataFrame, m: Params, u: Params, records: int) -> float:
     names = list(COMPARISONS)
-    patterns = candidates.group_by(names).agg(pl.len().alias("n")).sort(names)
-    levels = patterns.select(names).to_numpy().astype(np.int64)
-    counts = patterns["n"].to_numpy().astype(np.float64)
+    counted = patterns(candidates).group_by(names).agg(pl.col("n").sum()).sort(names)
+    levels = counted.select(names).to_numpy().astype(np.int64)
+    counts = counted["n"].to_numpy().astype(np.float64)
     total = total_pairs(records)
     prior = min(float(counts.sum()) / total, 0.5)
     for _ in range(50):

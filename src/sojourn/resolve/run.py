@@ -45,6 +45,7 @@ from sojourn.resolve.store import (
 from sojourn.resolve.subset import closure, current_links_of
 from sojourn.resolve.thresholds import choose
 from sojourn.resolve.training import train_on
+from sojourn.resolve.trainingset import Records, as_records
 from sojourn.settings import get_settings
 from sojourn.store.bulk import lock_for_writing
 
@@ -212,7 +213,11 @@ def resolve_all(
 
 
 def _checked(
-    model: Model, feats: pl.DataFrame, vectors: pl.DataFrame, allow: bool, new: bool = True
+    model: Model,
+    feats: pl.DataFrame | Records,
+    vectors: pl.DataFrame,
+    allow: bool,
+    new: bool = True,
 ) -> list[str]:
     """The warnings about a model (its notes when ``new``); raises if it is degenerate and
     not ``allow``ed."""
@@ -283,14 +288,14 @@ def _link(engine: Engine, clock: Clock, job: Job, started: dt.datetime) -> RunSu
 def model_for(
     engine: Engine,
     vectors: pl.DataFrame,
-    feats: pl.DataFrame,
+    feats: pl.DataFrame | Records,
     clock: Clock,
     allow_degenerate: bool,
     generic: Generic,
 ) -> tuple[Model, bool, list[str]]:
     """The saved model or a new one trained (also when the saved one was made for other
     comparison levels, with a warning), checked on these records before any link (a refused
-    new model is not saved)."""
+    new model is not saved). ``vectors``: the candidate vectors or their ``patterns``."""
     outdated: list[str] = []
     with engine.connect() as conn:
         try:
@@ -305,7 +310,7 @@ def model_for(
     model = train_on(vectors, feats, generic)
     warnings = outdated + _checked(model, feats, vectors, allow_degenerate)
     with engine.begin() as conn:
-        save_model(conn, model, feats.height)
+        save_model(conn, model, as_records(feats).height)
     return model, True, warnings
 
 

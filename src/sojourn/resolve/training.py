@@ -30,6 +30,14 @@ from sojourn.resolve.household import household_u
 from sojourn.resolve.model import Model, level_shares
 from sojourn.resolve.prior import estimate
 from sojourn.resolve.shipped import shipped_m
+from sojourn.resolve.trainingset import (
+    NameCounts,
+    Records,
+    as_records,
+    drawn,
+    name_counts,
+    patterns,
+)
 
 RANDOM_PAIRS = 1_000_000
 MIN_PRESENT = 50_000
@@ -58,14 +66,21 @@ PRESENCE: dict[str, tuple[str, ...]] = {
 
 
 def random_vectors(
-    feats: pl.DataFrame, pairs: int, seed: int, left: pl.DataFrame | None = None
+    records: Records,
+    pairs: int,
+    seed: int,
+    ids: pl.Series | None = None,
+    left: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """Comparison vectors of ``pairs`` random pairs of distinct records of ``feats`` (the
-    left one drawn from ``left`` when given)."""
-    lefts = (feats if left is None else left)["id"].sample(pairs, seed=seed, with_replacement=True)
-    rights = feats["id"].sample(pairs, seed=seed + 1, with_replacement=True)
+    """Comparison vectors of ``pairs`` random pairs of distinct records (of ``ids`` among
+    them when given; the left one drawn from ``left`` when given)."""
+    among = records.ids if ids is None else ids
+    lefts = (among if left is None else left).sample(pairs, seed=seed, with_replacement=True)
+    rights = among.sample(pairs, seed=seed + 1, with_replacement=True)
     randoms = pl.DataFrame({"id_l": lefts, "id_r": rights})
-    return compare_pairs(randoms.filter(pl.col("id_l") != pl.col("id_r")), feats)
+    randoms = randoms.filter(pl.col("id_l") != pl.col("id_r"))
+    named = pl.concat([randoms["id_l"], randoms["id_r"]]).unique(maintain_order=True)
+    return compare_pairs(randoms, records.rows(named))
 
 
 def smoothed_shares(vectors: pl.DataFrame, comparison: str) -> list[float]:
@@ -77,21 +92,20 @@ def smoothed_shares(vectors: pl.DataFrame, comparison: str) -> list[float]:
     return [float(x) for x in counts / counts.sum()]
 
 
-def estimate_u(feats: pl.DataFrame, seed: int = 7) -> Params:
+def estimate_u(records: Records, seed: int = 7) -> Params:
     """u of every comparison (see the module's docstring)."""
-    n = min(RANDOM_PAIRS, max(feats.height * 4, 10_000))
-    base = random_vectors(feats, n, seed)
+    n = min(RANDOM_PAIRS, max(records.height * 4, 10_000))
+    base = random_vectors(records, n, seed)
     enough = min(MIN_PRESENT, n // 2)
     u: Params = {}
     for comparison in COMPARISONS:
         vectors = base
         if int((base[comparison] != MISSING).sum()) < enough:
-            having = pl.any_horizontal(pl.col(c).is_not_null() for c in PRESENCE[comparison])
-            subset = feats.filter(having)
-            if subset.height >= 2 and comparison in ONE_SIDED:
-                vectors = random_vectors(feats, enough * 2, seed, left=subset)
-            elif subset.height >= 2:
-                vectors = random_vectors(subset, enough * 2, seed)
+            having = records.having(PRESENCE[comparison])
+            if having.len() >= 2 and comparison in ONE_SIDED:
+                vectors = random_vectors(records, enough * 2, seed, left=having)
+            elif having.len() >= 2:
+                vectors = random_vectors(records, enough * 2, seed, ids=having)
         u[comparison] = smoothed_shares(vectors, comparison)
     return u
 
@@ -118,28 +132,31 @@ def corrected_u(u: Params, m: Params, prior: float) -> Params:
     return result
 
 
-def training_vectors(feats: pl.DataFrame, seed: int = 7) -> pl.DataFrame:
-    """The comparison vectors of the training-only rules' pairs (with their ``rules``)."""
-    sample = feats if feats.height <= TRAIN_RECORDS else feats.sample(TRAIN_RECORDS, seed=seed)
+def training_vectors(records: Records, seed: int = 7) -> pl.DataFrame:
+    """The comparison vectors of the training-only rules' pairs (with their ``rules``),
+    among at most ``TRAIN_RECORDS`` records drawn at random."""
+    sample = drawn(records, TRAIN_RECORDS, seed)
     pairs = candidate_pairs(sample, TRAINING_RULES).pairs
-    return compare_pairs(pairs, feats)
+    return compare_pairs(pairs, sample)
 
 
 def train(
     candidates: pl.DataFrame,
     randoms: pl.DataFrame | Params,
     records: int,
-    names: pl.Series | None = None,
+    names: pl.Series | NameCounts | None = None,
     start: Params | None = None,
     sessions: pl.DataFrame | None = None,
 ) -> Model:
-    """A model from candidate vectors (with a ``rules`` list column: the sessions, unless
-    other ``sessions`` vectors are given), u (or random pairs to take it from), the number of
-    ``records``, their names (for term-frequency weights) and a starting m.
+    """A model from candidate vectors or their ``patterns`` (with a ``rules`` list column:
+    the sessions, unless other ``sessions`` vectors are given), u (or random pairs to take
+    it from), the number of ``records``, their names (for term-frequency weights) and a
+    starting m.
 
     Then, ``ROUNDS`` times, u is cleared of the matches among random pairs
     (``corrected_u``) and the prior estimated again."""
     observed = randoms if isinstance(randoms, dict) else u_from_pairs(randoms)
+    candidates = patterns(candidates)
     pool = candidates if sessions is None else sessions
     u = observed
     fits = fit_sessions(pool, u, start)
@@ -156,26 +173,29 @@ def train(
         "sessions": [f.summary() for f in fits],
         **prior.summary(),
     }
-    name_tf = _name_tf(names, u["name"][EXACT_NAME], prior.value, m["name"][EXACT_NAME])
+    counts = name_counts(names) if isinstance(names, pl.Series) else names
+    name_tf = _name_tf(counts, u["name"][EXACT_NAME], prior.value, m["name"][EXACT_NAME])
     return Model(m, u, prior.value, now, name_tf, diagnostics=diagnostics)
 
 
 def train_on(
     candidates: pl.DataFrame,
-    feats: pl.DataFrame,
+    feats: pl.DataFrame | Records,
     generic: dict[str, list[str]] | None = None,
     from_shipped: bool = True,
 ) -> Model:
-    """A model for ``feats`` (generic values already read as missing: ``generic``) from its
-    candidate vectors (with their ``rules``) and the training-only rules' pairs, starting
-    from the shipped model unless not ``from_shipped``."""
-    extra = training_vectors(feats)
-    columns = [*COMPARISONS, "rules"]
+    """A model for the records ``feats`` (generic values already read as missing:
+    ``generic``) from their candidate vectors or ``patterns`` (with their ``rules``) and the
+    training-only rules' pairs, starting from the shipped model unless not ``from_shipped``."""
+    records = as_records(feats)
+    columns = [*COMPARISONS, "rules", "n"]
+    extra = patterns(training_vectors(records).select(*COMPARISONS, "rules"))
+    candidates = patterns(candidates)
     sessions = pl.concat([candidates.select(columns), extra.select(columns)])
-    u = estimate_u(feats)
+    u = estimate_u(records)
     start = shipped_m() if from_shipped else None
-    model = train(candidates, u, feats.height, feats["name_sorted"], start, sessions)
-    return replace(model, generic=generic or {}, household_u=household_u(feats))
+    model = train(candidates, u, records.height, records.names(), start, sessions)
+    return replace(model, generic=generic or {}, household_u=household_u(records))
 
 
 def _others_of(same: float) -> pl.Expr:
@@ -185,7 +205,7 @@ def _others_of(same: float) -> pl.Expr:
 
 
 def _name_tf(
-    names: pl.Series | None, base_u: float, prior: float, m_exact: float
+    names: NameCounts | None, base_u: float, prior: float, m_exact: float
 ) -> dict[str, float]:
     """The u of an exact match on each name carried by two records or more, where it differs
     from ``base_u`` (the average) by more than ``TF_BITS``: the larger of
@@ -197,21 +217,20 @@ def _name_tf(
     * the product of its words' shares (given and family name drawn independently), which
       tells a rare name from an average one where the store is too small to.
     """
-    if names is None or names.is_empty():
+    if names is None or names.total == 0:
         return {}
-    present = names.drop_nulls()
-    others = max(float(present.len()) - 1, 1.0)
+    others = max(float(names.total) - 1, 1.0)
     same = prior * others * m_exact
-    tokens = present.str.split(" ").list.unique().explode().value_counts(name="n")
     tf = ((pl.col("n") - same).clip(0.5) / others).alias("tf")
-    words = tokens.select(pl.col(present.name).alias("word"), tf)
-    counts = present.value_counts(name="n").filter(pl.col("n") >= 2)
-    name = counts.columns[0]
-    split = counts.select(name, word=pl.col(name).str.split(" ").list.unique()).explode("word")
-    product = split.join(words, on="word").group_by(name).agg(pl.col("tf").product())
-    shares = counts.join(product, on=name).with_columns(
+    words = names.words.select("word", tf)
+    counts = names.repeated
+    split = counts.select("name", word=pl.col("name").str.split(" ").list.unique())
+    joined = split.explode("word").join(words, on="word")
+    product = joined.group_by("name").agg(pl.col("tf").product())
+    shares = counts.join(product, on="name").with_columns(
         pl.max_horizontal(_others_of(same) / others, pl.col("tf")).alias("u")
     )
     shares = shares.with_columns(pl.col("u").clip(lower_bound=base_u / 2**TF_BOOST))
     differ = (pl.col("u") / base_u).log(2).abs() > TF_BITS
-    return {str(k): float(v) for k, v in shares.filter(differ).select(name, "u").iter_rows()}
+    found = shares.filter(differ).select("name", "u").sort("name")
+    return {str(k): float(v) for k, v in found.iter_rows()}

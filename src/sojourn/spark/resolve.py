@@ -6,11 +6,11 @@ counted in Spark; blocking as Spark joins; comparison vectors and scores per par
 clustering by connected components in Spark, then ``cluster`` per component; stable ids,
 links and the write in one transaction by the single-machine code (``run.link_and_write``).
 
-On the driver (docs/scale.md): the features of every record (the ids, the model's health
-and training), the comparison vectors when a model is trained (``train_on`` exactly as on
-one machine), the match probabilities (the thresholds), the clusters and the accepted pairs
-(ids, links), and the write. A link-only run (``--link-only``) and resuming an interrupted
-run are single-machine only.
+On the driver (docs/scale.md): every record's id; what training and the health check read
+(``spark.trainingset``: the vectors counted by pattern, the names counted, the features of the
+records training draws, at most a number set by configuration); the match probabilities (the
+thresholds), the clusters and the accepted pairs (ids, links), and the write. A link-only
+run (``--link-only``) and resuming an interrupted run are single-machine only.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from sqlalchemy import Engine
 
-from sojourn.resolve.model import Model, OutdatedModelError
+from sojourn.resolve.model import Model
 from sojourn.resolve.run import (
     Clock,
     Job,
@@ -36,23 +36,23 @@ from sojourn.resolve.run import (
     model_for,
     nothing_linked,
 )
-from sojourn.resolve.store import NoModelError, load_model
 from sojourn.resolve.thresholds import choose
 from sojourn.settings import get_settings
 from sojourn.spark.blocking import candidate_pairs
 from sojourn.spark.clustering import spark_clusterer
-from sojourn.spark.features import feature_schema, find_generic, neutralise, spark_features
+from sojourn.spark.features import find_generic, neutralise, spark_features
 from sojourn.spark.frames import collect
 from sojourn.spark.io import read_snapshot, snapshot
-from sojourn.spark.scoring import scored_schema, spark_scores, spark_vectors, vector_schema
+from sojourn.spark.scoring import scored_schema, spark_scores, spark_vectors
 from sojourn.spark.session import spark_session
+from sojourn.spark.trainingset import SparkRecords, sorted_ids, spark_patterns
 
 DISK = StorageLevel.MEMORY_AND_DISK
 
 
 @dataclass(frozen=True)
 class _Compared:
-    feats: pl.DataFrame
+    records: SparkRecords
     vectors: DataFrame
     generic: dict[str, list[str]]
 
@@ -83,7 +83,7 @@ def resolve_spark(
         chosen = choose(probabilities, accept, review)
         job = Job(
             "batch",
-            compared.feats,
+            compared.records.ids.to_frame(),
             pl.DataFrame(schema=scored_schema()),
             model,
             trained,
@@ -126,12 +126,12 @@ def _compare(
     generic = find_generic(raw, count)
     feats = _kept(neutralise(raw, generic))
     raw.unpersist()
-    local = collect(feats, feature_schema()).sort("id")
+    ids = sorted_ids(feats)
     clock.stage("blocking")
     pairs = _kept(candidate_pairs(feats))
     clock.stage("compare")
     vectors = _kept(spark_vectors(pairs, feats))
-    return _Compared(local, vectors, generic)
+    return _Compared(SparkRecords(feats, ids), vectors, generic)
 
 
 def _kept(frame: DataFrame) -> DataFrame:
@@ -144,16 +144,7 @@ def _kept(frame: DataFrame) -> DataFrame:
 def _model(
     engine: Engine, compared: _Compared, clock: Clock, allow_degenerate: bool
 ) -> tuple[Model, bool, list[str]]:
-    """``run.model_for`` given the vectors it needs on the driver: all of them (sorted as
-    on one machine) when a model is trained, else the two columns the health check reads."""
-    with engine.connect() as conn:
-        try:
-            load_model(conn)
-        except (NoModelError, OutdatedModelError):
-            needed = vector_schema()
-        else:
-            needed = pl.Schema({"name": pl.Int8, "birth_date": pl.Int8})
-    vectors = collect(compared.vectors, needed)
-    if "id_l" in needed:
-        vectors = vectors.sort("id_l", "id_r")
-    return model_for(engine, vectors, compared.feats, clock, allow_degenerate, compared.generic)
+    """``run.model_for`` given what it reads: the vectors counted by pattern (training and
+    the health check sum over pairs, nothing else) and the records as ``SparkRecords``."""
+    counted = spark_patterns(compared.vectors)
+    return model_for(engine, counted, compared.records, clock, allow_degenerate, compared.generic)
