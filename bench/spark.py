@@ -5,7 +5,8 @@ For each size in ``--records`` (default 1,000,000; the issue asks for 1M, 5M and
 population of about that many records is generated and ingested into SQLite once, copied
 for each engine, and resolved by each engine in a process of its own: time per stage (the
 run's ``seconds``) and peak memory (the resident set of the process and of every process it
-started, the JVM and Spark's Python workers included, sampled every 0.2 s). A run that dies
+started, the JVM and Spark's Python workers included, sampled every 0.2 s; and the driver's
+Python process alone, its own peak as the kernel counts it). A run that dies
 (out of memory) is reported as such, with the size. With ``--equivalence N`` it first
 resolves a population of N persons (the issue: 20,000) on both engines and compares every
 row they wrote (``sojourn.spark.equivalence``): the differences are printed and the script
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -98,7 +100,10 @@ def _child(engine_name: str, database: Path) -> None:
 
         summary = resolve_all(engine)
     seconds = time.perf_counter() - start
+    driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    print(f"{engine_name}: driver process peak {driver / 2**30:.2f} GiB", file=sys.stderr)
     figures = {"seconds": summary.seconds, "total": seconds, "records": summary.records}
+    figures |= {"driver": driver}
     print(json.dumps(figures | {"persons": summary.persons, "model": summary.model_version}))
 
 
@@ -135,6 +140,8 @@ def _table(size: str, results: dict[str, dict[str, Any]]) -> None:
     print(f"{'total':<14}" + "".join(f"{t:>13.1f}s" if t else f"{'-':>14}" for t in totals))
     peaks = [r["peak"] / 2**30 for r in results.values()]
     print(f"{'peak memory':<14}" + "".join(f"{p:>11.2f}GiB" for p in peaks))
+    drivers = [r.get("driver", 0) / 2**30 for r in results.values()]
+    print(f"{'driver alone':<14}" + "".join(f"{p:>11.2f}GiB" for p in drivers))
     for name, result in results.items():
         if "failed" in result:
             print(f"{name}: {result['failed']} at {size}")

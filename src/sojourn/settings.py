@@ -199,6 +199,12 @@ class Settings(BaseSettings):
         description="Spark: extra JVM options of the driver (spark.driver.extraJavaOptions); "
         "the tests start faster with -XX:TieredStopAtLevel=1 -XX:+UseSerialGC.",
     )
+    spark_storage: Literal["memory_and_disk", "disk_only"] = Field(
+        default="memory_and_disk",
+        description="Spark: where the frames a run keeps (features, pairs, vectors, scores, "
+        "the components' rounds) are stored: memory then disk, or disk only, which leaves the "
+        "heap to the tasks (10M records in 4 GiB).",
+    )
     spark_local_dir: Path | None = Field(
         default=None,
         description="Spark: where shuffle and spill files go; default Spark's (/tmp).",

@@ -84,3 +84,23 @@ def test_spark_submit_keeps_the_master_and_configuration_it_was_given(tmp_path: 
                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", str(script)]  # fmt: skip
     out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     assert "MASTER local[1] 4" in out.stdout  # the master given; the settings' partitions
+
+
+def test_kept_frames_are_stored_as_the_settings_say(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyspark import StorageLevel
+
+    from sojourn.settings import get_settings
+    from sojourn.spark.session import kept
+
+    try:
+        assert kept() == StorageLevel.MEMORY_AND_DISK  # the default
+        monkeypatch.setenv("SOJOURN_SPARK_STORAGE", "disk_only")
+        get_settings.cache_clear()
+        assert kept() == StorageLevel.DISK_ONLY
+        monkeypatch.setenv("SOJOURN_SPARK_STORAGE", "memory")
+        get_settings.cache_clear()
+        with pytest.raises(ValueError, match="spark_storage"):
+            get_settings()
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

@@ -25,6 +25,7 @@ from sojourn.resolve.cluster import cluster as cluster_here
 from sojourn.spark.components import components
 from sojourn.spark.frames import arrow_schema, collect, ddl, from_arrow
 from sojourn.spark.scoring import scored_schema
+from sojourn.spark.session import kept
 
 _GROUP = pl.Schema(
     {"id_l": pl.Utf8, "id_r": pl.Utf8, "match_probability": pl.Float64, "owner": pl.Utf8}
@@ -54,7 +55,7 @@ def spark_clusterer(spark: SparkSession, scored: DataFrame) -> Clusterer:
     ) -> tuple[pl.DataFrame, Clusters]:
         same = spark.createDataFrame([(a, b) for a, b, _ in rules.same], "id_l string, id_r string")
         edges = scored.where(sf.col("match_probability") >= review).select("id_l", "id_r")
-        found = components(edges.unionByName(same)).localCheckpoint()
+        found = components(edges.unionByName(same)).localCheckpoint(storageLevel=kept())
         clusters = _per_component(spark, scored, found, accept, review, rules)
         return _for_links(scored, same, accept), _completed(clusters, ids)
 

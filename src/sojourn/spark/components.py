@@ -27,6 +27,8 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as sf
 
+from sojourn.spark.session import kept
+
 #: A guard, far above need: random graphs of 600 ids take 6 rounds, a chain of 400 ids 9.
 MAX_ROUNDS = 200
 
@@ -40,7 +42,7 @@ def components(edges: DataFrame, ids: DataFrame | None = None) -> DataFrame:
     (column ``id``), with the smallest id of its connected component."""
     graph = _oriented(edges)
     for _ in range(MAX_ROUNDS):
-        graph = _small_star(_large_star(graph)).localCheckpoint()
+        graph = _small_star(_large_star(graph)).localCheckpoint(storageLevel=kept())
         if _is_star_forest(graph):
             break
     else:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from sqlalchemy import Engine
 
@@ -44,10 +43,8 @@ from sojourn.spark.features import find_generic, neutralise, spark_features
 from sojourn.spark.frames import collect
 from sojourn.spark.io import read_snapshot, snapshot
 from sojourn.spark.scoring import scored_schema, spark_scores, spark_vectors
-from sojourn.spark.session import spark_session
+from sojourn.spark.session import kept, spark_session
 from sojourn.spark.trainingset import SparkRecords, sorted_ids, spark_patterns
-
-DISK = StorageLevel.MEMORY_AND_DISK
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,8 @@ def resolve_spark(
         session = spark or spark_session(settings)
         model, trained, warnings = _model(engine, compared, clock, allow_degenerate)
         clock.stage("score")
-        scored = spark_scores(compared.vectors, model).persist(DISK)
+        scored = _kept(spark_scores(compared.vectors, model))
+        compared.vectors.unpersist()  # the scores carry the vectors: one copy kept, not two
         probabilities = collect(scored, pl.Schema({"match_probability": pl.Float64}))
         chosen = choose(probabilities, accept, review)
         job = Job(
@@ -93,7 +91,6 @@ def resolve_spark(
         )
         summary = link_and_write(engine, clock, job, started)
         scored.unpersist()
-        compared.vectors.unpersist()
     warnings += nothing_linked(probabilities["match_probability"], chosen.accept)
     return RunSummary(
         summary.run_id,
@@ -122,7 +119,7 @@ def _compare(
         raise NothingToResolveError("no records to resolve: run `sojourn ingest` first")
     records = read_snapshot(spark or spark_session(), directory)
     clock.stage("features")
-    raw = spark_features(records).persist(DISK)
+    raw = spark_features(records).persist(kept())
     generic = find_generic(raw, count)
     feats = _kept(neutralise(raw, generic))
     raw.unpersist()
@@ -131,14 +128,15 @@ def _compare(
     pairs = _kept(candidate_pairs(feats))
     clock.stage("compare")
     vectors = _kept(spark_vectors(pairs, feats))
+    pairs.unpersist()  # the vectors are kept without their lineage: the pairs are done
     return _Compared(SparkRecords(feats, ids), vectors, generic)
 
 
 def _kept(frame: DataFrame) -> DataFrame:
-    """``frame`` computed now and kept (memory, then disk) without its lineage. A frame
+    """``frame`` computed now and kept (``SOJOURN_SPARK_STORAGE``) without its lineage. A frame
     merely persisted loses its cache when a frame it was computed from is unpersisted, and is
     then computed again at each use (the features: about 30 s for 100,000 records each time)."""
-    return frame.localCheckpoint(eager=True, storageLevel=DISK)
+    return frame.localCheckpoint(eager=True, storageLevel=kept())
 
 
 def _model(

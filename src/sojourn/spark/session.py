@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sojourn.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from pyspark import StorageLevel
     from pyspark.sql import SparkSession
 
 APP_NAME = "sojourn"
@@ -37,6 +38,11 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.sql.execution.arrow.pyspark.fallback.enabled": "false",
         # Dates and timestamps read the same on every machine of a cluster.
         "spark.sql.session.timeZone": "UTC",
+        # The frames a run keeps are compressed like the shuffles (10M records' vectors are
+        # tens of GB on disk otherwise), and the shuffles of frames no longer used are cleaned
+        # up every few minutes, not every 30.
+        "spark.rdd.compress": "true",
+        "spark.cleaner.periodicGC.interval": "5min",
     }
     if settings.spark_master.startswith("local"):
         # One machine: the driver listens on loopback only (no host name lookup, no exposure).
@@ -77,3 +83,12 @@ def spark_session(settings: Settings | None = None) -> SparkSession:
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def kept() -> StorageLevel:
+    """The storage level of the frames a run keeps (``SOJOURN_SPARK_STORAGE``)."""
+    from pyspark import StorageLevel
+
+    if get_settings().spark_storage == "disk_only":
+        return StorageLevel.DISK_ONLY
+    return StorageLevel.MEMORY_AND_DISK

@@ -10,7 +10,7 @@ import functools
 import operator
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as sf
 
 from sojourn.resolve.compare import COMPARISONS
+from sojourn.resolve.training import PRESENCE
 from sojourn.resolve.trainingset import NameCounts
 from sojourn.settings import get_settings
 from sojourn.spark.features import feature_schema
@@ -56,6 +57,8 @@ class SparkRecords:
 
     feats: DataFrame
     ids: pl.Series
+    #: Presence counts by columns, all of ``training.PRESENCE``'s counted in one pass.
+    counted: dict[tuple[str, ...], int] = field(default_factory=dict)
 
     @property
     def height(self) -> int:
@@ -69,7 +72,20 @@ class SparkRecords:
         return collect(self.feats.where(_any(columns)).select("id"), _ID)["id"].sort()
 
     def present(self, columns: Sequence[str]) -> int:
-        return self.feats.where(_any(columns)).count()
+        """How many records have any of ``columns``: every set of ``training.PRESENCE`` (of
+        the columns the records have) is counted at the first call, in one aggregation."""
+        key = tuple(columns)
+        if key not in self.counted:
+            known = set(self.feats.columns)
+            sets = {tuple(c for c in cs if c in known) for cs in PRESENCE.values()} | {key}
+            wanted = sorted(cs for cs in sets if cs)
+            row = self.feats.agg(
+                *(sf.count_if(_any(cs)).alias(str(i)) for i, cs in enumerate(wanted))
+            ).first()
+            if row is None:  # pragma: no cover - an aggregate without grouping has one row
+                raise RuntimeError("no presence counts")
+            self.counted.update({cs: int(row[i]) for i, cs in enumerate(wanted)})
+        return self.counted[key]
 
     def rows(self, ids: pl.Series) -> pl.DataFrame:
         """The features of ``ids`` (distinct), in that order: the ids go to Spark as a
