@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sojourn.resolve.compare import DATE_LEVELS
-from sojourn.resolve.dates import DateLevel, birth_year, date_level
+from sojourn.resolve.dates import DateLevel, birth_parts, birth_year, date_level
 from sojourn.resolve.level_exprs import date_expr
 
 
@@ -45,3 +49,32 @@ def test_same_day_and_month_is_exact_not_swapped() -> None:
 def test_birth_year() -> None:
     assert birth_year("1985-03") == 1985
     assert birth_year(None) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "parts"),
+    [
+        ("1984-07-18", ["1984-07-", "1984--18"]),  # day 18: no swap possible
+        ("1984-03-07", ["1984-03-", "1984--07", "1984~03~07"]),
+        ("1984-07-03", ["1984-07-", "1984--03", "1984~03~07"]),  # the swap of the one above
+        ("1984-05-05", ["1984-05-", "1984--05"]),  # swapped, the same date
+        ("1984-07", ["1984-07-"]),  # shares the month key with the full dates of July
+        ("1984", None),
+        ("+198", None),
+        ("١٩٨٤-07-18", None),  # non-ASCII digits
+        ("", None),
+    ],
+)
+def test_birth_parts(value: str, parts: list[str] | None) -> None:
+    assert birth_parts(value) == parts
+
+
+@given(st.dates(), st.dates())
+def test_two_dates_share_a_key_exactly_when_one_keying_error_apart(a: dt.date, b: dt.date) -> None:
+    """A shared key is a shared year with the same month, the same day, or the two
+    swapped; anything else (another year, month and day both different) shares none."""
+    shared = set(birth_parts(a.isoformat()) or []) & set(birth_parts(b.isoformat()) or [])
+    one_error = a.year == b.year and (
+        a.month == b.month or a.day == b.day or (a.month, a.day) == (b.day, b.month)
+    )
+    assert bool(shared) == one_error

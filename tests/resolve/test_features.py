@@ -25,8 +25,10 @@ def test_features_of_ingested_records(engine: Engine, tmp_path: Path) -> None:
     assert first["name_skeleton"] == "mhmd msr"
     assert "almasri" in first["name_variants"]
     assert first["passport"] == "JOR:AB1234567"
-    assert first["birth_year"] == 1985
+    assert first["birth_date"] == "1985-03-12"
+    assert first["birth_parts"] == ["1985-03-", "1985--12", "1985~03~12"]
     assert second["birth_date"] == "1985" and second["family_latin"] == "zhang"
+    assert second["birth_parts"] is None  # a year alone is no date key
 
 
 def test_features_from_a_frame_with_full_names_only() -> None:

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from sojourn.resolve.features import SOURCE_COLUMNS, features
-from sojourn.resolve.rowfeatures import birth_year, feature_row, full_name
+from sojourn.resolve.rowfeatures import feature_row, full_name
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def test_every_generated_record_gets_its_batch_row(records: pl.DataFrame) -> Non
         row = feature_row(record)
         assert row == expected, record
         assert list(row) == list(expected)  # same columns, same order
-    assert any(isinstance(r["birth_year"], int) for r in batch)
+    assert any(r["birth_parts"] for r in batch)
     assert any(r["passport"] for r in batch) and any(r["a_number"] for r in batch)
 
 
@@ -38,6 +38,8 @@ EDGES: list[dict[str, str | None]] = [
     {"id": "e8", "address": "  ", "postcode": "sw1a 1aa", "birth_place": "Zürich"},
     {"id": "e9", "family_name": "al Masri", "birth_date": "-123", "fbi_number": "ab-12"},
     {"id": "e10"},
+    {"id": "e11", "birth_date": "1985-03-07"},
+    {"id": "e12", "birth_date": "١٩٨٥-03-07"},  # non-ASCII digits: no date keys
 ]
 
 
@@ -67,13 +69,3 @@ def test_full_name_prefers_the_parts_and_keeps_empty_parts() -> None:
     assert full_name({"given_name": "", "full_name": "Ana Silva"}) == "Ana Silva"
     assert full_name({"full_name": ""}) == ""
     assert full_name({}) is None
-
-
-def test_birth_year_follows_the_integer_cast() -> None:
-    assert birth_year("1985-03-12") == 1985
-    assert birth_year("+198") == 198
-    assert birth_year("-123") == -123
-    assert birth_year("19a5") is None
-    assert birth_year("١٩٨٥") is None  # non-ASCII digits
-    assert birth_year("") is None
-    assert birth_year(None) is None

@@ -9,6 +9,7 @@ same year; different; missing. The scoring model gives each level its own weight
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 
 
@@ -51,6 +52,31 @@ def _one_day(a: str, b: str) -> bool:
         return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) == 1
     except ValueError:
         return False
+
+
+_FULL = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def birth_parts(value: str) -> list[str] | None:
+    """Blocking keys of a birth date that survive one keying error: the year and month (the
+    day mistyped: ``1984-07-``), the year and day (the month mistyped: ``1984--18``) and,
+    where day and month could be swapped, the year with the two in order (``1984~03~07``
+    for 1984-03-07 and 1984-07-03). A date of year and month (``1984-07``) has the first,
+    which its full dates share; a date without a month has none.
+
+    Two dates that differ in the day or the month alone, or have them swapped, share a key,
+    and sharing a key means sharing the year, the month or day: a key holds the records of
+    about one month, not one year, so its block grows a twelfth as fast with the store."""
+    full = _FULL.fullmatch(value)
+    if full:
+        year, month, day = full.groups()
+        parts = [f"{year}-{month}-", f"{year}--{day}"]
+        if month != day and max(month, day) <= "12":
+            parts.append(f"{year}~{min(month, day)}~{max(month, day)}")
+        return parts
+    month_only = _MONTH.fullmatch(value)
+    return [f"{month_only[1]}-{month_only[2]}-"] if month_only else None
 
 
 def birth_year(value: str | None) -> int | None:

@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 
 from sojourn.records.tables import records
+from sojourn.resolve.dates import birth_parts
 from sojourn.resolve.identifiers import NORMALIZERS, passport
 from sojourn.resolve.names import NameKeys, fold, name_keys
 from sojourn.resolve.nearids import OTHER_IDS as OTHER_ID_COLUMNS
@@ -67,7 +68,7 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         "source",
         "kind",
         "birth_date",
-        pl.col("birth_date").str.slice(0, 4).cast(pl.Int32, strict=False).alias("birth_year"),
+        _per_value(base["birth_date"], birth_parts, pl.List(pl.Utf8)).alias("birth_parts"),
         "sex",
         "nationality",
         *_name_columns(base),

@@ -28,6 +28,9 @@ COLUMNS: dict[str, bool] = {
     "passport_no": True, "a_number": True, "ssn": True, "sevis_id": True,
     "fbi_number": True, "birth_date": True,
 }  # fmt: skip
+#: Feature columns derived from a checked one, missing wherever their source value is generic
+#: (a default birth date's month and day keys would block its carriers together).
+DERIVED: dict[str, tuple[str, ...]] = {"birth_date": ("birth_parts",)}
 SHARE = 0.01
 MIN_RECORDS = 50
 WORDS = frozenset(
@@ -75,8 +78,10 @@ def neutralise(feats: pl.DataFrame, generic: Mapping[str, list[str]]) -> pl.Data
     if not present:
         return feats
     return feats.with_columns(
-        pl.when(pl.col(c).is_in(values)).then(None).otherwise(pl.col(c)).alias(c)
+        pl.when(pl.col(c).is_in(values)).then(None).otherwise(pl.col(target)).alias(target)
         for c, values in present.items()
+        for target in (c, *DERIVED.get(c, ()))
+        if target in feats.columns
     )
 
 
@@ -84,5 +89,7 @@ def neutralise_row(row: dict[str, Any], generic: Mapping[str, list[str]]) -> dic
     """One feature row (real-time path) with the generic values read as missing."""
     for column, values in generic.items():
         if column in row and row[column] is not None and row[column] in values:
-            row[column] = None
+            for target in (column, *DERIVED.get(column, ())):
+                if target in row:
+                    row[target] = None
     return row

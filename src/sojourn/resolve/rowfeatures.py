@@ -2,18 +2,18 @@
 
 Real-time matching needs the features of a single incoming record without building a
 DataFrame. ``feature_row`` gives exactly the row that ``features(frame).to_dicts()`` gives for
-that record — same keys in the same order, same values (``birth_year`` an int, list columns as
-lists) — by calling the same public helpers of ``features`` and ``names``; only the
-column-wise plumbing (concatenation, null handling, the integer cast) is restated here, and a
-test checks the two on a generated population.
+that record — same keys in the same order, same values (list columns as lists) — by calling
+the same public helpers of ``features``, ``dates`` and ``names``; only the column-wise
+plumbing (concatenation, null handling) is restated here, and a test checks the two on a
+generated population.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
+from sojourn.resolve.dates import birth_parts
 from sojourn.resolve.features import (
     fold_place,
     generic_ids,
@@ -26,8 +26,7 @@ from sojourn.resolve.names import name_keys
 from sojourn.resolve.nearids import near_keys, typed
 from sojourn.resolve.placeholder_names import blank_row
 
-#: What polars accepts when casting a string to an integer: an optional sign, ASCII digits.
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+_T = TypeVar("_T")
 #: The separator ``features`` puts between passport number and country.
 _UNIT = "\x1f"
 
@@ -45,7 +44,7 @@ def feature_row(record: Mapping[str, str | None]) -> dict[str, Any]:
         "source": get("source"),
         "kind": get("kind"),
         "birth_date": birth_date,
-        "birth_year": birth_year(birth_date),
+        "birth_parts": _maybe(birth_date, birth_parts),
         "sex": get("sex"),
         "nationality": get("nationality"),
         **name_columns(name),
@@ -98,20 +97,11 @@ def name_columns(name: str | None) -> dict[str, Any]:
     }
 
 
-def birth_year(birth_date: str | None) -> int | None:
-    """The first four characters of the birth date as an integer, or None when they are not
-    one (a non-strict polars cast: ``+198`` is 198, ``19a5`` and ``١٩٨٥`` are None)."""
-    if birth_date is None:
-        return None
-    head = birth_date[:4]
-    return int(head) if _INTEGER.fullmatch(head) else None
-
-
 def _latin(part: str | None) -> str | None:
     return None if part is None else name_keys(part).latin
 
 
-def _maybe(value: str | None, normalize: Callable[[str], str | None]) -> str | None:
+def _maybe(value: str | None, normalize: Callable[[str], _T | None]) -> _T | None:
     """``normalize(value)``, None for a missing value (``features`` maps non-nulls only)."""
     return None if value is None else normalize(value)
 

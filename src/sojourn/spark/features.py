@@ -17,7 +17,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as sf
 
 from sojourn.resolve.features import SOURCE_COLUMNS, features
-from sojourn.resolve.generic import COLUMNS, MIN_RECORDS, SHARE, placeholder
+from sojourn.resolve.generic import COLUMNS, DERIVED, MIN_RECORDS, SHARE, placeholder
 from sojourn.spark.frames import arrow_schema, batches, ddl, from_arrow
 
 _COUNTS = pl.Schema({"column": pl.Utf8, "value": pl.Utf8, "n": pl.Int64})
@@ -85,7 +85,9 @@ def neutralise(feats: DataFrame, generic: Mapping[str, list[str]]) -> DataFrame:
     present = {c: v for c, v in generic.items() if c in feats.columns}
     return feats.withColumns(
         {
-            c: sf.when(sf.col(c).isin(values), sf.lit(None)).otherwise(sf.col(c))
+            target: sf.when(sf.col(c).isin(values), sf.lit(None)).otherwise(sf.col(target))
             for c, values in present.items()
+            for target in (c, *DERIVED.get(c, ()))
+            if target in feats.columns
         }
     )
