@@ -103,6 +103,7 @@ def _child(engine_name: str, database: Path) -> None:
     driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     print(f"{engine_name}: driver process peak {driver / 2**30:.2f} GiB", file=sys.stderr)
     figures = {"seconds": summary.seconds, "total": seconds, "records": summary.records}
+    figures |= {"pairs": summary.pairs}
     figures |= {"driver": driver}
     print(json.dumps(figures | {"persons": summary.persons, "model": summary.model_version}))
 
@@ -146,7 +147,11 @@ def _table(size: str, results: dict[str, dict[str, Any]]) -> None:
         if "failed" in result:
             print(f"{name}: {result['failed']} at {size}")
         else:
-            print(f"{name}: {result['records']:,} records, {result['persons']:,} persons")
+            print(
+                f"{name}: {result['records']:,} records, {result['persons']:,} persons, "
+                f"{result['pairs']:,} candidate pairs ({result['pairs'] / result['records']:.2f}"
+                " a record)"
+            )
 
 
 def _equivalence(data: Path, persons: int) -> int:

@@ -12,7 +12,7 @@ from sojourn.resolve.run import RunSummary
 
 def _shown(counts: dict[str, int]) -> str:
     console = Console(width=120, record=True)
-    console.print(run_table(RunSummary(1, "m1", True, 5000, 1200, counts)))
+    console.print(run_table(RunSummary(1, "m1", True, 5000, 1200, counts, pairs=21_345)))
     return console.export_text()
 
 
@@ -32,6 +32,7 @@ def test_records_linked_into_new_persons_are_not_hidden_behind_merges_0() -> Non
     assert "of which with more than one record 900" in lines
     assert "records in those persons 4,700" in lines
     assert "merges of existing persons (ids retired) 0" in lines
+    assert "candidate pairs scored 21,345" in lines
     assert not any(line.startswith("merges 0") for line in lines)
     order = [next(i for i, line in enumerate(lines) if line.startswith(p)) for p in
              ("persons created", "of which", "records in those", "merges of existing")]  # fmt: skip

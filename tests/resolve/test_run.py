@@ -13,7 +13,11 @@ from sqlalchemy import Engine, func, select
 
 from sojourn.records import ingest_file, plan
 from sojourn.records.tables import records
+from sojourn.resolve.blocking import candidate_pairs
 from sojourn.resolve.compare import COMPARISONS
+from sojourn.resolve.features import features, load_records
+from sojourn.resolve.generic import find as find_generic
+from sojourn.resolve.generic import neutralise
 from sojourn.resolve.judgements import JudgementError, judge, retract
 from sojourn.resolve.queries import explain_record, open_reviews, person_history
 from sojourn.resolve.run import resolve_all, resolve_records, train_model
@@ -61,8 +65,12 @@ def test_every_record_is_linked_and_a_rerun_changes_nothing(
     assert first.counts["new_persons_of_several_records"] == several.height > 0
     assert first.counts["records_in_new_persons_of_several_records"] == several["len"].sum()
     assert first.counts["links_written_to_existing_persons"] == first.counts["merges"] == 0
+    feats = features(load_records(engine))
+    blocked = candidate_pairs(neutralise(feats, find_generic(feats)))
+    assert first.pairs == blocked.pairs.height > first.records  # every candidate scored
     again = resolve_all(engine)
     assert again.counts == dict.fromkeys(again.counts, 0)
+    assert again.pairs == first.pairs
     assert _links(engine).equals(links)
 
 

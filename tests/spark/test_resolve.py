@@ -112,6 +112,7 @@ def test_spark_writes_what_the_single_machine_run_writes(
     assert spark_first.model_version == first.model_version
     assert differences(written(engines[0]), written(engines[1])) == []
     assert spark_first.counts == first.counts and spark_first.persons == first.persons
+    assert spark_first.pairs == first.pairs > 0  # the same candidates scored
 
     for engine in engines:
         for item in plan([population], None):

@@ -38,6 +38,7 @@ def run_table(summary: RunSummary) -> Table:
     rows = [
         ("records", summary.records),
         ("persons", summary.persons),
+        ("candidate pairs scored", summary.pairs),
         *((RUN_LABELS.get(k, k), summary.counts[k]) for k in ordered),
         ("model trained in this run", "yes" if summary.trained else "no"),
         *_thresholds(summary),

@@ -75,6 +75,9 @@ class RunSummary:
     accept: float | None = None
     review: float | None = None
     thresholds_by: str = ""
+    #: Candidate pairs scored: what blocking found. Compare, score and cluster cost follows
+    #: them, not the records (``docs/scale.md``).
+    pairs: int = 0
 
 
 class Clock:
@@ -281,7 +284,14 @@ def _link(engine: Engine, clock: Clock, job: Job, started: dt.datetime) -> RunSu
     clock.stage("done")
     persons = len(set(identities.persons.values()))
     return RunSummary(
-        run_id, job.model.version, job.trained, job.feats.height, persons, counts, clock.seconds
+        run_id,
+        job.model.version,
+        job.trained,
+        job.feats.height,
+        persons,
+        counts,
+        clock.seconds,
+        pairs=job.scored.height,
     )
 
 

@@ -104,6 +104,7 @@ def resolve_spark(
         accept=chosen.accept,
         review=chosen.review,
         thresholds_by=chosen.chosen_by,
+        pairs=probabilities.height,
     )
 
 
