@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sojourn.resolve.compare import DATE_LEVELS
-from sojourn.resolve.dates import DateLevel, birth_parts, birth_year, date_level
+from sojourn.resolve.dates import DateLevel, birth_parts, date_level
 from sojourn.resolve.level_exprs import date_expr
 
 
@@ -44,11 +44,6 @@ def test_levels(a: str | None, b: str | None, level: DateLevel) -> None:
 
 def test_same_day_and_month_is_exact_not_swapped() -> None:
     assert date_level("1985-05-05", "1985-05-05") is DateLevel.EXACT
-
-
-def test_birth_year() -> None:
-    assert birth_year("1985-03") == 1985
-    assert birth_year(None) is None
 
 
 @pytest.mark.parametrize(

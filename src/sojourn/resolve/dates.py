@@ -77,8 +77,3 @@ def birth_parts(value: str) -> list[str] | None:
         return parts
     month_only = _MONTH.fullmatch(value)
     return [f"{month_only[1]}-{month_only[2]}-"] if month_only else None
-
-
-def birth_year(value: str | None) -> int | None:
-    """The year of a possibly partial ISO date."""
-    return int(value[:4]) if value and value[:4].isdigit() else None

@@ -17,7 +17,7 @@ reads them as missing too (``neutralise_row``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import polars as pl
@@ -80,8 +80,7 @@ def neutralise(feats: pl.DataFrame, generic: Mapping[str, list[str]]) -> pl.Data
     return feats.with_columns(
         pl.when(pl.col(c).is_in(values)).then(None).otherwise(pl.col(target)).alias(target)
         for c, values in present.items()
-        for target in (c, *DERIVED.get(c, ()))
-        if target in feats.columns
+        for target in cleared(c, feats.columns)
     )
 
 
@@ -89,7 +88,12 @@ def neutralise_row(row: dict[str, Any], generic: Mapping[str, list[str]]) -> dic
     """One feature row (real-time path) with the generic values read as missing."""
     for column, values in generic.items():
         if column in row and row[column] is not None and row[column] in values:
-            for target in (column, *DERIVED.get(column, ())):
-                if target in row:
-                    row[target] = None
+            for target in cleared(column, row):
+                row[target] = None
     return row
+
+
+def cleared(column: str, present: Collection[str]) -> list[str]:
+    """The columns of ``present`` read as missing where ``column`` holds a generic value:
+    itself and what is derived from it (``DERIVED``)."""
+    return [c for c in (column, *DERIVED.get(column, ())) if c in present]

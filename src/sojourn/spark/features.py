@@ -17,7 +17,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as sf
 
 from sojourn.resolve.features import SOURCE_COLUMNS, features
-from sojourn.resolve.generic import COLUMNS, DERIVED, MIN_RECORDS, SHARE, placeholder
+from sojourn.resolve.generic import COLUMNS, MIN_RECORDS, SHARE, cleared, placeholder
 from sojourn.spark.frames import arrow_schema, batches, ddl, from_arrow
 
 _COUNTS = pl.Schema({"column": pl.Utf8, "value": pl.Utf8, "n": pl.Int64})
@@ -87,7 +87,6 @@ def neutralise(feats: DataFrame, generic: Mapping[str, list[str]]) -> DataFrame:
         {
             target: sf.when(sf.col(c).isin(values), sf.lit(None)).otherwise(sf.col(target))
             for c, values in present.items()
-            for target in (c, *DERIVED.get(c, ()))
-            if target in feats.columns
+            for target in cleared(c, feats.columns)
         }
     )
